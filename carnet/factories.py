@@ -1,0 +1,83 @@
+"""Factories with named presets for tests and demos: alice the patient, bob her GP, charlie a
+pharmacist, dave a stranger, erin an operator."""
+
+import datetime
+import itertools
+
+from django.utils import timezone
+
+from carnet.identity.models import Patient, Profession, Professional, Specialty, User
+from carnet.identity.nir import make_nir
+
+_counter = itertools.count(1)
+
+
+def rpps_for(n: int) -> str:
+    """A valid 11-digit RPPS (Luhn) built from a sequence number."""
+    from stdnum import luhn
+
+    body = f"1{n:09d}"
+    return body + luhn.calc_check_digit(body)
+
+
+def make_user(username: str | None = None, **fields) -> User:
+    n = next(_counter)
+    username = username or f"user{n}"
+    fields.setdefault("email", f"{username}@example.org")
+    user = User(username=username, **fields)
+    user.set_password(fields.pop("password", None) or "correct horse battery staple")
+    user.save()
+    return user
+
+
+def make_patient(
+    first_names: str = "Alice Marie", birth_name: str = "Martin", *, user=True, **fields
+) -> Patient:
+    n = next(_counter)
+    fields.setdefault("sex", Patient.Sex.FEMALE)
+    fields.setdefault("birth_date", datetime.date(1985, 3, 14))
+    sex_digit = 2 if fields["sex"] == Patient.Sex.FEMALE else 1
+    birth = fields["birth_date"]
+    fields.setdefault("nir", make_nir(sex_digit, birth.year, birth.month, "75", 56, n % 1000))
+    fields.setdefault("birthplace_code", "75056")
+    fields.setdefault("state", Patient.State.OPEN)
+    fields.setdefault("email", f"{first_names.split()[0].lower()}{n}@example.org")
+    if user is True:
+        user = make_user(
+            f"{first_names.split()[0].lower()}{n}", first_name=first_names.split()[0], last_name=birth_name
+        )
+    return Patient.objects.create(first_names=first_names, birth_name=birth_name, user=user or None, **fields)
+
+
+def make_professional(
+    given_name: str = "Bob",
+    family_name: str = "Durand",
+    profession: str = Profession.MEDECIN,
+    specialty: str = Specialty.GENERALE,
+    *,
+    user=True,
+    **fields,
+) -> Professional:
+    n = next(_counter)
+    fields.setdefault("rpps", rpps_for(n))
+    fields.setdefault("organisation", "Cabinet de la Place")
+    if profession != Profession.MEDECIN and specialty == Specialty.GENERALE:
+        specialty = Specialty.NONE
+    if user is True:
+        user = make_user(f"{given_name.lower()}{n}", first_name=given_name, last_name=family_name)
+    return Professional.objects.create(
+        given_name=given_name,
+        family_name=family_name,
+        profession=profession,
+        specialty=specialty,
+        user=user or None,
+        **fields,
+    )
+
+
+def make_operator(username: str = "erin") -> User:
+    return make_user(username, first_name="Erin", last_name="Opératrice", is_staff=True)
+
+
+def in_days(days: float) -> datetime.datetime:
+    return timezone.now() + datetime.timedelta(days=days)

@@ -1,0 +1,194 @@
+"""People: accounts, patients (INS), professionals (directory), representatives and mandates."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from carnet.identity.validators import mask_nir
+
+
+class User(AbstractUser):
+    """Anyone who signs in. The login (``username``) is never the NIR nor the e-mail address."""
+
+    class OtpChannel(models.TextChoices):
+        EMAIL = "email", _("courriel")
+        SMS = "sms", _("SMS")
+        TOTP = "totp", _("application d'authentification")
+
+    phone = models.CharField(_("téléphone mobile"), max_length=20, blank=True)
+    otp_channel = models.CharField(max_length=8, choices=OtpChannel.choices, default=OtpChannel.EMAIL)
+    failed_logins = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    @property
+    def is_operator(self) -> bool:
+        return self.is_staff
+
+
+class Profession(models.TextChoices):
+    MEDECIN = "medecin", _("médecin")
+    PHARMACIEN = "pharmacien", _("pharmacien")
+    INFIRMIER = "infirmier", _("infirmier")
+    KINE = "masseur-kinesitherapeute", _("masseur-kinésithérapeute")
+    SAGE_FEMME = "sage-femme", _("sage-femme")
+    DENTISTE = "chirurgien-dentiste", _("chirurgien-dentiste")
+    AUTRE = "autre", _("autre professionnel de santé")
+
+
+class Specialty(models.TextChoices):
+    NONE = "", _("sans spécialité")
+    GENERALE = "medecine-generale", _("médecine générale")
+    CARDIOLOGIE = "cardiologie", _("cardiologie")
+    PSYCHIATRIE = "psychiatrie", _("psychiatrie")
+    PEDIATRIE = "pediatrie", _("pédiatrie")
+    GYNECOLOGIE = "gynecologie", _("gynécologie-obstétrique")
+    RADIOLOGIE = "radiologie", _("radiologie")
+    BIOLOGIE = "biologie", _("biologie médicale")
+    URGENCES = "urgences", _("médecine d'urgence")
+    TRAVAIL = "medecine-du-travail", _("médecine du travail")
+    DERMATOLOGIE = "dermatologie", _("dermatologie")
+    ANESTHESIE = "anesthesie", _("anesthésie-réanimation")
+    CHIRURGIE = "chirurgie", _("chirurgie")
+
+
+class Professional(models.Model):
+    """A health professional from the directory (RPPS or ADELI)."""
+
+    rpps = models.CharField(_("numéro RPPS"), max_length=11, unique=True, null=True, blank=True)
+    adeli = models.CharField(_("numéro ADELI"), max_length=9, unique=True, null=True, blank=True)
+    family_name = models.CharField(_("nom"), max_length=100)
+    given_name = models.CharField(_("prénom"), max_length=100)
+    profession = models.CharField(_("profession"), max_length=32, choices=Profession.choices)
+    specialty = models.CharField(_("spécialité"), max_length=32, choices=Specialty.choices, blank=True)
+    organisation = models.CharField(_("lieu d'exercice"), max_length=200, blank=True)
+    finess = models.CharField(_("numéro FINESS"), max_length=9, blank=True)
+    user = models.OneToOneField(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="professional"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["family_name", "given_name"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        title = "Dr " if self.profession == Profession.MEDECIN else ""
+        return f"{title}{self.given_name} {self.family_name}"
+
+    @property
+    def role_label(self) -> str:
+        if self.specialty:
+            return f"{self.get_profession_display()}, {self.get_specialty_display()}"
+        return str(self.get_profession_display())
+
+
+class Patient(models.Model):
+    """A beneficiary and their health space, identified by the INS (NIR + identity traits)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("en attente")
+        OPEN = "open", _("ouvert")
+        OPPOSED = "opposed", _("opposition")
+        SUSPENDED = "suspended", _("suspendu")
+        CLOSED = "closed", _("clôturé")
+        DESTROYED = "destroyed", _("détruit")
+
+    class Sex(models.TextChoices):
+        FEMALE = "F", _("féminin")
+        MALE = "M", _("masculin")
+
+    nir = models.CharField(_("NIR"), max_length=15, unique=True)
+    birth_name = models.CharField(_("nom de naissance"), max_length=100)
+    used_name = models.CharField(_("nom utilisé"), max_length=100, blank=True)
+    first_names = models.CharField(_("prénoms"), max_length=200)
+    birth_date = models.DateField(_("date de naissance"))
+    sex = models.CharField(_("sexe"), max_length=1, choices=Sex.choices)
+    birthplace_code = models.CharField(_("lieu de naissance (code INSEE)"), max_length=5, blank=True)
+    email = models.EmailField(_("courriel"), blank=True)
+    phone = models.CharField(_("téléphone mobile"), max_length=20, blank=True)
+    address = models.CharField(_("adresse postale"), max_length=300, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING, db_index=True)
+    state_changed_at = models.DateTimeField(default=timezone.now)
+    opposition_deadline = models.DateTimeField(null=True, blank=True)
+    activated_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    destroy_after = models.DateTimeField(null=True, blank=True, db_index=True)
+    user = models.OneToOneField(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="patient"
+    )
+    gp = models.ForeignKey(
+        Professional,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="gp_of",
+        verbose_name=_("médecin traitant"),
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["birth_name", "first_names"]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({mask_nir(self.nir)})"
+
+    @property
+    def display_name(self) -> str:
+        first = self.first_names.split(" ")[0]
+        return f"{first} {self.used_name or self.birth_name}"
+
+    @property
+    def masked_nir(self) -> str:
+        return mask_nir(self.nir)
+
+    def age_on(self, day) -> int:
+        """Whole years at ``day``: representatives lose access at 18."""
+        years = day.year - self.birth_date.year
+        return years - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
+
+
+class Representative(models.Model):
+    """A legal representative of a minor or a protected adult."""
+
+    class Kind(models.TextChoices):
+        PARENT = "parent", _("titulaire de l'autorité parentale")
+        GUARDIAN = "guardian", _("tuteur")
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="representatives")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="represents")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PARENT)
+    since = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["patient", "user"], name="one_representation")]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.patient.display_name}"
+
+
+class Mandate(models.Model):
+    """A caregiver or digital mediator allowed by the patient to act for them (scoped, time-limited)."""
+
+    class Scope(models.TextChoices):
+        READ = "read", _("consulter le dossier")
+        DOCUMENTS = "documents", _("gérer les documents")
+        MESSAGING = "messaging", _("messagerie")
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="mandates")
+    caregiver = models.ForeignKey(User, on_delete=models.CASCADE, related_name="mandates")
+    scopes = models.JSONField(default=list)
+    starts_at = models.DateTimeField(default=timezone.now)
+    ends_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.caregiver} pour {self.patient.display_name}"
+
+    def is_active(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and self.starts_at <= now < self.ends_at

@@ -1,0 +1,95 @@
+"""The journal: append-only, hash-chained entries. Code cannot edit or delete them."""
+
+import datetime
+import hashlib
+import json
+
+from django.db import models
+from django.utils import timezone
+
+GENESIS = "0" * 64
+
+
+class JournalIsAppendOnly(Exception):
+    pass
+
+
+class Entry(models.Model):
+    """One access or change: who, for whom, what, on which resource, how, and the decision."""
+
+    seq = models.BigIntegerField(unique=True)
+    at = models.DateTimeField(default=timezone.now)
+    actor_role = models.CharField(max_length=20)
+    actor_user_id = models.BigIntegerField(null=True, blank=True)
+    actor_professional_id = models.BigIntegerField(null=True, blank=True)
+    actor_label = models.CharField(max_length=200, blank=True)
+    on_behalf_of_patient_id = models.BigIntegerField(null=True, blank=True)
+    on_behalf_of_label = models.CharField(max_length=200, blank=True)
+    patient_id = models.BigIntegerField(null=True, blank=True)
+    action = models.CharField(max_length=64)
+    resource_type = models.CharField(max_length=40, blank=True)
+    resource_id = models.CharField(max_length=80, blank=True)
+    channel = models.CharField(max_length=12)
+    allowed = models.BooleanField()
+    rule = models.CharField(max_length=64, blank=True)
+    reason = models.CharField(max_length=300, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["seq"]
+        indexes = [models.Index(fields=["patient_id", "seq"], name="journal_patient_seq")]
+        verbose_name_plural = "entries"
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {'allowed' if self.allowed else 'refused'}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise JournalIsAppendOnly("journal entries cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise JournalIsAppendOnly("journal entries cannot be deleted")
+
+    def canonical(self) -> bytes:
+        """The bytes the hash commits to: every field but the hashes, in a fixed order and form."""
+        return canonical_bytes(self.payload())
+
+    def payload(self) -> dict:
+        return {name: getattr(self, name) for name in PAYLOAD_FIELDS} | {
+            "at": self.at.astimezone(datetime.UTC).isoformat(timespec="microseconds")
+        }
+
+    def compute_hash(self) -> str:
+        return chain_hash(self.prev_hash, self.canonical())
+
+
+PAYLOAD_FIELDS = (
+    "seq",
+    "at",
+    "actor_role",
+    "actor_user_id",
+    "actor_professional_id",
+    "actor_label",
+    "on_behalf_of_patient_id",
+    "on_behalf_of_label",
+    "patient_id",
+    "action",
+    "resource_type",
+    "resource_id",
+    "channel",
+    "allowed",
+    "rule",
+    "reason",
+    "detail",
+)
+
+
+def canonical_bytes(payload: dict) -> bytes:
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def chain_hash(prev_hash: str, canonical: bytes) -> str:
+    return hashlib.sha256(prev_hash.encode() + canonical).hexdigest()

@@ -1,0 +1,218 @@
+"""carnet's one settings module.
+
+Every value comes from the environment (see README, "Settings"); the defaults give the
+embedded mode: SQLite and files under ``var/``, outboxes instead of real email/SMS/post.
+"""
+
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from carnet.env import env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(env_str("CARNET_DATA_DIR", str(BASE_DIR / "var"))).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _embedded_secret_key() -> str:
+    """The embedded mode keeps a generated key under var/ so sessions survive restarts."""
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(64))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+DEBUG = env_bool("CARNET_DEBUG", False)
+HTTPS = env_bool("CARNET_HTTPS", False)
+SECRET_KEY = env_str("CARNET_SECRET_KEY") or _embedded_secret_key()
+if HTTPS and len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured("CARNET_SECRET_KEY must be at least 50 characters in production")
+ALLOWED_HOSTS = env_list("CARNET_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("CARNET_CSRF_TRUSTED_ORIGINS", [])
+SITE_URL = env_str("CARNET_SITE_URL", "http://127.0.0.1:8000")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "oauth2_provider",
+    "django_tasks",
+    "django_tasks_db",
+    "carnet.identity",
+    "carnet.journal",
+    "carnet.access",
+    "carnet.vault",
+    "carnet.records",
+    "carnet.notify",
+    "carnet.fhir",
+    "carnet.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "carnet.web.middleware.SecurityHeadersMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "carnet.urls"
+WSGI_APPLICATION = "carnet.wsgi.application"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'carnet.sqlite3'}"),
+        conn_max_age=env_int("CARNET_DB_CONN_MAX_AGE", 0),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "identity.User"
+LOGIN_URL = "/connexion/"
+LOGIN_REDIRECT_URL = "/"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", "Français"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "carnet" / "locale"]
+TIME_ZONE = "Europe/Paris"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+
+# Sessions and cookies: short sessions, secure cookies behind HTTPS.
+SESSION_COOKIE_AGE = env_int("CARNET_SESSION_SECONDS", 30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS and env_bool("CARNET_SSL_REDIRECT", True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SECURE_HSTS_SECONDS = 63072000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if HTTPS:
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+# Email: SMTP in production; the embedded default writes to the outbox (notify app).
+EMAIL_BACKEND = env_str("CARNET_EMAIL_BACKEND", "carnet.notify.backends.OutboxEmailBackend")
+EMAIL_HOST = env_str("CARNET_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("CARNET_EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("CARNET_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env_str("CARNET_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("CARNET_EMAIL_TLS", True)
+DEFAULT_FROM_EMAIL = env_str("CARNET_EMAIL_FROM", "carnet <ne-pas-repondre@carnet.invalid>")
+CARNET_SMS_BACKEND = env_str("CARNET_SMS_BACKEND", "carnet.notify.sms.OutboxSmsBackend")
+
+# Background work: database queue (django-tasks-db); tests run tasks inline.
+TASKS = {"default": {"BACKEND": env_str("CARNET_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+# Keys and content.
+CARNET_KEY_DIR = Path(env_str("CARNET_KEY_DIR", str(DATA_DIR / "keys")))
+CARNET_KEK_FILE = Path(env_str("CARNET_KEK_FILE", str(CARNET_KEY_DIR / "kek.json")))
+CARNET_SIGNING_KEY_FILE = Path(
+    env_str("CARNET_SIGNING_KEY_FILE", str(CARNET_KEY_DIR / "journal-ed25519.pem"))
+)
+CARNET_BLOB_STORE = env_str("CARNET_BLOB_STORE", "file")  # file | s3
+CARNET_BLOB_DIR = Path(env_str("CARNET_BLOB_DIR", str(DATA_DIR / "blobs")))
+CARNET_S3_ENDPOINT = env_str("CARNET_S3_ENDPOINT")
+CARNET_S3_BUCKET = env_str("CARNET_S3_BUCKET", "carnet-blobs")
+CARNET_S3_ACCESS_KEY = env_str("CARNET_S3_ACCESS_KEY")
+CARNET_S3_SECRET_KEY = env_str("CARNET_S3_SECRET_KEY")
+CARNET_MAX_UPLOAD_BYTES = env_int("CARNET_MAX_UPLOAD_MB", 20) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = CARNET_MAX_UPLOAD_BYTES * 2
+FILE_UPLOAD_MAX_MEMORY_SIZE = CARNET_MAX_UPLOAD_BYTES
+
+# Domain rules (domain.md): durations in days unless said otherwise.
+CARNET_INVITATION_DAYS = env_int("CARNET_INVITATION_DAYS", 42)
+CARNET_OPPOSITION_DAYS = env_int("CARNET_OPPOSITION_DAYS", 42)
+CARNET_ARCHIVE_YEARS = env_int("CARNET_ARCHIVE_YEARS", 10)
+CARNET_EARLY_DESTRUCTION_GRACE_DAYS = env_int("CARNET_EARLY_DESTRUCTION_GRACE_DAYS", 7)
+CARNET_SUSPENSION_DAYS = env_int("CARNET_SUSPENSION_DAYS", 42)
+CARNET_GRANT_MODE = env_str("CARNET_GRANT_MODE", "declared")  # declared | confirmed
+if CARNET_GRANT_MODE not in {"declared", "confirmed"}:
+    raise ImproperlyConfigured("CARNET_GRANT_MODE must be 'declared' or 'confirmed'")
+CARNET_GRANT_EXPIRY_DAYS = env_int("CARNET_GRANT_EXPIRY_DAYS", 365)
+CARNET_EMERGENCY_HOURS = env_int("CARNET_EMERGENCY_HOURS", 4)
+CARNET_HIDDEN_WARN_DAYS = env_int("CARNET_HIDDEN_WARN_DAYS", 14)
+CARNET_HIDDEN_MAX_DAYS = env_int("CARNET_HIDDEN_MAX_DAYS", 30)
+CARNET_MANDATE_DAYS = env_int("CARNET_MANDATE_DAYS", 365)
+CARNET_OTP_TTL_SECONDS = env_int("CARNET_OTP_TTL_SECONDS", 300)
+CARNET_LOGIN_MAX_FAILURES = env_int("CARNET_LOGIN_MAX_FAILURES", 5)
+CARNET_LOCKOUT_MINUTES = env_int("CARNET_LOCKOUT_MINUTES", 15)
+CARNET_REAUTH_SECONDS = env_int("CARNET_REAUTH_SECONDS", 5 * 60)
+# Benchmark-only: switches policy, journal and encryption off to measure their cost. Never in production.
+CARNET_BENCH_INSECURE = env_bool("CARNET_BENCH_INSECURE", False)
+if CARNET_BENCH_INSECURE and HTTPS:
+    raise ImproperlyConfigured("CARNET_BENCH_INSECURE is for benchmarks only and refused with CARNET_HTTPS")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"scrub": {"()": "carnet.logscrub.ScrubFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["scrub"], "formatter": "plain"},
+    },
+    "root": {"handlers": ["console"], "level": env_str("CARNET_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING", "propagate": True}},
+}

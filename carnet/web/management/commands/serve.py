@@ -1,0 +1,37 @@
+"""carnet serve: the production-grade WSGI server (gunicorn), plus the task worker in embedded mode."""
+
+import subprocess
+import sys
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from carnet.env import env_bool, env_int
+
+
+class Command(BaseCommand):
+    help = "Serve carnet over HTTP (gunicorn); in embedded mode also start the background task worker."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--bind", default="127.0.0.1:8000")
+        parser.add_argument("--workers", type=int, default=env_int("CARNET_WEB_WORKERS", 2))
+        parser.add_argument("--threads", type=int, default=env_int("CARNET_WEB_THREADS", 4))
+        parser.add_argument("--no-worker", action="store_true", help="do not start the task worker")
+
+    def handle(self, *args, bind, workers, threads, no_worker, **options):
+        worker = None
+        if not no_worker and env_bool("CARNET_EMBEDDED_WORKER", True):
+            worker = subprocess.Popen([sys.executable, "-m", "carnet.cli", "db_worker"])  # noqa: S603
+        command = [
+            sys.executable, "-m", "gunicorn", "carnet.wsgi:application", "--bind", bind,
+            "--workers", str(workers), "--threads", str(threads), "--access-logfile", "-",
+            "--access-logformat", '%(h)s "%(m)s %(U)s" %(s)s %(M)sms',
+        ]
+        self.stdout.write(f"carnet on http://{bind}/ (data in {settings.DATA_DIR})")
+        try:
+            subprocess.run(command, check=False)  # noqa: S603
+        except KeyboardInterrupt:
+            pass
+        finally:
+            if worker is not None:
+                worker.terminate()

@@ -1,0 +1,61 @@
+"""Test set-up shared by every suite: fast hashing, inline tasks, a private data directory,
+and the named users of style.md (alice, bob, charlie, dave, erin)."""
+
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from carnet import factories
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    data = Path(tempfile.mkdtemp(prefix="carnet-test-"))
+    settings.DATA_DIR = data
+    settings.CARNET_KEY_DIR = data / "keys"
+    settings.CARNET_KEK_FILE = data / "keys" / "kek.json"
+    settings.CARNET_SIGNING_KEY_FILE = data / "keys" / "journal-ed25519.pem"
+    settings.CARNET_BLOB_DIR = data / "blobs"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.EMAIL_BACKEND = "carnet.notify.backends.OutboxEmailBackend"
+    settings.CARNET_SMS_BACKEND = "carnet.notify.sms.OutboxSmsBackend"
+    settings.STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def alice(db):
+    """The patient."""
+    return factories.make_patient("Alice Marie", "Martin")
+
+
+@pytest.fixture
+def bob(db, alice):
+    """Alice's GP (médecin traitant)."""
+    bob = factories.make_professional("Bob", "Durand")
+    alice.gp = bob
+    alice.save(update_fields=["gp"])
+    return bob
+
+
+@pytest.fixture
+def charlie(db):
+    """A pharmacist."""
+    return factories.make_professional("Charlie", "Petit", factories.Profession.PHARMACIEN)
+
+
+@pytest.fixture
+def dave(db):
+    """A stranger: a doctor with no link to alice."""
+    return factories.make_professional("Dave", "Leroy")
+
+
+@pytest.fixture
+def erin(db):
+    """An operator."""
+    return factories.make_operator()
