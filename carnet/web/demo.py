@@ -13,7 +13,9 @@ def ensure_demo_people() -> dict[str, str]:
         bob = factories.make_professional("Bob", "Durand", user=factories.make_user("bob"))
         alice.gp = bob
         alice.save(update_fields=["gp"])
-        factories.make_professional("Charlie", "Petit", Profession.PHARMACIEN, user=factories.make_user("charlie"))
+        factories.make_professional(
+            "Charlie", "Petit", Profession.PHARMACIEN, user=factories.make_user("charlie")
+        )
         factories.make_operator("erin")
     for user in User.objects.filter(username__in=["alice", "bob", "charlie", "erin"]):
         user.set_password(DEMO_PASSWORD)

@@ -17,9 +17,11 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         people = ensure_demo_people()
-        self.stdout.write("\nDemo sign-ins (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"\nDemo sign-ins (password for all: {DEMO_PASSWORD}):")
         for role, login in people.items():
             self.stdout.write(f"  {role:<12} {login}")
-        self.stdout.write("One-time sign-in codes go to the outbox: carnet shows them on the sign-in page in demo mode.\n")
+        self.stdout.write(
+            "One-time sign-in codes go to the outbox: carnet shows them on the sign-in page in demo mode.\n"
+        )
         if not no_serve:
             call_command("serve", bind=bind)

@@ -23,9 +23,20 @@ class Command(BaseCommand):
         if not no_worker and env_bool("CARNET_EMBEDDED_WORKER", True):
             worker = subprocess.Popen([sys.executable, "-m", "carnet.cli", "db_worker"])  # noqa: S603
         command = [
-            sys.executable, "-m", "gunicorn", "carnet.wsgi:application", "--bind", bind,
-            "--workers", str(workers), "--threads", str(threads), "--access-logfile", "-",
-            "--access-logformat", '%(h)s "%(m)s %(U)s" %(s)s %(M)sms',
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "carnet.wsgi:application",
+            "--bind",
+            bind,
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--access-logfile",
+            "-",
+            "--access-logformat",
+            '%(h)s "%(m)s %(U)s" %(s)s %(M)sms',
         ]
         self.stdout.write(f"carnet on http://{bind}/ (data in {settings.DATA_DIR})")
         try:
