@@ -28,6 +28,12 @@ def pytest_configure(config):
     }
 
 
+@pytest.fixture(autouse=True)
+def _outbox_email(settings):
+    """Django's test set-up swaps e-mail for a memory box; carnet's flows read the outbox instead."""
+    settings.EMAIL_BACKEND = "carnet.notify.backends.OutboxEmailBackend"
+
+
 @pytest.fixture
 def alice(db):
     """The patient."""

@@ -192,3 +192,64 @@ class Mandate(models.Model):
     def is_active(self, now=None) -> bool:
         now = now or timezone.now()
         return self.revoked_at is None and self.starts_at <= now < self.ends_at
+
+
+class ActivationCode(models.Model):
+    """A provisional activation code sent with the invitation: stored hashed, single use, time-limited."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="activation_codes")
+    code_hash = models.CharField(max_length=64, unique=True)
+    channel = models.CharField(max_length=8)  # email | letter
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"activation code for patient {self.patient_id}"
+
+
+class Opposition(models.Model):
+    """The only trace of an opposition: a keyed hash of the NIR, so a re-import creates no space."""
+
+    nir_hash = models.CharField(max_length=64, unique=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+    channel = models.CharField(max_length=12)  # online | paper
+
+    def __str__(self) -> str:
+        return f"opposition {self.recorded_at:%Y-%m-%d}"
+
+
+class ImportBatch(models.Model):
+    """One run of an import (beneficiaries or professionals), kept for the operators' history."""
+
+    kind = models.CharField(max_length=20)
+    file_name = models.CharField(max_length=255)
+    started_at = models.DateTimeField(default=timezone.now)
+    lines = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.file_name} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class KnownDevice(models.Model):
+    """A browser a person already signed in from: a sign-in from a new one is notified."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="known_devices")
+    token_hash = models.CharField(max_length=64)
+    first_seen = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "token_hash"], name="one_known_device")]
+
+    def __str__(self) -> str:
+        return f"device of user {self.user_id}"
+
+
+from carnet.identity.otp import OneTimeCodeDevice  # noqa: E402,F401  (the sign-in code device model)

@@ -1,2 +1,14 @@
+from django.urls import path
+
+from carnet.web.auth import views
+
 app_name = "auth"
-urlpatterns: list = []
+urlpatterns = [
+    path("connexion/", views.sign_in, name="sign-in"),
+    path("connexion/code/", views.sign_in_code, name="sign-in-code"),
+    path("connexion/nouveau-code/", views.resend_code, name="resend-code"),
+    path("connexion/confirmer/", views.reauth, name="reauth"),
+    path("deconnexion/", views.sign_out, name="sign-out"),
+    path("activation/", views.activate, name="activate"),
+    path("opposition/", views.oppose, name="oppose"),
+]

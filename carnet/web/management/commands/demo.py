@@ -1,5 +1,7 @@
 """carnet demo: migrate, load a small synthetic population with named sign-ins, and serve."""
 
+import os
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -24,4 +26,5 @@ class Command(BaseCommand):
             "One-time sign-in codes go to the outbox: carnet shows them on the sign-in page in demo mode.\n"
         )
         if not no_serve:
+            os.environ["CARNET_DEMO"] = "true"
             call_command("serve", bind=bind)

@@ -1,0 +1,24 @@
+"""Secrets handed to people (activation codes, device tokens): random, stored only as keyed hashes."""
+
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+
+# No 0/O/1/I/L: codes are typed from paper letters.
+ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def new_activation_code() -> str:
+    raw = "".join(secrets.choice(ALPHABET) for _ in range(12))
+    return "-".join(raw[i : i + 4] for i in range(0, 12, 4))
+
+
+def normalize_code(code: str) -> str:
+    return "".join(ch for ch in (code or "").upper() if ch.isalnum())
+
+
+def keyed_hash(value: str) -> str:
+    """HMAC-SHA-256 with the secret key: a leaked table of hashes cannot be brute-forced offline."""
+    return hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()

@@ -1,0 +1,222 @@
+"""CSV imports of the insurer's beneficiary file and of the professional directory.
+
+Every line is validated first; if any line is bad nothing is written and the report names each bad line
+(line number, column, reason). A valid file is written in one transaction, in batches, idempotently.
+"""
+
+import csv
+import datetime
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from carnet.identity import codes
+from carnet.identity.actions import invite_patient
+from carnet.identity.models import ImportBatch, Opposition, Patient, Profession, Professional, Specialty
+from carnet.identity.validators import normalize_adeli, normalize_nir, normalize_rpps
+
+BENEFICIARY_COLUMNS = [
+    "nir",
+    "birth_name",
+    "used_name",
+    "first_names",
+    "birth_date",
+    "sex",
+    "birthplace_code",
+    "email",
+    "phone",
+    "address",
+]
+PROFESSIONAL_COLUMNS = [
+    "rpps",
+    "adeli",
+    "family_name",
+    "given_name",
+    "profession",
+    "specialty",
+    "organisation",
+    "finess",
+]
+BATCH = 1000
+
+
+@dataclass
+class ImportReport:
+    lines: int = 0
+    created: int = 0
+    updated: int = 0
+    skipped: int = 0
+    errors: list[dict] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _read(text: str, expected: list[str], report: ImportReport) -> list[tuple[int, dict]]:
+    reader = csv.DictReader(
+        io.StringIO(text.lstrip("\ufeff")), delimiter=";" if text.count(";") > text.count(",") else ","
+    )
+    missing = [name for name in expected if name not in (reader.fieldnames or [])]
+    if missing:
+        report.errors.append({"line": 1, "column": ",".join(missing), "error": "missing columns"})
+        return []
+    rows = [(number, row) for number, row in enumerate(reader, start=2)]
+    report.lines = len(rows)
+    return rows
+
+
+def _beneficiary(row: dict) -> dict:
+    errors = {}
+    values = {name: (row.get(name) or "").strip() for name in BENEFICIARY_COLUMNS}
+    try:
+        values["nir"] = normalize_nir(values["nir"])
+    except ValidationError as error:
+        errors["nir"] = error.messages[0]
+    try:
+        values["birth_date"] = datetime.date.fromisoformat(values["birth_date"])
+    except ValueError:
+        errors["birth_date"] = "date attendue au format AAAA-MM-JJ"
+    values["sex"] = values["sex"].upper()
+    if values["sex"] not in {"F", "M"}:
+        errors["sex"] = "F ou M attendu"
+    for name in ("birth_name", "first_names"):
+        if not values[name]:
+            errors[name] = "obligatoire"
+    code = values["birthplace_code"].upper()
+    if code and not (len(code) == 5 and (code.isdigit() or code[:2] in {"2A", "2B"})):
+        errors["birthplace_code"] = "code INSEE à 5 caractères attendu"
+    values["birthplace_code"] = code
+    if values["email"] and "@" not in values["email"]:
+        errors["email"] = "adresse électronique invalide"
+    if errors:
+        raise ValueError(errors)
+    return values
+
+
+def import_beneficiaries(text: str, file_name: str = "", progress: Iterable | None = None) -> ImportReport:
+    """Import the beneficiary file: new people get a pending space and an invitation; known ones updated."""
+    report = ImportReport()
+    parsed, seen = [], set()
+    for number, row in _read(text, BENEFICIARY_COLUMNS, report):
+        try:
+            values = _beneficiary(row)
+        except ValueError as error:
+            for column, message in error.args[0].items():
+                report.errors.append({"line": number, "column": column, "error": message})
+            continue
+        if values["nir"] in seen:
+            report.errors.append({"line": number, "column": "nir", "error": "NIR en double dans le fichier"})
+            continue
+        seen.add(values["nir"])
+        parsed.append(values)
+    if report.errors:
+        _history("beneficiaries", file_name, report)
+        return report
+    with transaction.atomic():
+        _write_beneficiaries(parsed, report, progress)
+        _history("beneficiaries", file_name, report)
+    return report
+
+
+def _write_beneficiaries(parsed: list[dict], report: ImportReport, progress) -> None:
+    for start in range(0, len(parsed), BATCH):
+        chunk = parsed[start : start + BATCH]
+        nirs = [values["nir"] for values in chunk]
+        existing = {p.nir: p for p in Patient.objects.filter(nir__in=nirs)}
+        opposed = set(
+            Opposition.objects.filter(nir_hash__in=[codes.keyed_hash(n) for n in nirs]).values_list(
+                "nir_hash", flat=True
+            )
+        )
+        new = []
+        for values in chunk:
+            if codes.keyed_hash(values["nir"]) in opposed:
+                report.skipped += 1
+            elif values["nir"] in existing:
+                _update_contact(existing[values["nir"]], values, report)
+            else:
+                new.append(Patient(**values))
+        for patient in Patient.objects.bulk_create(new):
+            patient = Patient.objects.get(nir=patient.nir) if patient.pk is None else patient
+            invite_patient(patient)
+            report.created += 1
+        if progress is not None:
+            progress.update(len(chunk))
+
+
+def _update_contact(patient: Patient, values: dict, report: ImportReport) -> None:
+    changed = [
+        name
+        for name in ("email", "phone", "address", "used_name")
+        if values[name] and getattr(patient, name) != values[name]
+    ]
+    for name in changed:
+        setattr(patient, name, values[name])
+    if changed:
+        patient.save(update_fields=changed)
+        report.updated += 1
+    else:
+        report.skipped += 1
+
+
+def _professional(row: dict) -> dict:
+    errors = {}
+    values = {name: (row.get(name) or "").strip() for name in PROFESSIONAL_COLUMNS}
+    for name, check in (("rpps", normalize_rpps), ("adeli", normalize_adeli)):
+        try:
+            values[name] = check(values[name]) if values[name] else None
+        except ValidationError as error:
+            errors[name] = error.messages[0]
+    if not values["rpps"] and not values["adeli"] and "rpps" not in errors:
+        errors["rpps"] = "RPPS ou ADELI obligatoire"
+    if values["profession"] not in Profession.values:
+        errors["profession"] = f"profession inconnue (attendu : {', '.join(Profession.values)})"
+    if values["specialty"] not in Specialty.values:
+        errors["specialty"] = "spécialité inconnue"
+    for name in ("family_name", "given_name"):
+        if not values[name]:
+            errors[name] = "obligatoire"
+    if errors:
+        raise ValueError(errors)
+    return values
+
+
+def import_professionals(text: str, file_name: str = "", progress: Iterable | None = None) -> ImportReport:
+    """Import the directory: professionals are matched on RPPS (else ADELI) and updated in place."""
+    report = ImportReport()
+    parsed = []
+    for number, row in _read(text, PROFESSIONAL_COLUMNS, report):
+        try:
+            parsed.append(_professional(row))
+        except ValueError as error:
+            for column, message in error.args[0].items():
+                report.errors.append({"line": number, "column": column, "error": message})
+    if report.errors:
+        _history("professionals", file_name, report)
+        return report
+    with transaction.atomic():
+        for values in parsed:
+            key = {"rpps": values["rpps"]} if values["rpps"] else {"adeli": values["adeli"]}
+            _obj, created = Professional.objects.update_or_create(**key, defaults=values)
+            report.created += created
+            report.updated += not created
+            if progress is not None:
+                progress.update(1)
+        _history("professionals", file_name, report)
+    return report
+
+
+def _history(kind: str, file_name: str, report: ImportReport) -> None:
+    ImportBatch.objects.create(
+        kind=kind,
+        file_name=file_name[:255],
+        lines=report.lines,
+        created=report.created,
+        updated=report.updated,
+        skipped=report.skipped,
+        errors=report.errors[:1000],
+    )

@@ -1,0 +1,139 @@
+"""Sign-in (password, then a one-time code), activation, opposition, re-authentication, sign-out."""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+
+from carnet.identity import actions, signin
+from carnet.identity.errors import IdentityError
+from carnet.identity.models import User
+from carnet.web.auth import forms
+from carnet.web.auth.decorators import REAUTH_AT
+from carnet.web.auth.demo import demo_code_for
+
+PENDING = "pending_sign_in_user"
+DEVICE_COOKIE = "carnet_device"
+
+
+def _next(request, default="/") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or default
+    return target if url_has_allowed_host_and_scheme(target, {request.get_host()}) else default
+
+
+def sign_in(request):
+    form = forms.SignInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = signin.check_password_step(
+                form.cleaned_data["login"], form.cleaned_data["password"], request.META.get("REMOTE_ADDR", "")
+            )
+        except IdentityError as error:
+            form.add_error(None, error.message)
+        else:
+            request.session.cycle_key()
+            request.session[PENDING] = user.pk
+            if user.otp_channel != User.OtpChannel.TOTP:
+                signin.send_sign_in_code(user)
+            return redirect(f"/connexion/code/?next={_next(request)}")
+    return render(request, "web/auth/sign_in.html", {"form": form, "next": _next(request)})
+
+
+def sign_in_code(request):
+    user = User.objects.filter(pk=request.session.get(PENDING)).first()
+    if user is None:
+        return redirect("auth:sign-in")
+    form = forms.CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device = signin.verify_sign_in_code(user, form.cleaned_data["code"])
+        except IdentityError as error:
+            form.add_error("code", error.message)
+        else:
+            return _complete_sign_in(request, user, device)
+    return render(
+        request,
+        "web/auth/code.html",
+        {"form": form, "user": user, "demo_code": demo_code_for(user), "next": _next(request)},
+    )
+
+
+def _complete_sign_in(request, user, device):
+    del request.session[PENDING]
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    otp_login(request, device)
+    request.session[REAUTH_AT] = time.time()
+    token, new = signin.remember_device(user, request.COOKIES.get(DEVICE_COOKIE))
+    if new:
+        signin.notify_new_device(user)
+    response = redirect(_next(request, _home_for(user)))
+    response.set_cookie(
+        DEVICE_COOKIE, token, max_age=400 * 86400, httponly=True, secure=settings.HTTPS, samesite="Lax"
+    )
+    return response
+
+
+def _home_for(user) -> str:
+    if user.is_staff:
+        return "/operateurs/"
+    return "/pro/" if hasattr(user, "professional") else "/patient/"
+
+
+def resend_code(request):
+    user = User.objects.filter(pk=request.session.get(PENDING)).first()
+    if user is not None and request.method == "POST":
+        signin.send_sign_in_code(user)
+        messages.info(request, _("Un nouveau code vous a été envoyé."))
+    return redirect("auth:sign-in-code")
+
+
+def activate(request):
+    form = forms.ActivationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.activate_account(**form.cleaned_data)
+        except IdentityError as error:
+            form.add_error("code", error.message)
+        except ValidationError as error:
+            form.add_error("login" if str(error.code).startswith("login") else "password", error)
+        else:
+            messages.success(request, _("Votre espace est activé. Connectez-vous avec votre identifiant."))
+            return redirect("auth:sign-in")
+    return render(request, "web/auth/activate.html", {"form": form})
+
+
+def oppose(request):
+    form = forms.OppositionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.record_opposition(code=form.cleaned_data["code"])
+        except IdentityError as error:
+            form.add_error("code", error.message)
+        else:
+            return render(request, "web/auth/opposed.html")
+    return render(request, "web/auth/oppose.html", {"form": form})
+
+
+def reauth(request):
+    if not request.user.is_authenticated:
+        return redirect("auth:sign-in")
+    form = forms.PasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if request.user.check_password(form.cleaned_data["password"]):
+            request.session[REAUTH_AT] = time.time()
+            return redirect(_next(request))
+        form.add_error("password", _("Mot de passe incorrect."))
+    return render(request, "web/auth/reauth.html", {"form": form, "next": _next(request)})
+
+
+@require_POST
+def sign_out(request):
+    logout(request)
+    return redirect("web:home")
