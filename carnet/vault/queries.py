@@ -1,0 +1,43 @@
+"""Reading content back: decrypt and check integrity on every read."""
+
+import hashlib
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+
+from carnet.vault.errors import IntegrityError, KeyDestroyed, VaultError, WrongKey
+from carnet.vault.keys import provider
+from carnet.vault.models import DataKey
+from carnet.vault.store import blob_store
+
+
+def unwrap_key(row: DataKey) -> bytes:
+    if row.destroyed_at is not None or row.wrapped is None:
+        raise KeyDestroyed("this patient's data key was destroyed")
+    return provider().unwrap(row.kek_id, bytes(row.wrapped))
+
+
+def get(patient, ref: str, expected_sha256: str | None = None) -> bytes:
+    """The plaintext of ``ref`` for this patient; raises if tampered, foreign, or shredded."""
+    from carnet.vault.actions import ENCRYPTED, PLAINTEXT, aad_for
+
+    patient_id = getattr(patient, "pk", patient)
+    envelope = blob_store().read(ref)
+    if hashlib.sha256(envelope).hexdigest() != ref:
+        raise IntegrityError("blob content does not match its reference")
+    if envelope[:1] == PLAINTEXT and settings.CARNET_BENCH_INSECURE:
+        data = envelope[1:]
+    elif envelope[:1] == ENCRYPTED:
+        row = DataKey.objects.filter(patient_id=patient_id).first()
+        if row is None:
+            raise WrongKey("no data key for this patient")
+        try:
+            data = AESGCM(unwrap_key(row)).decrypt(envelope[1:13], envelope[13:], aad_for(patient_id))
+        except InvalidTag:
+            raise WrongKey("blob does not belong to this patient's record") from None
+    else:
+        raise VaultError("unknown envelope version")
+    if expected_sha256 and hashlib.sha256(data).hexdigest() != expected_sha256:
+        raise IntegrityError("content does not match its recorded SHA-256")
+    return data
