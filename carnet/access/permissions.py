@@ -6,7 +6,9 @@ from enum import StrEnum
 class Permission(StrEnum):
     ACCESS_EMERGENCY_OPEN = "access:emergency:open"
     ACCESS_GRANT_CREATE = "access:grant:create"
+    ACCESS_SAMU_OPEN = "access:samu:open"
     ACCESS_SETTINGS_MANAGE = "access:settings:manage"
+    JOURNAL_ENTRY_CONTEST = "journal:entry:contest"
     JOURNAL_ENTRY_READ = "journal:entry:read"
     RECORD_DOCUMENT_DELETE = "record:document:delete"
     RECORD_DOCUMENT_DEPOSIT = "record:document:deposit"
@@ -20,3 +22,52 @@ class Permission(StrEnum):
     RECORD_PROFILE_WRITE = "record:profile:write"
     RECORD_WISHES_READ = "record:wishes:read"
     RECORD_WISHES_WRITE = "record:wishes:write"
+
+
+READS = frozenset(
+    {
+        Permission.JOURNAL_ENTRY_READ,
+        Permission.RECORD_DOCUMENT_READ,
+        Permission.RECORD_DOCUMENT_SEARCH,
+        Permission.RECORD_PROFILE_READ,
+        Permission.RECORD_WISHES_READ,
+    }
+)
+# What each caregiver mandate scope allows (domain.md §1).
+MANDATE_SCOPES = {
+    "read": READS,
+    "documents": READS
+    | {
+        Permission.RECORD_DOCUMENT_DEPOSIT,
+        Permission.RECORD_DOCUMENT_DELETE,
+        Permission.RECORD_DOCUMENT_SET_VISIBILITY,
+        Permission.RECORD_PROFILE_WRITE,
+        Permission.RECORD_WISHES_WRITE,
+    },
+    "messaging": frozenset(),
+}
+# SMART App Launch v2 scopes (read/search) and the actions they open; scopes narrow, never widen.
+APP_SCOPES = {
+    "DocumentReference": {Permission.RECORD_DOCUMENT_READ, Permission.RECORD_DOCUMENT_SEARCH},
+    "Binary": {Permission.RECORD_DOCUMENT_READ},
+    "AllergyIntolerance": {Permission.RECORD_PROFILE_READ},
+    "Condition": {Permission.RECORD_PROFILE_READ},
+    "MedicationStatement": {Permission.RECORD_PROFILE_READ},
+    "Immunization": {Permission.RECORD_PROFILE_READ},
+    "Observation": {Permission.RECORD_PROFILE_READ},
+    "AuditEvent": {Permission.JOURNAL_ENTRY_READ},
+}
+
+
+def app_allows(scopes, action: str) -> bool:
+    """True if one SMART scope (``patient/Type.rs`` or ``patient/*.rs``) opens ``action``."""
+    for scope in scopes:
+        context, _, rest = scope.partition("/")
+        resource, _, verbs = rest.partition(".")
+        if context != "patient" or not ({"r", "s"} & set(verbs) or verbs == "read"):
+            continue
+        if resource == "*" and any(action in actions for actions in APP_SCOPES.values()):
+            return True
+        if action in APP_SCOPES.get(resource, ()):
+            return True
+    return False

@@ -1,7 +1,7 @@
 """The policy decision point: the only place that says yes or no about a patient's data.
 
-``decide`` answers for one resource; ``document_filter`` builds the filter that queries apply, so
-that searches, counts and every page obey the same rules as single reads.
+``decide`` answers for one resource; ``document_filter`` builds the one SQL predicate that lists and
+searches apply, so counts and every page obey the same rules as single reads. Deny by default.
 """
 
 from django.db.models import Q
@@ -9,16 +9,32 @@ from django.utils import timezone
 
 from carnet.access.actor import Actor, Role
 from carnet.access.decision import Decision
-from carnet.access.models import Grant
+from carnet.access.models import Block, EmergencyAccess, Grant, PatientAccessSettings, ProfessionRule
+from carnet.access.permissions import MANDATE_SCOPES, READS, app_allows
 from carnet.access.permissions import Permission as P
-from carnet.identity.models import Patient
+from carnet.identity.models import Patient, Representative, Specialty
 from carnet.records.models import Document, Visibility
 
-READS = {P.RECORD_DOCUMENT_READ, P.RECORD_DOCUMENT_SEARCH, P.RECORD_PROFILE_READ, P.RECORD_WISHES_READ}
+DOCUMENT_READS = {P.RECORD_DOCUMENT_READ, P.RECORD_DOCUMENT_SEARCH}
+OWN_SPACE_ACTIONS = set(P) - {
+    P.ACCESS_EMERGENCY_OPEN,
+    P.ACCESS_SAMU_OPEN,
+    P.ACCESS_GRANT_CREATE,
+    P.RECORD_DOCUMENT_REPLACE,
+    P.RECORD_DOCUMENT_HIDE,
+}
+PRO_BASIS_ACTIONS = (READS - {P.JOURNAL_ENTRY_READ}) | {P.RECORD_PROFILE_WRITE}
+AUTHOR_ACTIONS = {
+    P.RECORD_DOCUMENT_REPLACE,
+    P.RECORD_DOCUMENT_DELETE,
+    P.RECORD_DOCUMENT_HIDE,
+    P.RECORD_DOCUMENT_READ,
+}
+VISIBLE_STATUSES = [Document.Status.CURRENT, Document.Status.SUPERSEDED]
 
 
-def allow(rule: str, reason: str = "allowed") -> Decision:
-    return Decision(True, reason, rule)
+def allow(rule: str) -> Decision:
+    return Decision(True, "allowed", rule)
 
 
 def deny(rule: str, reason: str) -> Decision:
@@ -31,24 +47,88 @@ def patient_of(resource) -> Patient | None:
     return getattr(resource, "patient", None)
 
 
+def settings_of(patient: Patient) -> PatientAccessSettings:
+    try:
+        return patient.access_settings
+    except PatientAccessSettings.DoesNotExist:
+        return PatientAccessSettings(patient=patient)
+
+
 def decide(actor: Actor, action: str, resource) -> Decision:
-    """Deny by default; each rule below may allow or refuse, the first that answers wins."""
+    """Who may do ``action`` on ``resource`` (a Patient, a Document, a profile entry, a wish)."""
     patient = patient_of(resource)
     if patient is None:
         return deny("no-patient", "resource has no patient")
+    if actor.role in (Role.OPERATOR, Role.ANONYMOUS):
+        return deny(f"{actor.role}-no-clinical-access", "operators and anonymous users never read a record")
     if patient.state != Patient.State.OPEN:
         return deny("space-not-open", f"space is {patient.state}")
-    if actor.role == Role.PATIENT and actor.patient is not None and actor.patient.pk == patient.pk:
-        return _decide_patient(resource)
     if actor.role == Role.PROFESSIONAL and actor.professional is not None:
-        return _decide_professional(actor, action, patient, resource)
-    return deny("default-deny", "no rule allows this actor")
+        return _professional(actor.professional, action, patient, resource)
+    if actor.role == Role.SYSTEM:
+        return _system(action, resource)
+    if actor.patient is None or actor.patient.pk != patient.pk:
+        return deny("not-their-space", "the actor acts for another patient")
+    return _person(actor, action, patient, resource)
 
 
-def _decide_patient(resource) -> Decision:
-    if isinstance(resource, Document) and _hidden_from_patient(resource):
-        return deny("hidden-from-patient", "document held back until an announcement consultation")
-    return allow("patient-own-record")
+def _system(action: str, resource) -> Decision:
+    """Tasks and the insurer feed: they deposit insurer documents and nothing else."""
+    if action == P.RECORD_DOCUMENT_DEPOSIT and isinstance(resource, Patient):
+        return allow("insurer-feed")
+    return deny("default-deny", "no rule allows this")
+
+
+# --- the patient and those acting for them -------------------------------------------------------------
+
+
+def _person(actor: Actor, action: str, patient: Patient, resource) -> Decision:
+    standing = _standing(actor, action, patient)
+    if standing is not None:
+        return standing
+    if action not in OWN_SPACE_ACTIONS:
+        return deny("patient-not-professional-action", "this action belongs to professionals")
+    if isinstance(resource, Document):
+        return _person_document(actor, action, resource)
+    if action == P.RECORD_PROFILE_WRITE and getattr(resource, "source", "patient") != "patient":
+        return deny("professional-entry", "an entry written by a professional is theirs to change")
+    return allow(f"{actor.role}-own-record")
+
+
+def _standing(actor: Actor, action: str, patient: Patient) -> Decision | None:
+    """Refusals that depend on who acts for the patient (representative, caregiver, app)."""
+    if actor.role == Role.REPRESENTATIVE and not _represents(actor.user, patient):
+        return deny("not-representative", "no active legal representation")
+    if actor.role == Role.CAREGIVER:
+        mandate = actor.mandate
+        if mandate is None or mandate.patient_id != patient.pk or not mandate.is_active():
+            return deny("no-mandate", "no active mandate")
+        if not any(action in MANDATE_SCOPES.get(scope, ()) for scope in mandate.scopes):
+            return deny("mandate-scope", "the mandate does not cover this action")
+    if actor.role == Role.APP and not app_allows(actor.scopes, action):
+        return deny("app-scope", "the app was not granted this scope")
+    if actor.role not in (Role.PATIENT, Role.REPRESENTATIVE, Role.CAREGIVER, Role.APP):
+        return deny("default-deny", "no rule allows this actor")
+    return None
+
+
+def _represents(user, patient: Patient) -> bool:
+    rep = Representative.objects.filter(user=user, patient=patient, ended_at__isnull=True).first()
+    if rep is None:
+        return False
+    return rep.kind == Representative.Kind.GUARDIAN or patient.age_on(timezone.localdate()) < 18
+
+
+def _person_document(actor: Actor, action: str, document: Document) -> Decision:
+    if _hidden_from_patient(document):
+        return deny("hidden-from-patient", "held back until an announcement consultation")
+    if document.minor_secret and actor.role == Role.REPRESENTATIVE:
+        return deny("minor-secret", "care under minor secrecy is never shown to representatives")
+    if action == P.RECORD_DOCUMENT_DELETE and document.depositor != Document.Depositor.PATIENT:
+        return deny("professional-document", "a professional's document can be masked, not deleted")
+    if document.status == Document.Status.ENTERED_IN_ERROR and action != P.RECORD_DOCUMENT_READ:
+        return deny("entered-in-error", "the document was withdrawn")
+    return allow(f"{actor.role}-own-record")
 
 
 def _hidden_from_patient(document: Document) -> bool:
@@ -56,47 +136,117 @@ def _hidden_from_patient(document: Document) -> bool:
     return until is not None and until > timezone.now()
 
 
-def _decide_professional(actor: Actor, action: str, patient: Patient, resource) -> Decision:
-    if action == P.RECORD_DOCUMENT_DEPOSIT:
-        return allow("professional-deposit")
-    if action not in READS:
-        return deny("default-deny", "action not open to professionals")
-    professional = actor.professional
-    if not _has_grant(patient, professional):
-        return deny("no-grant", "no authorisation from the patient")
+# --- professionals --------------------------------------------------------------------------------------
+
+
+def _professional(professional, action: str, patient: Patient, resource) -> Decision:
+    if Block.objects.filter(patient=patient, professional=professional).exists():
+        return deny("blocked", "the patient blocked this professional")
+    if action in (P.RECORD_DOCUMENT_DEPOSIT, P.ACCESS_GRANT_CREATE):
+        return allow("professional-care-relationship")
+    if action in (P.ACCESS_EMERGENCY_OPEN, P.ACCESS_SAMU_OPEN):
+        return _emergency_allowed(professional, action, patient)
     if isinstance(resource, Document):
-        return _decide_document_for_professional(professional, patient, resource)
-    return allow("grant")
+        return _professional_document(professional, action, patient, resource)
+    if (
+        action == P.RECORD_PROFILE_WRITE
+        and getattr(resource, "author_id", professional.pk) != professional.pk
+    ):
+        return deny("not-author", "only the author changes a professional entry")
+    if action not in PRO_BASIS_ACTIONS:
+        return deny("patient-only-action", "this action belongs to the patient")
+    return _basis(professional, patient) or deny("no-grant", "no authorisation from the patient")
 
 
-def _has_grant(patient: Patient, professional) -> bool:
-    if patient.gp_id == professional.pk:
-        return True
+def _emergency_allowed(professional, action: str, patient: Patient) -> Decision:
+    choices = settings_of(patient)
+    if action == P.ACCESS_SAMU_OPEN and choices.refuses_samu:
+        return deny("samu-refused", "the patient refused access by the emergency call centre")
+    if action == P.ACCESS_EMERGENCY_OPEN and choices.refuses_emergency:
+        return deny("emergency-refused", "the patient refused emergency access")
+    if professional.specialty == Specialty.TRAVAIL:
+        return deny("occupational-doctor", "occupational doctors need the patient's express consent")
+    return allow("emergency-reason-given")
+
+
+def _basis(professional, patient: Patient) -> Decision | None:
+    """Why this professional may read at all: standing GP grant, a valid grant, or an emergency."""
     now = timezone.now()
-    return Grant.objects.filter(
-        patient=patient, professional=professional, revoked_at__isnull=True, expires_at__gt=now
+    if _emergency_active(professional, patient, now):
+        return allow("emergency-access")
+    if patient.gp_id == professional.pk:
+        return allow("gp-standing-grant")
+    grants = Grant.objects.filter(
+        patient=patient,
+        professional=professional,
+        revoked_at__isnull=True,
+        confirmed_at__isnull=False,
+        expires_at__gt=now,
+    )
+    if professional.specialty == Specialty.TRAVAIL:
+        grants = grants.filter(mode=Grant.Mode.CONFIRMED)
+    return allow(f"grant-{grants.values_list('mode', flat=True).first()}") if grants.exists() else None
+
+
+def _emergency_active(professional, patient: Patient, now) -> bool:
+    return EmergencyAccess.objects.filter(
+        patient=patient, professional=professional, ends_at__gt=now
     ).exists()
 
 
-def _decide_document_for_professional(professional, patient: Patient, document: Document) -> Decision:
-    if document.author_id == professional.pk:
+def _professional_document(professional, action: str, patient: Patient, document: Document) -> Decision:
+    if document.author_id == professional.pk and action in AUTHOR_ACTIONS:
         return allow("author")
+    if action not in DOCUMENT_READS:
+        return deny("not-author", "only the author replaces, withdraws or holds back a document")
+    if document.status not in VISIBLE_STATUSES:
+        return deny("entered-in-error", "the document was withdrawn")
     if document.visibility == Visibility.PRIVATE:
         return deny("private", "the patient keeps this document private")
-    if document.visibility == Visibility.MASKED and patient.gp_id != professional.pk:
+    basis = _basis(professional, patient)
+    if basis is None:
+        return deny("no-grant", "no authorisation from the patient")
+    if not ProfessionRule.objects.filter(
+        profession=professional.profession, type_code=document.type_code
+    ).exists():
+        return deny("matrix", "this profession does not read this type of document")
+    if document.visibility == Visibility.MASKED and not _sees_masked(professional, patient, basis):
         return deny("masked", "the patient masked this document from professionals")
-    return allow("grant")
+    return basis
+
+
+def _sees_masked(professional, patient: Patient, basis: Decision) -> bool:
+    if basis.rule == "emergency-access":
+        return True
+    return patient.gp_id == professional.pk and settings_of(patient).gp_sees_masked
+
+
+# --- lists and searches ---------------------------------------------------------------------------------
 
 
 def document_filter(actor: Actor, patient: Patient) -> Q | None:
     """The filter a query must apply to list ``patient``'s documents for ``actor``; None means nothing."""
-    if decide(actor, P.RECORD_DOCUMENT_SEARCH, patient).allowed is False:
+    decision = decide(actor, P.RECORD_DOCUMENT_SEARCH, patient)
+    if actor.role == Role.PROFESSIONAL and actor.professional is not None:
+        return _professional_filter(actor.professional, patient, decision)
+    if not decision.allowed:
         return None
-    if actor.role == Role.PATIENT:
-        now = timezone.now()
-        return Q(hidden_from_patient_until__isnull=True) | Q(hidden_from_patient_until__lte=now)
-    professional = actor.professional
-    visible = Q(visibility=Visibility.NORMAL)
-    if patient.gp_id == professional.pk:
-        visible |= Q(visibility=Visibility.MASKED)
-    return visible | Q(author=professional)
+    now = timezone.now()
+    visible = Q(hidden_from_patient_until__isnull=True) | Q(hidden_from_patient_until__lte=now)
+    if actor.role == Role.REPRESENTATIVE:
+        visible &= Q(minor_secret=False)
+    return visible
+
+
+def _professional_filter(professional, patient: Patient, decision: Decision) -> Q | None:
+    if decision.rule in ("blocked", "space-not-open"):
+        return None
+    own = Q(author=professional)
+    basis = _basis(professional, patient) if decision.allowed else None
+    if basis is None:
+        return own
+    readable = ProfessionRule.objects.filter(profession=professional.profession).values("type_code")
+    visible = Q(status__in=VISIBLE_STATUSES, type_code__in=readable) & ~Q(visibility=Visibility.PRIVATE)
+    if not _sees_masked(professional, patient, basis):
+        visible &= ~Q(visibility=Visibility.MASKED)
+    return visible | own

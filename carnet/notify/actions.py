@@ -1,8 +1,15 @@
-"""The only code that sends notifications: to the patient's chosen channel, or to the outbox."""
+"""The only code that sends notifications: by the patient's chosen channel, now or in a daily digest.
+
+Messages never carry clinical content: they say that something happened and invite to sign in.
+"""
 
 from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from carnet.notify.models import OutboxMessage
+from carnet.notify.letters import letter_pdf
+from carnet.notify.models import NotificationPreference, OutboxMessage, PendingNotification
 from carnet.notify.sms import send_sms
 
 
@@ -11,25 +18,79 @@ def send_email(recipient: str, subject: str, body: str) -> None:
 
 
 def queue_letter(recipient: str, subject: str, body: str, *, patient_id: int | None = None) -> OutboxMessage:
-    """A postal letter for people without e-mail: it waits in the print queue."""
+    """A postal letter (PDF) for people without e-mail: it waits in the print queue."""
     return OutboxMessage.objects.create(
         channel=OutboxMessage.Channel.LETTER,
         recipient=recipient,
         subject=subject,
         body=body,
         patient_id=patient_id,
+        attachment=letter_pdf(recipient, subject, body),
     )
 
 
-def notify_patient(patient, event: str, subject: str, body: str) -> None:
-    """Tell a patient something happened on their record (no clinical content in the message).
+def _channel(patient, preference: NotificationPreference | None) -> str:
+    wanted = preference.channel if preference else ""
+    if wanted == "email" and patient.email or wanted == "sms" and patient.phone or wanted == "letter":
+        return wanted
+    return "email" if patient.email else "sms" if patient.phone else "letter"
 
-    ``event`` names the kind (first-access, emergency-access, new-document, mandate-change,
-    new-device, hidden-document-pending, ...).
-    """
-    if patient.email:
+
+def deliver(patient, subject: str, body: str, channel: str | None = None) -> None:
+    channel = channel or _channel(
+        patient, NotificationPreference.objects.filter(patient_id=patient.pk).first()
+    )
+    if channel == "email":
         send_email(patient.email, subject, body)
-    elif patient.phone:
-        send_sms(patient.phone, f"{subject}. {body}")
+    elif channel == "sms":
+        send_sms(patient.phone, f"carnet : {subject}. {body}"[:480])
     else:
-        queue_letter(patient.address or patient.display_name, subject, body, patient_id=patient.pk)
+        queue_letter(f"{patient.display_name}\n{patient.address}", subject, body, patient_id=patient.pk)
+
+
+def notify_patient(patient, event: str, subject: str, body: str, *, urgent: bool = False) -> None:
+    """Tell a patient something happened on their record. Emergencies are always immediate."""
+    preference = NotificationPreference.objects.filter(patient_id=patient.pk).first()
+    if preference is not None and preference.daily_digest and not urgent:
+        PendingNotification.objects.create(patient_id=patient.pk, event=event, subject=subject, body=body)
+        return
+    deliver(patient, subject, body, _channel(patient, preference))
+
+
+@transaction.atomic
+def set_preferences(patient, *, channel: str = "", daily_digest: bool = False) -> NotificationPreference:
+    if channel not in NotificationPreference.Channel.values:
+        raise ValueError(f"unknown channel {channel!r}")
+    preference, _created = NotificationPreference.objects.update_or_create(
+        patient_id=patient.pk, defaults={"channel": channel, "daily_digest": daily_digest}
+    )
+    return preference
+
+
+def send_daily_digests() -> int:
+    """Task: one message per patient with what happened; rows are claimed so two workers never send twice."""
+    from carnet.identity.models import Patient
+
+    sent = 0
+    patient_ids = set(
+        PendingNotification.objects.filter(sent_at__isnull=True).values_list("patient_id", flat=True)
+    )
+    for patient in Patient.objects.filter(pk__in=patient_ids):
+        with transaction.atomic():
+            claim = timezone.now()
+            rows = PendingNotification.objects.filter(patient_id=patient.pk, sent_at__isnull=True)
+            ids = list(rows.values_list("pk", flat=True))
+            if not PendingNotification.objects.filter(pk__in=ids, sent_at__isnull=True).update(sent_at=claim):
+                continue
+            items = PendingNotification.objects.filter(pk__in=ids, sent_at=claim)
+            body = "\n".join(f"- {item.subject}" for item in items)
+            deliver(patient, _("Ce qui s'est passé dans votre espace aujourd'hui"), body)
+            sent += 1
+    return sent
+
+
+@transaction.atomic
+def mark_letters_printed(message_ids: list[int]) -> int:
+    return OutboxMessage.objects.filter(pk__in=message_ids, channel="letter", sent_at__isnull=True).update(
+        sent_at=timezone.now()
+    )

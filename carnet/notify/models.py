@@ -27,3 +27,39 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class NotificationPreference(models.Model):
+    """How a patient wants to hear from carnet: channel, and immediate or a daily digest."""
+
+    class Channel(models.TextChoices):
+        AUTO = "", _("automatique (courriel, sinon SMS, sinon courrier)")
+        EMAIL = "email", _("courriel")
+        SMS = "sms", _("SMS")
+        LETTER = "letter", _("courrier postal")
+
+    patient_id = models.BigIntegerField(unique=True)
+    channel = models.CharField(max_length=8, choices=Channel.choices, blank=True)
+    daily_digest = models.BooleanField(
+        _("un résumé par jour plutôt qu'un message à chaque fois"), default=False
+    )
+
+    def __str__(self) -> str:
+        return f"preferences of patient {self.patient_id}"
+
+
+class PendingNotification(models.Model):
+    """A notification waiting for the patient's daily digest."""
+
+    patient_id = models.BigIntegerField(db_index=True)
+    event = models.CharField(max_length=40)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.event} for patient {self.patient_id}"

@@ -51,9 +51,13 @@ class Document(models.Model):
     mime_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
+    sha1_b64 = models.CharField(max_length=28, blank=True)
     language = models.CharField(max_length=8, default="fr-FR")
     visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.NORMAL)
     hidden_from_patient_until = models.DateTimeField(null=True, blank=True)
+    hidden_since = models.DateTimeField(null=True, blank=True)
+    hidden_notice_sent_at = models.DateTimeField(null=True, blank=True)
+    hidden_released_at = models.DateTimeField(null=True, blank=True)
     minor_secret = models.BooleanField(default=False)
     sensitive_category = models.CharField(max_length=32, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.CURRENT)
@@ -77,3 +81,82 @@ class Document(models.Model):
     @property
     def deposited_by_patient(self) -> bool:
         return self.depositor == self.Depositor.PATIENT
+
+
+class DocumentText(models.Model):
+    """The searchable text of a document (title + extracted text). Clinical: erased with the record."""
+
+    document = models.OneToOneField(Document, primary_key=True, on_delete=models.CASCADE, related_name="text")
+    patient_id = models.BigIntegerField(db_index=True)
+    body = models.TextField()
+
+    def __str__(self) -> str:
+        return f"text of {self.document_id}"
+
+
+class Source(models.TextChoices):
+    PATIENT = "patient", _("déclaré par le patient")
+    PROFESSIONAL = "professional", _("renseigné par un professionnel")
+
+
+class ProfileEntry(models.Model):
+    """One line of the health profile ("Mon histoire de santé"), with its source and date."""
+
+    class Kind(models.TextChoices):
+        CONDITION = "condition", _("maladie ou antécédent")
+        ALLERGY = "allergy", _("allergie")
+        TREATMENT = "treatment", _("traitement")
+        VACCINATION = "vaccination", _("vaccination")
+        MEASUREMENT = "measurement", _("mesure")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("actif")
+        RESOLVED = "resolved", _("terminé")
+        ENTERED_IN_ERROR = "entered-in-error", _("supprimé")
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="profile_entries")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    label = models.CharField(_("libellé"), max_length=200)
+    code = models.CharField(_("code"), max_length=40, blank=True)
+    value = models.CharField(_("valeur"), max_length=40, blank=True)
+    unit = models.CharField(_("unité"), max_length=20, blank=True)
+    date = models.DateField(_("date"))
+    source = models.CharField(max_length=12, choices=Source.choices)
+    author = models.ForeignKey(
+        Professional, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["kind", "-date"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.date}"
+
+
+class Wish(models.Model):
+    """The patient's wishes: advance directives, organ donation, trusted person, emergency contacts."""
+
+    class Kind(models.TextChoices):
+        ADVANCE_DIRECTIVES = "advance-directives", _("directives anticipées")
+        ORGAN_DONATION = "organ-donation", _("don d'organes")
+        TRUSTED_PERSON = "trusted-person", _("personne de confiance")
+        EMERGENCY_CONTACT = "emergency-contact", _("personne à prévenir")
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="wishes")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    text = models.TextField(_("contenu"), blank=True)
+    name = models.CharField(_("nom"), max_length=200, blank=True)
+    phone = models.CharField(_("téléphone"), max_length=20, blank=True)
+    organ_donation = models.CharField(_("position sur le don d'organes"), max_length=20, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+    author = models.ForeignKey(
+        Professional, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["kind", "-updated_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of patient {self.patient_id}"

@@ -1,0 +1,365 @@
+"""The only code that changes who may see what: grants, presence codes, blocks, settings, emergencies,
+mandates, contests and the matrix. Each asks the policy, journals, and notifies in one transaction."""
+
+import datetime
+import secrets
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from carnet.access.actor import Actor, Role
+from carnet.access.decision import AccessDenied, Decision
+from carnet.access.gate import authorize
+from carnet.access.models import (
+    AccessContest,
+    Block,
+    EmergencyAccess,
+    Grant,
+    PatientAccessSettings,
+    PresenceCode,
+    ProfessionRule,
+)
+from carnet.access.permissions import Permission as P
+from carnet.access.policy import settings_of
+from carnet.identity.codes import keyed_hash
+from carnet.identity.models import Mandate
+from carnet.journal.actions import record
+from carnet.notify.actions import notify_patient
+
+EMERGENCY_REASONS = {
+    "unconscious": _("patient inconscient ou incapable de consentir"),
+    "vital-risk": _("risque vital immédiat"),
+    "samu-regulation": _("régulation médicale (SAMU)"),
+}
+PRESENCE_CODE_MINUTES = 60
+PRESENCE_CODE_MAX_FAILURES = 5
+
+
+class AccessError(Exception):
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+def effective_mode(patient) -> str:
+    """The deployment's mode, or the stricter one the patient chose."""
+    return "confirmed" if settings_of(patient).grant_mode == "confirmed" else settings.CARNET_GRANT_MODE
+
+
+def _expiry() -> datetime.datetime:
+    return timezone.now() + datetime.timedelta(days=settings.CARNET_GRANT_EXPIRY_DAYS)
+
+
+def _settings_row(patient) -> PatientAccessSettings:
+    row, _created = PatientAccessSettings.objects.get_or_create(patient=patient)
+    return row
+
+
+@transaction.atomic
+def declare_consent(actor: Actor, patient) -> Grant:
+    """Declared mode: the professional declares the patient's consent; the patient is told at once."""
+    authorize(actor, P.ACCESS_GRANT_CREATE, patient, detail={"mode": "declared"})
+    if effective_mode(patient) != "declared":
+        raise AccessError(
+            "confirmation_needed",
+            _(
+                "Ce patient confirme lui-même chaque accès : demandez-lui son "
+                "code de présence ou sa confirmation."
+            ),
+        )
+    now = timezone.now()
+    first = not Grant.objects.filter(patient=patient, professional=actor.professional).exists()
+    grant = Grant.objects.create(
+        patient=patient,
+        professional=actor.professional,
+        mode=Grant.Mode.DECLARED,
+        confirmed_at=now,
+        expires_at=_expiry(),
+    )
+    if first:
+        _tell_first_access(patient, actor.professional)
+    return grant
+
+
+def _tell_first_access(patient, professional) -> None:
+    notify_patient(
+        patient,
+        "first-access",
+        _("Un nouveau professionnel accède à votre dossier"),
+        _(
+            "%(who)s (%(role)s) a désormais accès à votre dossier. Vous pouvez retirer cet accès à tout "
+            "moment dans votre espace."
+        )
+        % {"who": professional.display_name, "role": professional.role_label},
+    )
+
+
+@transaction.atomic
+def request_access(actor: Actor, patient) -> Grant:
+    """Confirmed mode: a pending request the patient confirms in their space."""
+    authorize(actor, P.ACCESS_GRANT_CREATE, patient, detail={"mode": "confirmed"})
+    grant = Grant.objects.create(
+        patient=patient, professional=actor.professional, mode=Grant.Mode.CONFIRMED, expires_at=_expiry()
+    )
+    notify_patient(
+        patient,
+        "access-request",
+        _("Demande d'accès à votre dossier"),
+        _("%(who)s demande à accéder à votre dossier. Confirmez ou refusez dans votre espace.")
+        % {"who": actor.professional.display_name},
+    )
+    return grant
+
+
+@transaction.atomic
+def confirm_access(actor: Actor, grant: Grant) -> Grant:
+    authorize(actor, P.ACCESS_SETTINGS_MANAGE, grant.patient, detail={"grant": grant.pk})
+    if grant.confirmed_at is not None or grant.revoked_at is not None:
+        raise AccessError("not_pending", _("Cette demande n'est plus en attente."))
+    grant.confirmed_at = timezone.now()
+    grant.save(update_fields=["confirmed_at"])
+    return grant
+
+
+@transaction.atomic
+def issue_presence_code(actor: Actor, patient) -> str:
+    """A one-time code for the patient to hand a professional (shown, sent by SMS, or printed)."""
+    authorize(actor, P.ACCESS_SETTINGS_MANAGE, patient, detail={"presence-code": "issued"})
+    code = f"{secrets.randbelow(10**8):08d}"
+    PresenceCode.objects.filter(patient=patient, used_at__isnull=True).update(used_at=timezone.now())
+    PresenceCode.objects.create(
+        patient=patient,
+        code_hash=keyed_hash(f"{patient.pk}:{code}"),
+        expires_at=timezone.now() + datetime.timedelta(minutes=PRESENCE_CODE_MINUTES),
+    )
+    return code
+
+
+@transaction.atomic
+def redeem_presence_code(actor: Actor, patient, code: str) -> Grant:
+    """The professional enters the patient's code: a confirmed grant; single use, guessing limited."""
+    authorize(actor, P.ACCESS_GRANT_CREATE, patient, detail={"mode": "presence-code"})
+    row = (
+        PresenceCode.objects.select_for_update()
+        .filter(patient=patient, used_at__isnull=True, expires_at__gt=timezone.now())
+        .first()
+    )
+    if row is None or row.failures >= PRESENCE_CODE_MAX_FAILURES:
+        raise AccessError("no_code", _("Aucun code de présence valide : demandez au patient d'en créer un."))
+    if row.code_hash != keyed_hash(f"{patient.pk}:{''.join(ch for ch in code if ch.isdigit())}"):
+        PresenceCode.objects.filter(pk=row.pk).update(failures=row.failures + 1)
+        raise AccessError("wrong_code", _("Code de présence incorrect."))
+    row.used_at = timezone.now()
+    row.save(update_fields=["used_at"])
+    first = not Grant.objects.filter(patient=patient, professional=actor.professional).exists()
+    grant = Grant.objects.create(
+        patient=patient,
+        professional=actor.professional,
+        mode=Grant.Mode.CONFIRMED,
+        confirmed_at=timezone.now(),
+        expires_at=_expiry(),
+    )
+    if first:
+        _tell_first_access(patient, actor.professional)
+    return grant
+
+
+@transaction.atomic
+def revoke_access(actor: Actor, patient, professional) -> int:
+    """The patient withdraws a professional's access at once."""
+    authorize(actor, P.ACCESS_SETTINGS_MANAGE, patient, detail={"revoke": professional.pk})
+    return Grant.objects.filter(patient=patient, professional=professional, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def block_professional(actor: Actor, patient, professional) -> Block:
+    authorize(actor, P.ACCESS_SETTINGS_MANAGE, patient, detail={"block": professional.pk})
+    Grant.objects.filter(patient=patient, professional=professional, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    block, _created = Block.objects.get_or_create(patient=patient, professional=professional)
+    return block
+
+
+@transaction.atomic
+def unblock_professional(actor: Actor, patient, professional) -> None:
+    authorize(actor, P.ACCESS_SETTINGS_MANAGE, patient, detail={"unblock": professional.pk})
+    Block.objects.filter(patient=patient, professional=professional).delete()
+
+
+@transaction.atomic
+def update_access_settings(actor: Actor, patient, **choices) -> PatientAccessSettings:
+    """Grant mode (stricter only), emergency and SAMU refusals, what the GP sees masked."""
+    authorize(actor, P.ACCESS_SETTINGS_MANAGE, patient, detail={"settings": sorted(choices)})
+    row = _settings_row(patient)
+    allowed = {"grant_mode", "refuses_emergency", "refuses_samu", "gp_sees_masked"}
+    for name, value in choices.items():
+        if name not in allowed:
+            raise AccessError("unknown_setting", f"unknown setting {name}")
+        setattr(row, name, value)
+    row.save()
+    return row
+
+
+@transaction.atomic
+def set_category_choice(actor: Actor, patient, category: str, visibility: str) -> PatientAccessSettings:
+    """The patient chooses once per sensitive category how new documents of it are shown."""
+    from carnet.access.sensitivity import CATEGORIES
+
+    if category not in CATEGORIES or visibility not in {"normal", "masked", "private"}:
+        raise AccessError("bad_choice", _("Catégorie ou visibilité inconnue."))
+    authorize(
+        actor, P.ACCESS_SETTINGS_MANAGE, patient, detail={"category": category, "visibility": visibility}
+    )
+    row = _settings_row(patient)
+    row.category_choices = {**row.category_choices, category: visibility}
+    row.save(update_fields=["category_choices"])
+    return row
+
+
+@transaction.atomic
+def break_glass(
+    actor: Actor, patient, reason_code: str, reason_text: str, *, samu: bool = False
+) -> EmergencyAccess:
+    """Emergency access: reason required, time-limited, notified at once, queued for review."""
+    if reason_code not in EMERGENCY_REASONS or len((reason_text or "").strip()) < 10:
+        raise AccessError(
+            "reason_required", _("Indiquez le motif et une explication (10 caractères au moins).")
+        )
+    action = P.ACCESS_SAMU_OPEN if samu else P.ACCESS_EMERGENCY_OPEN
+    authorize(actor, action, patient, detail={"reason": reason_code})
+    now = timezone.now()
+    access = EmergencyAccess.objects.create(
+        patient=patient,
+        professional=actor.professional,
+        kind=EmergencyAccess.Kind.SAMU if samu else EmergencyAccess.Kind.GLASS,
+        reason_code=reason_code,
+        reason_text=reason_text.strip(),
+        ends_at=now + datetime.timedelta(hours=settings.CARNET_EMERGENCY_HOURS),
+    )
+    text = _(
+        "%(who)s a ouvert votre dossier en urgence (%(reason)s). Cet accès sera examiné ; vous verrez le "
+        "résultat dans votre journal."
+    ) % {"who": actor.professional.display_name, "reason": EMERGENCY_REASONS[reason_code]}
+    notify_patient(patient, "emergency-access", _("Accès en urgence à votre dossier"), text, urgent=True)
+    if patient.gp is not None and patient.gp.user is not None and patient.gp.user.email:
+        from carnet.notify.actions import send_email
+
+        send_email(
+            patient.gp.user.email,
+            _("Accès en urgence au dossier d'un de vos patients"),
+            _("Un accès en urgence a eu lieu au dossier d'un patient dont vous êtes le médecin traitant."),
+        )
+    return access
+
+
+@transaction.atomic
+def review_emergency_access(
+    actor: Actor, access: EmergencyAccess, outcome: str, note: str = ""
+) -> EmergencyAccess:
+    """Operators review each emergency access; the outcome is visible to the patient."""
+    if actor.role != Role.OPERATOR:
+        raise AccessDenied(Decision(False, "operators review emergency accesses", "operator-only"))
+    if outcome not in {EmergencyAccess.Outcome.JUSTIFIED, EmergencyAccess.Outcome.UNJUSTIFIED}:
+        raise AccessError("bad_outcome", _("Résultat inconnu."))
+    access.outcome, access.review_note = outcome, note
+    access.reviewed_by, access.reviewed_at = actor.user, timezone.now()
+    access.save()
+    record(
+        actor,
+        "access:emergency:review",
+        Decision(True, outcome, "operator-review"),
+        patient=access.patient,
+        resource_type="EmergencyAccess",
+        resource_id=access.pk,
+    )
+    return access
+
+
+@transaction.atomic
+def grant_mandate(actor: Actor, patient, caregiver, scopes: list[str], days: int | None = None) -> Mandate:
+    """The patient lets a caregiver or a digital mediator act for them: scoped, time-limited, revocable."""
+    if actor.role not in (Role.PATIENT, Role.REPRESENTATIVE):
+        raise AccessDenied(
+            Decision(False, "only the patient or their representative gives a mandate", "mandate")
+        )
+    authorize(actor, P.ACCESS_SETTINGS_MANAGE, patient, detail={"mandate": sorted(scopes)})
+    if not scopes or not set(scopes) <= set(Mandate.Scope.values):
+        raise AccessError("bad_scope", _("Choisissez ce que la personne peut faire."))
+    days = days or settings.CARNET_MANDATE_DAYS
+    mandate = Mandate.objects.create(
+        patient=patient,
+        caregiver=caregiver,
+        scopes=sorted(scopes),
+        ends_at=timezone.now() + datetime.timedelta(days=days),
+    )
+    notify_patient(
+        patient,
+        "mandate-change",
+        _("Nouveau mandat"),
+        _("%(who)s peut désormais agir pour vous dans carnet.")
+        % {"who": caregiver.get_full_name() or caregiver.username},
+    )
+    return mandate
+
+
+@transaction.atomic
+def revoke_mandate(actor: Actor, mandate: Mandate) -> Mandate:
+    authorize(actor, P.ACCESS_SETTINGS_MANAGE, mandate.patient, detail={"mandate": mandate.pk})
+    mandate.revoked_at = timezone.now()
+    mandate.save(update_fields=["revoked_at"])
+    notify_patient(
+        mandate.patient,
+        "mandate-change",
+        _("Mandat retiré"),
+        _("Un mandat a été retiré : la personne ne peut plus agir pour vous."),
+    )
+    return mandate
+
+
+@transaction.atomic
+def contest_access(actor: Actor, patient, entry_seq: int, text: str) -> AccessContest:
+    """The patient contests an access seen in their journal: it reaches the operators."""
+    authorize(actor, P.JOURNAL_ENTRY_CONTEST, patient, detail={"entry": entry_seq})
+    if not (text or "").strip():
+        raise AccessError("text_required", _("Expliquez en quelques mots pourquoi vous contestez cet accès."))
+    return AccessContest.objects.create(patient=patient, entry_seq=entry_seq, text=text.strip())
+
+
+@transaction.atomic
+def answer_contest(actor: Actor, contest: AccessContest, answer: str) -> AccessContest:
+    if actor.role != Role.OPERATOR:
+        raise AccessDenied(Decision(False, "operators answer contests", "operator-only"))
+    contest.status, contest.answer, contest.handled_by = AccessContest.Status.CLOSED, answer, actor.user
+    contest.save()
+    record(
+        actor,
+        "journal:contest:answer",
+        Decision(True, "answered", "operator-review"),
+        patient=contest.patient,
+        resource_type="AccessContest",
+        resource_id=contest.pk,
+    )
+    return contest
+
+
+@transaction.atomic
+def change_matrix(actor: Actor, profession: str, type_code: str, allowed: bool) -> None:
+    """Operators change the profession × type matrix; every change is journaled."""
+    if actor.role != Role.OPERATOR:
+        raise AccessDenied(Decision(False, "operators change the matrix", "operator-only"))
+    if allowed:
+        ProfessionRule.objects.get_or_create(profession=profession, type_code=type_code)
+    else:
+        ProfessionRule.objects.filter(profession=profession, type_code=type_code).delete()
+    record(
+        actor,
+        "access:matrix:change",
+        Decision(True, "allow" if allowed else "remove", "operator-matrix"),
+        resource_type="ProfessionRule",
+        resource_id=f"{profession}:{type_code}",
+    )

@@ -1,0 +1,12 @@
+"""What operators see of the outbox and the print queue (no clinical content is ever written there)."""
+
+from carnet.notify.models import OutboxMessage
+
+
+def outbox(channel: str | None = None):
+    messages = OutboxMessage.objects.defer("attachment")
+    return messages.filter(channel=channel) if channel else messages
+
+
+def print_queue():
+    return OutboxMessage.objects.filter(channel=OutboxMessage.Channel.LETTER, sent_at__isnull=True)

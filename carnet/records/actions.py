@@ -1,0 +1,259 @@
+"""The only code that changes the record: deposit, replace, withdraw, delete, visibility, hold back.
+
+Every action asks the policy (``authorize``: decision + journal entry) before touching anything, and
+does the whole change in one transaction; content goes through the vault.
+"""
+
+import base64
+import datetime
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from carnet.access import sensitivity
+from carnet.access.actor import Actor, Role
+from carnet.access.gate import authorize
+from carnet.access.permissions import Permission as P
+from carnet.notify.actions import notify_patient
+from carnet.records import codes, search
+from carnet.records.content import check_content, extract_text
+from carnet.records.errors import DocumentConflict, RecordError
+from carnet.records.models import Document, Visibility
+from carnet.vault import actions as vault
+
+
+@dataclass
+class DocumentMetadata:
+    unique_id: str
+    type_code: str
+    title: str
+    care_date: datetime.date
+    mime_type: str = ""
+    practice_setting: str = ""
+    author_organisation: str = ""
+    language: str = "fr-FR"
+    sensitive_category: str = ""
+    minor_secret: bool = False
+    visibility: str | None = None
+    hide_days: int = 0
+
+
+def _depositor(actor: Actor) -> str:
+    if actor.role == Role.PROFESSIONAL:
+        return Document.Depositor.PROFESSIONAL
+    if actor.role == Role.SYSTEM:
+        return Document.Depositor.INSURER
+    return Document.Depositor.PATIENT
+
+
+def _check_type(depositor: str, type_code: str) -> None:
+    allowed = {
+        Document.Depositor.PROFESSIONAL: set(codes.TYPES) - {"REMB"},
+        Document.Depositor.PATIENT: set(codes.PATIENT_TYPES) | {"EXPPAT_1", "EXPPAT_3"},
+        Document.Depositor.INSURER: {"REMB", "ATTEST-RESID"},
+    }[depositor]
+    if type_code not in allowed:
+        raise RecordError(
+            "bad_type", _("Type de document %(code)s non accepté pour ce déposant.") % {"code": type_code}
+        )
+
+
+def _existing(patient, meta: DocumentMetadata, sha256: str) -> Document | None:
+    found = Document.objects.filter(unique_id=meta.unique_id).first()
+    if found is None:
+        return None
+    if found.patient_id != patient.pk or found.sha256 != sha256:
+        raise DocumentConflict(
+            "duplicate_id",
+            _("Un autre document porte déjà l'identifiant unique %(id)s.") % {"id": meta.unique_id},
+        )
+    return found
+
+
+def deposit_document(
+    actor: Actor, patient, content: bytes, meta: DocumentMetadata, *, replaces=None
+) -> Document:
+    """Add a document to the record. Same unique id + same content = the same document (idempotent)."""
+    authorize(actor, P.RECORD_DOCUMENT_DEPOSIT, patient, detail={"type": meta.type_code})
+    depositor = _depositor(actor)
+    _check_type(depositor, meta.type_code)
+    sha256 = hashlib.sha256(content).hexdigest()
+    existing = _existing(patient, meta, sha256)
+    if existing is not None:
+        return existing
+    mime_type = check_content(content, meta.mime_type)
+    if meta.hide_days and not 0 < meta.hide_days <= settings.CARNET_HIDDEN_MAX_DAYS:
+        raise RecordError(
+            "hide_too_long",
+            _("Un document ne peut être retenu plus de %(d)d jours.")
+            % {"d": settings.CARNET_HIDDEN_MAX_DAYS},
+        )
+    vault.ensure_key(patient)
+    ref = vault.put(patient, content)
+    try:
+        with transaction.atomic():
+            document = _create(actor, patient, content, meta, depositor, mime_type, sha256, ref, replaces)
+    except Exception:
+        vault.discard(ref)
+        raise
+    return document
+
+
+def _create(actor, patient, content, meta, depositor, mime_type, sha256, ref, replaces) -> Document:
+    category = sensitivity.category_for(meta.type_code, meta.sensitive_category)
+    visibility = meta.visibility or sensitivity.proposed_visibility(patient, category)
+    if visibility not in Visibility.values:
+        raise RecordError("bad_visibility", _("Visibilité inconnue."))
+    now = timezone.now()
+    hidden_until = now + datetime.timedelta(days=meta.hide_days) if meta.hide_days else None
+    document = Document.objects.create(
+        patient=patient,
+        unique_id=meta.unique_id,
+        type_code=meta.type_code,
+        class_code=codes.class_of(meta.type_code),
+        title=meta.title[:255] or codes.type_name(meta.type_code),
+        author=actor.professional,
+        author_organisation=meta.author_organisation or getattr(actor.professional, "organisation", ""),
+        care_date=meta.care_date,
+        practice_setting=meta.practice_setting,
+        format_code=codes.FORMAT_BY_MIME.get(mime_type, ""),
+        mime_type=mime_type,
+        size=len(content),
+        sha256=sha256,
+        sha1_b64=base64.b64encode(hashlib.sha1(content).digest()).decode(),  # noqa: S324 - FHIR defines SHA-1
+        language=meta.language,
+        visibility=visibility,
+        sensitive_category=category,
+        minor_secret=meta.minor_secret,
+        hidden_from_patient_until=hidden_until,
+        hidden_since=now if hidden_until else None,
+        depositor=depositor,
+        deposited_by=actor.user,
+        replaces=replaces,
+        blob_ref=ref,
+    )
+    search.index_document(document, extract_text(content, mime_type))
+    if hidden_until is None:
+        transaction.on_commit(lambda: _tell_new_document(document))
+    return document
+
+
+def _tell_new_document(document: Document) -> None:
+    notify_patient(
+        document.patient,
+        "new-document",
+        _("Nouveau document dans votre espace"),
+        _("Un nouveau document a été ajouté à votre espace de santé carnet. Connectez-vous pour le voir."),
+    )
+
+
+@transaction.atomic
+def replace_document(actor: Actor, old: Document, content: bytes, meta: DocumentMetadata) -> Document:
+    """A new version supersedes the old one; the history is kept."""
+    authorize(actor, P.RECORD_DOCUMENT_REPLACE, old)
+    if old.status != Document.Status.CURRENT:
+        raise RecordError("not_current", _("Seule la version en vigueur peut être remplacée."))
+    new = deposit_document(actor, old.patient, content, meta, replaces=old)
+    Document.objects.filter(pk=old.pk).update(status=Document.Status.SUPERSEDED)
+    return new
+
+
+@transaction.atomic
+def withdraw_document(actor: Actor, document: Document) -> Document:
+    """The author withdraws a document (logical deletion: entered-in-error, history kept)."""
+    authorize(actor, P.RECORD_DOCUMENT_DELETE, document)
+    return _mark_entered_in_error(document)
+
+
+def delete_own_document(actor: Actor, document: Document) -> Document:
+    """A patient deletes a document they deposited (never a professional's: they mask it instead)."""
+    return withdraw_document(actor, document)
+
+
+def _mark_entered_in_error(document: Document) -> Document:
+    if document.status == Document.Status.ENTERED_IN_ERROR:
+        raise RecordError("already_deleted", _("Ce document est déjà supprimé."))
+    document.status = Document.Status.ENTERED_IN_ERROR
+    document.save(update_fields=["status"])
+    return document
+
+
+@transaction.atomic
+def set_document_visibility(actor: Actor, document: Document, visibility: str) -> Document:
+    """The patient's choice: normal, masked from professionals, or private (the author and them)."""
+    if visibility not in Visibility.values:
+        raise RecordError("bad_visibility", _("Visibilité inconnue."))
+    authorize(actor, P.RECORD_DOCUMENT_SET_VISIBILITY, document, detail={"visibility": visibility})
+    document.visibility = visibility
+    document.save(update_fields=["visibility"])
+    return document
+
+
+@transaction.atomic
+def hold_back_document(actor: Actor, document: Document, days: int) -> Document:
+    """The author holds a document back from the patient until an announcement consultation (bounded)."""
+    authorize(actor, P.RECORD_DOCUMENT_HIDE, document)
+    if document.hidden_since is not None:
+        raise RecordError(
+            "never_extended", _("Un document ne peut être retenu qu'une fois, sans prolongation.")
+        )
+    if not 0 < days <= settings.CARNET_HIDDEN_MAX_DAYS:
+        raise RecordError(
+            "hide_too_long",
+            _("Un document ne peut être retenu plus de %(d)d jours.")
+            % {"d": settings.CARNET_HIDDEN_MAX_DAYS},
+        )
+    now = timezone.now()
+    document.hidden_since, document.hidden_from_patient_until = now, now + datetime.timedelta(days=days)
+    document.save(update_fields=["hidden_since", "hidden_from_patient_until"])
+    return document
+
+
+@transaction.atomic
+def release_hidden_document(actor: Actor, document: Document) -> Document:
+    """The author releases a held-back document early (after the announcement consultation)."""
+    authorize(actor, P.RECORD_DOCUMENT_HIDE, document)
+    if document.hidden_from_patient_until is None or document.hidden_from_patient_until <= timezone.now():
+        raise RecordError("not_hidden", _("Ce document n'est pas retenu."))
+    document.hidden_from_patient_until = document.hidden_released_at = timezone.now()
+    document.save(update_fields=["hidden_from_patient_until", "hidden_released_at"])
+    transaction.on_commit(lambda: _tell_new_document(document))
+    return document
+
+
+def release_overdue_hidden_documents(now: datetime.datetime | None = None) -> dict:
+    """Task: at 2 weeks tell the patient their record was updated; at the limit the document is released."""
+    now = now or timezone.now()
+    warn_before = now - datetime.timedelta(days=settings.CARNET_HIDDEN_WARN_DAYS)
+    due = Document.objects.filter(
+        hidden_since__lte=warn_before, hidden_notice_sent_at__isnull=True, hidden_from_patient_until__gt=now
+    )
+    warned = 0
+    for document in due.select_related("patient"):
+        if Document.objects.filter(pk=document.pk, hidden_notice_sent_at__isnull=True).update(
+            hidden_notice_sent_at=now
+        ):
+            notify_patient(
+                document.patient,
+                "hidden-document-pending",
+                _("Votre dossier a été mis à jour"),
+                _(
+                    "Votre dossier de santé a été mis à jour. Nous vous invitons à consulter un "
+                    "professionnel de santé pour en parler."
+                ),
+            )
+            warned += 1
+    released = 0
+    for document in Document.objects.filter(
+        hidden_from_patient_until__lte=now, hidden_released_at__isnull=True, hidden_since__isnull=False
+    ).select_related("patient"):
+        if Document.objects.filter(pk=document.pk, hidden_released_at__isnull=True).update(
+            hidden_released_at=now
+        ):
+            _tell_new_document(document)
+            released += 1
+    return {"warned": warned, "released": released}
