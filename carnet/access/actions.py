@@ -6,12 +6,13 @@ import secrets
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carnet.access.actor import Actor, Role
 from carnet.access.decision import AccessDenied, Decision
-from carnet.access.gate import authorize
+from carnet.access.gate import atomic_action, authorize
 from carnet.access.models import (
     AccessContest,
     Block,
@@ -57,7 +58,7 @@ def _settings_row(patient) -> PatientAccessSettings:
     return row
 
 
-@transaction.atomic
+@atomic_action
 def declare_consent(actor: Actor, patient) -> Grant:
     """Declared mode: the professional declares the patient's consent; the patient is told at once."""
     authorize(actor, P.ACCESS_GRANT_CREATE, patient, detail={"mode": "declared"})
@@ -96,7 +97,7 @@ def _tell_first_access(patient, professional) -> None:
     )
 
 
-@transaction.atomic
+@atomic_action
 def request_access(actor: Actor, patient) -> Grant:
     """Confirmed mode: a pending request the patient confirms in their space."""
     authorize(actor, P.ACCESS_GRANT_CREATE, patient, detail={"mode": "confirmed"})
@@ -113,7 +114,7 @@ def request_access(actor: Actor, patient) -> Grant:
     return grant
 
 
-@transaction.atomic
+@atomic_action
 def confirm_access(actor: Actor, grant: Grant) -> Grant:
     authorize(actor, P.ACCESS_SETTINGS_MANAGE, grant.patient, detail={"grant": grant.pk})
     if grant.confirmed_at is not None or grant.revoked_at is not None:
@@ -123,7 +124,7 @@ def confirm_access(actor: Actor, grant: Grant) -> Grant:
     return grant
 
 
-@transaction.atomic
+@atomic_action
 def issue_presence_code(actor: Actor, patient) -> str:
     """A one-time code for the patient to hand a professional (shown, sent by SMS, or printed)."""
     authorize(actor, P.ACCESS_SETTINGS_MANAGE, patient, detail={"presence-code": "issued"})
@@ -137,36 +138,36 @@ def issue_presence_code(actor: Actor, patient) -> str:
     return code
 
 
-@transaction.atomic
 def redeem_presence_code(actor: Actor, patient, code: str) -> Grant:
     """The professional enters the patient's code: a confirmed grant; single use, guessing limited."""
     authorize(actor, P.ACCESS_GRANT_CREATE, patient, detail={"mode": "presence-code"})
-    row = (
-        PresenceCode.objects.select_for_update()
-        .filter(patient=patient, used_at__isnull=True, expires_at__gt=timezone.now())
-        .first()
-    )
+    row = PresenceCode.objects.filter(
+        patient=patient, used_at__isnull=True, expires_at__gt=timezone.now()
+    ).first()
     if row is None or row.failures >= PRESENCE_CODE_MAX_FAILURES:
         raise AccessError("no_code", _("Aucun code de présence valide : demandez au patient d'en créer un."))
     if row.code_hash != keyed_hash(f"{patient.pk}:{''.join(ch for ch in code if ch.isdigit())}"):
-        PresenceCode.objects.filter(pk=row.pk).update(failures=row.failures + 1)
+        PresenceCode.objects.filter(pk=row.pk).update(
+            failures=F("failures") + 1
+        )  # kept: outside any rollback
         raise AccessError("wrong_code", _("Code de présence incorrect."))
-    row.used_at = timezone.now()
-    row.save(update_fields=["used_at"])
-    first = not Grant.objects.filter(patient=patient, professional=actor.professional).exists()
-    grant = Grant.objects.create(
-        patient=patient,
-        professional=actor.professional,
-        mode=Grant.Mode.CONFIRMED,
-        confirmed_at=timezone.now(),
-        expires_at=_expiry(),
-    )
-    if first:
-        _tell_first_access(patient, actor.professional)
+    with transaction.atomic():
+        if not PresenceCode.objects.filter(pk=row.pk, used_at__isnull=True).update(used_at=timezone.now()):
+            raise AccessError("no_code", _("Ce code de présence vient d'être utilisé."))
+        first = not Grant.objects.filter(patient=patient, professional=actor.professional).exists()
+        grant = Grant.objects.create(
+            patient=patient,
+            professional=actor.professional,
+            mode=Grant.Mode.CONFIRMED,
+            confirmed_at=timezone.now(),
+            expires_at=_expiry(),
+        )
+        if first:
+            _tell_first_access(patient, actor.professional)
     return grant
 
 
-@transaction.atomic
+@atomic_action
 def revoke_access(actor: Actor, patient, professional) -> int:
     """The patient withdraws a professional's access at once."""
     authorize(actor, P.ACCESS_SETTINGS_MANAGE, patient, detail={"revoke": professional.pk})
@@ -175,7 +176,7 @@ def revoke_access(actor: Actor, patient, professional) -> int:
     )
 
 
-@transaction.atomic
+@atomic_action
 def block_professional(actor: Actor, patient, professional) -> Block:
     authorize(actor, P.ACCESS_SETTINGS_MANAGE, patient, detail={"block": professional.pk})
     Grant.objects.filter(patient=patient, professional=professional, revoked_at__isnull=True).update(
@@ -185,13 +186,13 @@ def block_professional(actor: Actor, patient, professional) -> Block:
     return block
 
 
-@transaction.atomic
+@atomic_action
 def unblock_professional(actor: Actor, patient, professional) -> None:
     authorize(actor, P.ACCESS_SETTINGS_MANAGE, patient, detail={"unblock": professional.pk})
     Block.objects.filter(patient=patient, professional=professional).delete()
 
 
-@transaction.atomic
+@atomic_action
 def update_access_settings(actor: Actor, patient, **choices) -> PatientAccessSettings:
     """Grant mode (stricter only), emergency and SAMU refusals, what the GP sees masked."""
     authorize(actor, P.ACCESS_SETTINGS_MANAGE, patient, detail={"settings": sorted(choices)})
@@ -205,7 +206,7 @@ def update_access_settings(actor: Actor, patient, **choices) -> PatientAccessSet
     return row
 
 
-@transaction.atomic
+@atomic_action
 def set_category_choice(actor: Actor, patient, category: str, visibility: str) -> PatientAccessSettings:
     """The patient chooses once per sensitive category how new documents of it are shown."""
     from carnet.access.sensitivity import CATEGORIES
@@ -221,7 +222,7 @@ def set_category_choice(actor: Actor, patient, category: str, visibility: str) -
     return row
 
 
-@transaction.atomic
+@atomic_action
 def break_glass(
     actor: Actor, patient, reason_code: str, reason_text: str, *, samu: bool = False
 ) -> EmergencyAccess:
@@ -236,6 +237,7 @@ def break_glass(
     access = EmergencyAccess.objects.create(
         patient=patient,
         professional=actor.professional,
+        started_at=now,
         kind=EmergencyAccess.Kind.SAMU if samu else EmergencyAccess.Kind.GLASS,
         reason_code=reason_code,
         reason_text=reason_text.strip(),
@@ -257,7 +259,7 @@ def break_glass(
     return access
 
 
-@transaction.atomic
+@atomic_action
 def review_emergency_access(
     actor: Actor, access: EmergencyAccess, outcome: str, note: str = ""
 ) -> EmergencyAccess:
@@ -280,7 +282,7 @@ def review_emergency_access(
     return access
 
 
-@transaction.atomic
+@atomic_action
 def grant_mandate(actor: Actor, patient, caregiver, scopes: list[str], days: int | None = None) -> Mandate:
     """The patient lets a caregiver or a digital mediator act for them: scoped, time-limited, revocable."""
     if actor.role not in (Role.PATIENT, Role.REPRESENTATIVE):
@@ -307,7 +309,7 @@ def grant_mandate(actor: Actor, patient, caregiver, scopes: list[str], days: int
     return mandate
 
 
-@transaction.atomic
+@atomic_action
 def revoke_mandate(actor: Actor, mandate: Mandate) -> Mandate:
     authorize(actor, P.ACCESS_SETTINGS_MANAGE, mandate.patient, detail={"mandate": mandate.pk})
     mandate.revoked_at = timezone.now()
@@ -321,7 +323,7 @@ def revoke_mandate(actor: Actor, mandate: Mandate) -> Mandate:
     return mandate
 
 
-@transaction.atomic
+@atomic_action
 def contest_access(actor: Actor, patient, entry_seq: int, text: str) -> AccessContest:
     """The patient contests an access seen in their journal: it reaches the operators."""
     authorize(actor, P.JOURNAL_ENTRY_CONTEST, patient, detail={"entry": entry_seq})
@@ -330,7 +332,7 @@ def contest_access(actor: Actor, patient, entry_seq: int, text: str) -> AccessCo
     return AccessContest.objects.create(patient=patient, entry_seq=entry_seq, text=text.strip())
 
 
-@transaction.atomic
+@atomic_action
 def answer_contest(actor: Actor, contest: AccessContest, answer: str) -> AccessContest:
     if actor.role != Role.OPERATOR:
         raise AccessDenied(Decision(False, "operators answer contests", "operator-only"))
@@ -347,7 +349,7 @@ def answer_contest(actor: Actor, contest: AccessContest, answer: str) -> AccessC
     return contest
 
 
-@transaction.atomic
+@atomic_action
 def change_matrix(actor: Actor, profession: str, type_code: str, allowed: bool) -> None:
     """Operators change the profession × type matrix; every change is journaled."""
     if actor.role != Role.OPERATOR:

@@ -1,5 +1,9 @@
 """Ask the policy and write the answer to the journal: what every service calls before touching a record."""
 
+from functools import wraps
+
+from django.db import transaction
+
 from carnet.access.actor import Actor
 from carnet.access.decision import AccessDenied, Decision
 from carnet.access.policy import decide
@@ -12,15 +16,34 @@ def authorize(
     """Decide, journal the decision (allowed or refused), and raise AccessDenied when refused."""
     decision = decide(actor, action, resource)
     patient = resource if resource.__class__.__name__ == "Patient" else getattr(resource, "patient", None)
-    record(
-        actor,
-        action,
-        decision,
-        patient=patient,
-        resource_type=resource.__class__.__name__,
-        resource_id=getattr(resource, "pk", ""),
-        detail=detail,
-    )
+    entry = {
+        "patient": patient,
+        "resource_type": resource.__class__.__name__,
+        "resource_id": getattr(resource, "pk", ""),
+        "detail": detail,
+    }
+    record(actor, action, decision, **entry)
     if not decision.allowed:
-        raise AccessDenied(decision, hide=hide)
+        denied = AccessDenied(decision, hide=hide)
+        denied.journal_entry = (actor, action, decision, entry)
+        raise denied
     return decision
+
+
+def atomic_action(func):
+    """Run an action in one transaction; a refusal raised inside is journaled again after the rollback,
+    so that refused attempts are never lost with the transaction that carried them."""
+
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            with transaction.atomic():
+                return func(*args, **kwargs)
+        except AccessDenied as denied:
+            journal_entry = getattr(denied, "journal_entry", None)
+            if journal_entry is not None:
+                actor, action, decision, entry = journal_entry
+                record(actor, action, decision, **entry)
+            raise
+
+    return wrapper

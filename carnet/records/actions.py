@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from carnet.access import sensitivity
 from carnet.access.actor import Actor, Role
-from carnet.access.gate import authorize
+from carnet.access.gate import atomic_action, authorize
 from carnet.access.permissions import Permission as P
 from carnet.notify.actions import notify_patient
 from carnet.records import codes, search
@@ -151,7 +151,7 @@ def _tell_new_document(document: Document) -> None:
     )
 
 
-@transaction.atomic
+@atomic_action
 def replace_document(actor: Actor, old: Document, content: bytes, meta: DocumentMetadata) -> Document:
     """A new version supersedes the old one; the history is kept."""
     authorize(actor, P.RECORD_DOCUMENT_REPLACE, old)
@@ -162,7 +162,7 @@ def replace_document(actor: Actor, old: Document, content: bytes, meta: Document
     return new
 
 
-@transaction.atomic
+@atomic_action
 def withdraw_document(actor: Actor, document: Document) -> Document:
     """The author withdraws a document (logical deletion: entered-in-error, history kept)."""
     authorize(actor, P.RECORD_DOCUMENT_DELETE, document)
@@ -182,7 +182,7 @@ def _mark_entered_in_error(document: Document) -> Document:
     return document
 
 
-@transaction.atomic
+@atomic_action
 def set_document_visibility(actor: Actor, document: Document, visibility: str) -> Document:
     """The patient's choice: normal, masked from professionals, or private (the author and them)."""
     if visibility not in Visibility.values:
@@ -193,7 +193,7 @@ def set_document_visibility(actor: Actor, document: Document, visibility: str) -
     return document
 
 
-@transaction.atomic
+@atomic_action
 def hold_back_document(actor: Actor, document: Document, days: int) -> Document:
     """The author holds a document back from the patient until an announcement consultation (bounded)."""
     authorize(actor, P.RECORD_DOCUMENT_HIDE, document)
@@ -213,7 +213,7 @@ def hold_back_document(actor: Actor, document: Document, days: int) -> Document:
     return document
 
 
-@transaction.atomic
+@atomic_action
 def release_hidden_document(actor: Actor, document: Document) -> Document:
     """The author releases a held-back document early (after the announcement consultation)."""
     authorize(actor, P.RECORD_DOCUMENT_HIDE, document)

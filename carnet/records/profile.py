@@ -2,16 +2,15 @@
 
 import datetime
 
-from django.db import transaction
 from django.utils import timezone
 
 from carnet.access.actor import Actor, Role
-from carnet.access.gate import authorize
+from carnet.access.gate import atomic_action, authorize
 from carnet.access.permissions import Permission as P
 from carnet.records.models import ProfileEntry, Source, Wish
 
 
-@transaction.atomic
+@atomic_action
 def add_profile_entry(
     actor: Actor,
     patient,
@@ -41,7 +40,7 @@ def add_profile_entry(
     )
 
 
-@transaction.atomic
+@atomic_action
 def remove_profile_entry(actor: Actor, entry: ProfileEntry) -> ProfileEntry:
     authorize(actor, P.RECORD_PROFILE_WRITE, entry)
     entry.status = ProfileEntry.Status.ENTERED_IN_ERROR
@@ -49,7 +48,7 @@ def remove_profile_entry(actor: Actor, entry: ProfileEntry) -> ProfileEntry:
     return entry
 
 
-@transaction.atomic
+@atomic_action
 def set_wish(
     actor: Actor,
     patient,

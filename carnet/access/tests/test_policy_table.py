@@ -1,0 +1,195 @@
+"""THE policy table: every role against every rule, for every action (domain.md §4).
+
+Each row is a role, each column a scenario; Y = allowed, . = refused. For document reads the test also
+checks that the list filter (``document_filter``) agrees with ``decide`` for the same document.
+"""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from carnet.access.permissions import Permission as P
+from carnet.access.policy import decide, document_filter
+from carnet.access.tests import world
+from carnet.records.models import Document, Visibility
+
+pytestmark = pytest.mark.django_db
+
+# scenario: (document type, document fields, world change)
+SCENARIOS = {
+    "normal": ("11488-4", {}, None),
+    "masked": ("11488-4", {"visibility": Visibility.MASKED}, None),
+    "private": ("11488-4", {"visibility": Visibility.PRIVATE}, None),
+    "hidden": ("11488-4", {"hidden_from_patient_until": "future", "hidden_since": "now"}, None),
+    "released": ("11488-4", {"hidden_from_patient_until": "past", "hidden_since": "past"}, None),
+    "minor-secret": ("11488-4", {"minor_secret": True}, None),
+    "blocked": ("11488-4", {}, world.blocked),
+    "expired": ("11488-4", {}, world.grants_expired),
+    "revoked": ("11488-4", {}, world.grants_revoked),
+    "emergency-masked": ("11488-4", {"visibility": Visibility.MASKED}, world.emergency),
+    "emergency-private": ("11488-4", {"visibility": Visibility.PRIVATE}, world.emergency),
+    "closed": ("11488-4", {}, world.closed),
+    "psychiatric": ("68599-0", {}, None),
+    "residence": ("ATTEST-RESID", {}, None),
+    "gp-opted-out": ("11488-4", {"visibility": Visibility.MASKED}, world.gp_opted_out),
+    "pending": ("11488-4", {}, world.grants_pending),
+    "prescription": ("57833-6", {}, None),
+}
+COLUMNS = list(SCENARIOS)
+
+READ = {
+    "patient": "YYY.YYYYYYY.YYYYY",
+    "representative": "YYY.Y.YYYYY.YYYYY",
+    "caregiver-read": "YYY.YYYYYYY.YYYYY",
+    "caregiver-messaging": ".................",
+    "gp": "YY.YYY.YYY..Y..YY",
+    "author": "YYYYYY.YYYY.YYYYY",
+    "doctor-granted": "Y..YYY......Y...Y",
+    "doctor-no-grant": ".........Y.......",
+    "occupational": ".................",
+    "pharmacist": "................Y",
+    "nurse": "................Y",
+    "physio": ".................",
+    "midwife": "Y..YYY..........Y",
+    "dentist": "Y..YYY..........Y",
+    "operator": ".................",
+    "app-documents": "YYY.YYYYYYY.YYYYY",
+    "app-allergies": ".................",
+    "anonymous": ".................",
+}
+
+
+def _resolve(fields):
+    now = timezone.now()
+    moments = {
+        "future": now + datetime.timedelta(days=10),
+        "past": now - datetime.timedelta(days=1),
+        "now": now,
+    }
+    return {k: moments.get(v, v) if isinstance(v, str) else v for k, v in fields.items()}
+
+
+def test_the_table_covers_every_role_and_scenario():
+    assert set(READ) == set(world.ROLES)
+    assert all(len(row) == len(COLUMNS) for row in READ.values())
+
+
+@pytest.mark.parametrize("scenario", COLUMNS)
+def test_document_read(scenario):
+    type_code, fields, change = SCENARIOS[scenario]
+    patient, pros, actors, document = world.build_world(type_code, **_resolve(fields))
+    if change is not None:
+        change(patient, pros, document)
+    patient.refresh_from_db()
+    document = Document.objects.get(pk=document.pk)
+    column = COLUMNS.index(scenario)
+    wrong = []
+    for role, row in READ.items():
+        expected = row[column] == "Y"
+        decision = decide(actors[role], P.RECORD_DOCUMENT_READ, document)
+        allowed_filter = document_filter(actors[role], patient)
+        listed = (
+            allowed_filter is not None and Document.objects.filter(allowed_filter, pk=document.pk).exists()
+        )
+        if decision.allowed != expected:
+            wrong.append(f"{role}: decide={decision.allowed} ({decision.rule}) expected {expected}")
+        if listed != expected:
+            wrong.append(f"{role}: filter lists={listed} expected {expected}")
+    assert not wrong, "\n".join(wrong)
+
+
+# Other actions on a normal professional document (or on the patient for patient-level actions).
+ACTIONS = {
+    # action: (resource, set of roles allowed)
+    P.RECORD_DOCUMENT_DELETE: ("document", {"author"}),
+    P.RECORD_DOCUMENT_SET_VISIBILITY: (
+        "document",
+        {"patient", "representative", "app-documents"} - {"app-documents"},
+    ),
+    P.RECORD_DOCUMENT_REPLACE: ("document", {"author"}),
+    P.RECORD_DOCUMENT_HIDE: ("document", {"author"}),
+    P.RECORD_DOCUMENT_DEPOSIT: ("patient", {"patient", "representative", *world.PROFESSIONALS}),
+    P.RECORD_PROFILE_READ: (
+        "patient",
+        {"patient", "representative", "caregiver-read", "gp", "app-allergies", *world.GRANTED}
+        - {"occupational"},
+    ),
+    P.RECORD_PROFILE_WRITE: (
+        "patient",
+        {"patient", "representative", "gp", *world.GRANTED} - {"occupational"},
+    ),
+    P.RECORD_WISHES_WRITE: ("patient", {"patient", "representative"}),
+    P.RECORD_EXPORT_CREATE: ("patient", {"patient", "representative"}),
+    P.ACCESS_SETTINGS_MANAGE: ("patient", {"patient", "representative"}),
+    P.ACCESS_EMERGENCY_OPEN: ("patient", set(world.PROFESSIONALS) - {"occupational"}),
+    P.ACCESS_SAMU_OPEN: ("patient", set(world.PROFESSIONALS) - {"occupational"}),
+    P.JOURNAL_ENTRY_READ: ("patient", {"patient", "representative", "caregiver-read"}),
+    P.JOURNAL_ENTRY_CONTEST: ("patient", {"patient", "representative"}),
+}
+
+
+@pytest.mark.parametrize("action", list(ACTIONS))
+def test_other_actions(action):
+    patient, pros, actors, document = world.build_world()
+    resource_kind, allowed_roles = ACTIONS[action]
+    resource = document if resource_kind == "document" else patient
+    wrong = []
+    for role in world.ROLES:
+        decision = decide(actors[role], action, resource)
+        if decision.allowed != (role in allowed_roles):
+            wrong.append(f"{role}: {decision.allowed} ({decision.rule})")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_patient_deletes_own_document_but_not_a_professionals():
+    patient, pros, actors, pro_document = world.build_world()
+    own = world.make_document(patient, None, "DOCPAT01", depositor=Document.Depositor.PATIENT)
+    for role, expected_own in [
+        ("patient", True),
+        ("representative", True),
+        ("caregiver-read", False),
+        ("author", False),
+        ("gp", False),
+    ]:
+        assert decide(actors[role], P.RECORD_DOCUMENT_DELETE, own).allowed is expected_own, role
+    assert decide(actors["patient"], P.RECORD_DOCUMENT_DELETE, pro_document).rule == "professional-document"
+
+
+@pytest.mark.parametrize(
+    ("setting", "action"),
+    [("refuses_emergency", P.ACCESS_EMERGENCY_OPEN), ("refuses_samu", P.ACCESS_SAMU_OPEN)],
+)
+def test_patient_refusal_of_emergency_access(setting, action):
+    from carnet.access.models import PatientAccessSettings
+
+    patient, pros, actors, document = world.build_world()
+    PatientAccessSettings.objects.create(patient=patient, **{setting: True})
+    patient.refresh_from_db()
+    for role in world.PROFESSIONALS:
+        assert decide(actors[role], action, patient).allowed is False
+    other = P.ACCESS_SAMU_OPEN if action == P.ACCESS_EMERGENCY_OPEN else P.ACCESS_EMERGENCY_OPEN
+    assert decide(actors["gp"], other, patient).allowed is True  # the two refusals are separate
+
+
+def test_representative_of_an_adult_has_no_access():
+    patient, pros, actors, document = world.build_world()
+    type(patient).objects.filter(pk=patient.pk).update(birth_date=datetime.date(1990, 1, 1))
+    patient.refresh_from_db()
+    assert decide(actors["representative"], P.RECORD_DOCUMENT_READ, document).rule in {"not-representative"}
+
+
+def test_expired_or_revoked_mandate_has_no_access():
+    patient, pros, actors, document = world.build_world()
+    mandate = actors["caregiver-read"].mandate
+    mandate.ends_at = timezone.now() - datetime.timedelta(seconds=1)
+    mandate.save()
+    document = Document.objects.get(pk=document.pk)
+    assert decide(actors["caregiver-read"], P.RECORD_DOCUMENT_READ, document).rule == "no-mandate"
+
+
+def case_count() -> int:
+    """How many role x rule x action decisions the table checks (printed at the end of the run)."""
+    return (
+        len(READ) * len(COLUMNS) * 2 + len(ACTIONS) * len(world.ROLES) + 5 + 2 * len(world.PROFESSIONALS) + 2
+    )
