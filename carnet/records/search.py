@@ -1,12 +1,20 @@
 """The full-text index: FTS5 on SQLite, PostgreSQL full-text (French) elsewhere."""
 
+import unicodedata
+
 from django.db import connection
 
 from carnet.records.models import DocumentText
 
 
+def fold(text: str) -> str:
+    """Lower case without accents, so "hemoglobine" finds "Hémoglobine" on every database."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def index_document(document, body: str) -> None:
-    text = f"{document.title}\n{body}"
+    text = fold(f"{document.title}\n{body}")
     DocumentText.objects.update_or_create(
         document=document, defaults={"patient_id": document.patient_id, "body": text}
     )
@@ -33,6 +41,7 @@ def _fts5_query(text: str) -> str:
 
 
 def matching_document_ids(patient_id: int, text: str) -> list[str]:
+    text = fold(text)
     if not text.strip():
         return []
     with connection.cursor() as cursor:

@@ -1,0 +1,15 @@
+"""Periodic work of the record, thin and safe to retry: each task calls one action."""
+
+from django_tasks import task
+
+from carnet.records import actions, closure
+
+
+@task()
+def release_overdue_hidden_documents() -> dict:
+    return actions.release_overdue_hidden_documents()
+
+
+@task()
+def destroy_due_spaces() -> int:
+    return closure.destroy_due_spaces()

@@ -1,0 +1,94 @@
+"""Finding things: filters, the three views, and full-text search, always through the policy."""
+
+import datetime
+
+import pytest
+
+from carnet.records import actions, queries
+from carnet.records.samples import sample_pdf
+from carnet.records.tests.helpers import me, meta, pro
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def record(alice, bob):
+    docs = {
+        "consultation": actions.deposit_document(
+            pro(bob),
+            alice,
+            sample_pdf("Consultation", ["Souffle cardiaque discret"]),
+            meta("11488-4", "Consultation cardiologie", care_date=datetime.date(2026, 3, 1)),
+        ),
+        "lab": actions.deposit_document(
+            pro(bob),
+            alice,
+            "Hémoglobine glyquée 6,1 %".encode(),
+            meta("11502-2", "Bilan sanguin", care_date=datetime.date(2026, 6, 1)),
+        ),
+        "remb": actions.deposit_document(
+            pro(bob),
+            alice,
+            b"Certificat",
+            meta("89601-9", "Certificat de sport", care_date=datetime.date(2025, 9, 1)),
+        ),
+        "own": actions.deposit_document(me(alice), alice, b"Mes notes de sommeil", meta("DOCPAT02", "Notes")),
+    }
+    return docs
+
+
+def ids(documents):
+    return {d.pk for d in documents}
+
+
+def test_filters(alice, record):
+    actor = me(alice)
+    assert ids(queries.list_documents(actor, alice, type_code="11502-2")) == {record["lab"].pk}
+    assert ids(
+        queries.list_documents(
+            actor, alice, date_from=datetime.date(2026, 1, 1), date_to=datetime.date(2026, 12, 31)
+        )
+    ) >= {record["lab"].pk, record["consultation"].pk}
+    assert record["remb"].pk not in ids(
+        queries.list_documents(actor, alice, date_from=datetime.date(2026, 1, 1))
+    )
+    assert ids(queries.list_documents(actor, alice, author_id=alice.gp_id)) == ids(
+        [record["consultation"], record["lab"], record["remb"]]
+    )
+    assert ids(queries.list_documents(actor, alice, specialty="medecine-generale")) == ids(
+        [record["consultation"], record["lab"], record["remb"]]
+    )
+
+
+def test_medical_view_leaves_out_patient_and_administrative_documents(alice, record):
+    medical = ids(queries.list_documents(me(alice), alice, view="medical"))
+    assert record["own"].pk not in medical and record["lab"].pk in medical
+    assert record["own"].pk in ids(queries.list_documents(me(alice), alice, view="documents"))
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("souffle", {"consultation"}),  # from the PDF text
+        ("hémoglobine", {"lab"}),  # from plain text, with an accent
+        ("hemoglobine", {"lab"}),  # and without
+        ("certificat sport", {"remb"}),  # from the title
+        ("introuvable", set()),
+        ('" OR 1', set()),  # search syntax in user input is just words
+    ],
+)
+def test_full_text_search(alice, record, words, expected):
+    found = ids(queries.list_documents(me(alice), alice, text=words))
+    assert found == {record[name].pk for name in expected}
+
+
+def test_search_obeys_the_policy(alice, record, charlie):
+    from carnet.access.actions import declare_consent
+
+    declare_consent(pro(charlie), alice)
+    assert ids(queries.list_documents(pro(charlie), alice, text="hémoglobine")) == {record["lab"].pk}
+    assert (
+        ids(queries.list_documents(pro(charlie), alice, text="souffle")) == set()
+    )  # matrix: not for pharmacists
+    actions.set_document_visibility(me(alice), record["lab"], "private")
+    assert ids(queries.list_documents(pro(charlie), alice, text="hémoglobine")) == set()
