@@ -56,3 +56,17 @@ def record(
         entry.hash = entry.compute_hash()
         entry.save(force_insert=True)
     return entry
+
+
+def make_checkpoint():
+    """Sign the current head of the chain (periodically by a task, and on demand)."""
+    from carnet.journal import signing
+    from carnet.journal.models import Checkpoint
+
+    head = Entry.objects.order_by("-seq").values_list("seq", "hash").first()
+    if head is None:
+        return None
+    checkpoint = Checkpoint(head_seq=head[0], head_hash=head[1], count=head[0], key_id=signing.key_id())
+    checkpoint.signature = signing.sign(checkpoint.statement())
+    checkpoint.save()
+    return checkpoint

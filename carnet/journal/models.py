@@ -93,3 +93,29 @@ def canonical_bytes(payload: dict) -> bytes:
 
 def chain_hash(prev_hash: str, canonical: bytes) -> str:
     return hashlib.sha256(prev_hash.encode() + canonical).hexdigest()
+
+
+class Checkpoint(models.Model):
+    """A signed statement "the journal had ``count`` entries and this head hash at this time"."""
+
+    head_seq = models.BigIntegerField()
+    head_hash = models.CharField(max_length=64)
+    count = models.BigIntegerField()
+    at = models.DateTimeField(default=timezone.now)
+    key_id = models.CharField(max_length=16)
+    signature = models.CharField(max_length=128)
+
+    class Meta:
+        ordering = ["-head_seq"]
+
+    def __str__(self) -> str:
+        return f"checkpoint at #{self.head_seq}"
+
+    def statement(self) -> bytes:
+        """The signed bytes: a fixed, documented encoding anyone can rebuild offline."""
+        return statement_bytes(self.count, self.head_seq, self.head_hash, self.at)
+
+
+def statement_bytes(count: int, head_seq: int, head_hash: str, at) -> bytes:
+    at_text = at if isinstance(at, str) else at.astimezone(datetime.UTC).isoformat(timespec="microseconds")
+    return f"carnet-journal-checkpoint/v1\n{count}\n{head_seq}\n{head_hash}\n{at_text}".encode()

@@ -1,0 +1,52 @@
+"""The database itself refuses UPDATE and DELETE on the journal (PostgreSQL and SQLite triggers)."""
+
+from django.db import migrations
+
+UP = """
+CREATE OR REPLACE FUNCTION carnet_journal_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'carnet journal entries are append-only (% refused)', TG_OP;
+END;
+$$ LANGUAGE plpgsql;
+DROP TRIGGER IF EXISTS journal_entry_append_only ON journal_entry;
+CREATE TRIGGER journal_entry_append_only BEFORE UPDATE OR DELETE ON journal_entry
+    FOR EACH ROW EXECUTE FUNCTION carnet_journal_append_only();
+DROP TRIGGER IF EXISTS journal_checkpoint_append_only ON journal_checkpoint;
+CREATE TRIGGER journal_checkpoint_append_only BEFORE UPDATE OR DELETE ON journal_checkpoint
+    FOR EACH ROW EXECUTE FUNCTION carnet_journal_append_only();
+"""
+DOWN = """
+DROP TRIGGER IF EXISTS journal_entry_append_only ON journal_entry;
+DROP TRIGGER IF EXISTS journal_checkpoint_append_only ON journal_checkpoint;
+DROP FUNCTION IF EXISTS carnet_journal_append_only();
+"""
+
+
+SQLITE_TABLES = ("journal_entry", "journal_checkpoint")
+
+
+def forwards(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(UP, params=None)
+    elif schema_editor.connection.vendor == "sqlite":
+        for table in SQLITE_TABLES:
+            for operation in ("UPDATE", "DELETE"):
+                schema_editor.execute(
+                    f"CREATE TRIGGER IF NOT EXISTS {table}_no_{operation.lower()} BEFORE {operation} ON {table} "
+                    f"BEGIN SELECT RAISE(ABORT, 'carnet journal entries are append-only ({operation} refused)'); END",
+                    params=None,
+                )
+
+
+def backwards(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(DOWN, params=None)
+    elif schema_editor.connection.vendor == "sqlite":
+        for table in SQLITE_TABLES:
+            for operation in ("update", "delete"):
+                schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_no_{operation}", params=None)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("journal", "0002_checkpoint")]
+    operations = [migrations.RunPython(forwards, backwards)]

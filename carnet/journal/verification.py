@@ -1,0 +1,103 @@
+"""Recompute the chain and check checkpoints; name the first entry that was tampered with.
+
+Fast path: rows are streamed as tuples in chunks (no model instances) and hashed with the same
+canonical encoding as ``Entry.canonical``.
+"""
+
+import datetime
+import hashlib
+import json
+import time
+from dataclasses import dataclass
+
+from carnet.journal import signing
+from carnet.journal.models import GENESIS, PAYLOAD_FIELDS, Checkpoint, Entry, statement_bytes
+
+FIELDS = [*PAYLOAD_FIELDS, "prev_hash", "hash"]
+_dumps = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+
+
+@dataclass
+class Result:
+    ok: bool
+    checked: int
+    seconds: float
+    first_bad_seq: int | None = None
+    problem: str = ""
+
+    @property
+    def rate(self) -> float:
+        return self.checked / self.seconds if self.seconds else float("inf")
+
+
+def _payload(row: tuple) -> dict:
+    payload = dict(zip(PAYLOAD_FIELDS, row[: len(PAYLOAD_FIELDS)], strict=True))
+    payload["at"] = payload["at"].astimezone(datetime.UTC).isoformat(timespec="microseconds")
+    return payload
+
+
+def verify_chain(*, checkpoint: dict | None = None, public_pem: str | None = None) -> Result:
+    """Walk every entry in seq order; stop at the first one that does not fit the chain."""
+    started = time.perf_counter()
+    expected_seq, prev_hash, count = 1, GENESIS, 0
+    sha256 = hashlib.sha256
+    rows = Entry.objects.order_by("seq").values_list(*FIELDS).iterator(chunk_size=20000)
+    for row in rows:
+        seq, stored_prev, stored_hash = row[0], row[-2], row[-1]
+        if seq != expected_seq:
+            kind = "deleted" if seq > expected_seq else "inserted or reordered"
+            return Result(
+                False,
+                count,
+                time.perf_counter() - started,
+                expected_seq,
+                f"entry #{expected_seq}: {kind} (found #{seq} where #{expected_seq} was expected)",
+            )
+        if stored_prev != prev_hash:
+            return Result(
+                False,
+                count,
+                time.perf_counter() - started,
+                seq,
+                f"entry #{seq}: does not follow entry #{seq - 1} (inserted, deleted or reordered)",
+            )
+        if sha256(prev_hash.encode() + _dumps(_payload(row)).encode()).hexdigest() != stored_hash:
+            return Result(False, count, time.perf_counter() - started, seq, f"entry #{seq}: modified")
+        prev_hash, expected_seq, count = stored_hash, seq + 1, count + 1
+    problem = _check_checkpoints(count, prev_hash, checkpoint, public_pem)
+    seconds = time.perf_counter() - started
+    if problem:
+        return Result(False, count, seconds, problem[0], problem[1])
+    return Result(True, count, seconds)
+
+
+def _check_checkpoints(count: int, head_hash: str, exported: dict | None, public_pem: str | None):
+    """Each checkpoint must be signed and must match the chain at its head (catches deleted tails)."""
+    public = signing.load_public(public_pem) if public_pem else signing.private_key().public_key()
+    checkpoints = [exported] if exported else []
+    checkpoints += [checkpoint_dict(c) for c in Checkpoint.objects.order_by("head_seq")]
+    for cp in checkpoints:
+        data = statement_bytes(cp["count"], cp["head_seq"], cp["head_hash"], cp["at"])
+        if not signing.verify(public, data, cp["signature"]):
+            return cp["head_seq"], f"checkpoint at #{cp['head_seq']}: bad signature"
+        if cp["head_seq"] > count:
+            return count + 1, (
+                f"entries #{count + 1} to #{cp['head_seq']} were deleted "
+                f"(checkpoint at #{cp['head_seq']} counts {cp['count']})"
+            )
+        at_head = Entry.objects.filter(seq=cp["head_seq"]).values_list("hash", flat=True).first()
+        if at_head != cp["head_hash"]:
+            return cp["head_seq"], f"entry #{cp['head_seq']}: differs from the signed checkpoint"
+    return None
+
+
+def checkpoint_dict(checkpoint: Checkpoint) -> dict:
+    return {
+        "format": "carnet-journal-checkpoint/v1",
+        "count": checkpoint.count,
+        "head_seq": checkpoint.head_seq,
+        "head_hash": checkpoint.head_hash,
+        "at": checkpoint.at.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
+        "key_id": checkpoint.key_id,
+        "signature": checkpoint.signature,
+    }
