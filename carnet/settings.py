@@ -154,6 +154,30 @@ if HTTPS:
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
 
+# OAuth2 (FHIR API): every RFC 9700 (OAuth 2.0 Security BCP) recommendation on.
+OAUTH2_PROVIDER = {
+    "PKCE_REQUIRED": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"] if HTTPS else ["http", "https"],
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env_int("CARNET_ACCESS_TOKEN_SECONDS", 15 * 60),
+    "SCOPES": {"fhir": "API FHIR"},
+    **{
+        f"COMPLIANT_BCP_RFC9700_{name}": True
+        for name in (
+            "IMPLICIT_GRANT",
+            "PASSWORD_GRANT",
+            "PKCE_METHOD",
+            "ACCESS_TOKEN_TRANSPORT",
+            "AUTHZ_RESPONSE_ISS",
+            "TOKEN_STORAGE",
+            "REFRESH_TOKEN",
+            "REDIRECT_URI_SCHEME",
+            "REDIRECT_URI_MATCHING",
+            "PKCE_REQUIRED",
+        )
+    },
+}
+
 # Email: SMTP in production; the embedded default writes to the outbox (notify app).
 EMAIL_BACKEND = env_str("CARNET_EMAIL_BACKEND", "carnet.notify.backends.OutboxEmailBackend")
 EMAIL_HOST = env_str("CARNET_EMAIL_HOST", "localhost")
