@@ -365,3 +365,23 @@ def change_matrix(actor: Actor, profession: str, type_code: str, allowed: bool) 
         resource_type="ProfessionRule",
         resource_id=f"{profession}:{type_code}",
     )
+
+
+def change_professional_access(actor: Actor, patient, operation: str, professional_id: int) -> None:
+    """The patient's buttons on a professional: revoke, block, unblock, confirm a pending request."""
+    from carnet.identity.models import Professional
+
+    professional = Professional.objects.get(pk=professional_id)
+    if operation == "revoke":
+        revoke_access(actor, patient, professional)
+    elif operation == "block":
+        block_professional(actor, patient, professional)
+    elif operation == "unblock":
+        unblock_professional(actor, patient, professional)
+    elif operation == "confirm":
+        for grant in Grant.objects.filter(
+            patient=patient, professional=professional, confirmed_at__isnull=True, revoked_at__isnull=True
+        ):
+            confirm_access(actor, grant)
+    else:
+        raise AccessError("unknown_operation", _("Opération inconnue."))

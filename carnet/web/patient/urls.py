@@ -1,2 +1,25 @@
+from django.urls import path
+
+from carnet.web.patient import views
+
 app_name = "patient"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("guide/", views.guide, name="guide"),
+    path("documents/", views.documents, name="documents"),
+    path("documents/ajouter/", views.upload, name="upload"),
+    path("documents/<uuid:document_id>/", views.document, name="document"),
+    path("documents/<uuid:document_id>/telecharger/", views.download, name="download"),
+    path("documents/<uuid:document_id>/visibilite/", views.set_visibility, name="visibility"),
+    path("documents/<uuid:document_id>/supprimer/", views.delete, name="delete"),
+    path("profil/", views.health_profile, name="profile"),
+    path("profil/volontes/", views.wish, name="wish"),
+    path("journal/", views.journal, name="journal"),
+    path("journal/<int:seq>/contester/", views.contest, name="contest"),
+    path("acces/", views.access_settings, name="access"),
+    path("acces/code-de-presence/", views.presence_code, name="presence-code"),
+    path("acces/<str:operation>/<int:professional_id>/", views.access_change, name="access-change"),
+    path("export/", views.export_page, name="export"),
+    path("export/<str:kind>/", views.export_file, name="export-file"),
+    path("cloture/", views.closure, name="closure"),
+]

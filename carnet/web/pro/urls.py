@@ -1,2 +1,13 @@
+from django.urls import path
+
+from carnet.web.pro import views
+
 app_name = "pro"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("patients/<int:patient_id>/", views.patient, name="patient"),
+    path("patients/<int:patient_id>/acces/<str:how>/", views.get_access, name="access"),
+    path("patients/<int:patient_id>/deposer/", views.deposit, name="deposit"),
+    path("documents/<uuid:document_id>/", views.download, name="download"),
+    path("documents/<uuid:document_id>/retirer/", views.withdraw, name="withdraw"),
+]

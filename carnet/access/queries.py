@@ -1,0 +1,36 @@
+"""Reads about access itself: who may see a patient's record, for the patient's own page."""
+
+from django.utils import timezone
+
+from carnet.access.actor import Actor
+from carnet.access.gate import authorize
+from carnet.access.matrix import PLAIN_WORDS
+from carnet.access.models import AccessContest, Block, EmergencyAccess, Grant
+from carnet.access.permissions import Permission as P
+from carnet.identity.models import Mandate
+
+
+def access_overview(actor: Actor, patient) -> dict:
+    """Everything the patient should see about access to their record, in one place."""
+    authorize(actor, P.ACCESS_SETTINGS_MANAGE, patient, detail={"view": "access-overview"})
+    now = timezone.now()
+    grants = Grant.objects.filter(patient=patient, revoked_at__isnull=True).select_related("professional")
+    return {
+        "gp": patient.gp,
+        "grants": grants.filter(confirmed_at__isnull=False, expires_at__gt=now),
+        "pending": grants.filter(confirmed_at__isnull=True),
+        "blocks": Block.objects.filter(patient=patient).select_related("professional"),
+        "emergencies": EmergencyAccess.objects.filter(patient=patient).select_related("professional"),
+        "mandates": Mandate.objects.filter(patient=patient, revoked_at__isnull=True, ends_at__gt=now),
+        "contests": AccessContest.objects.filter(patient=patient),
+        "matrix": PLAIN_WORDS,
+    }
+
+
+def emergency_review_queue():
+    """Operators' queue: emergency accesses not yet reviewed (no clinical content in it)."""
+    return EmergencyAccess.objects.filter(outcome="").select_related("professional").order_by("started_at")
+
+
+def open_contests():
+    return AccessContest.objects.filter(status=AccessContest.Status.OPEN).order_by("created_at")

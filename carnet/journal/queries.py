@@ -1,0 +1,91 @@
+"""The patient's journal in plain French: who, what, when, how, emergency or not. Reading it is journaled."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from carnet.access.actor import Actor
+from carnet.access.gate import authorize
+from carnet.access.permissions import Permission as P
+from carnet.journal.models import Entry
+
+WHAT = {
+    P.RECORD_DOCUMENT_READ: _("a consulté un document"),
+    P.RECORD_DOCUMENT_SEARCH: _("a parcouru la liste de vos documents"),
+    P.RECORD_DOCUMENT_DEPOSIT: _("a ajouté un document"),
+    P.RECORD_DOCUMENT_DELETE: _("a supprimé un document"),
+    P.RECORD_DOCUMENT_REPLACE: _("a remplacé un document"),
+    P.RECORD_DOCUMENT_HIDE: _("a retenu un document avant une consultation d'annonce"),
+    P.RECORD_DOCUMENT_SET_VISIBILITY: _("a changé la visibilité d'un document"),
+    P.RECORD_PROFILE_READ: _("a consulté votre profil de santé"),
+    P.RECORD_PROFILE_WRITE: _("a modifié votre profil de santé"),
+    P.RECORD_WISHES_READ: _("a consulté vos volontés"),
+    P.RECORD_WISHES_WRITE: _("a modifié vos volontés"),
+    P.RECORD_EXPORT_CREATE: _("a téléchargé votre dossier"),
+    P.ACCESS_GRANT_CREATE: _("a demandé ou déclaré un accès"),
+    P.ACCESS_EMERGENCY_OPEN: _("a ouvert votre dossier en urgence"),
+    P.ACCESS_SAMU_OPEN: _("a ouvert votre dossier depuis le SAMU"),
+    P.ACCESS_SETTINGS_MANAGE: _("a changé vos réglages d'accès"),
+    P.JOURNAL_ENTRY_READ: _("a consulté votre journal"),
+    P.JOURNAL_ENTRY_CONTEST: _("a contesté un accès"),
+}
+HOW = {
+    "web": _("site"),
+    "api": _("logiciel professionnel"),
+    "app": _("application"),
+    "task": _("automatique"),
+    "cli": _("exploitation"),
+    "emergency": _("urgence"),
+}
+EMERGENCY_ACTIONS = {P.ACCESS_EMERGENCY_OPEN, P.ACCESS_SAMU_OPEN}
+
+
+@dataclass
+class Line:
+    seq: int
+    at: object
+    who: str
+    on_behalf_of: str
+    what: str
+    how: str
+    allowed: bool
+    emergency: bool
+
+
+def patient_journal(
+    actor: Actor,
+    patient,
+    *,
+    kind: str = "",
+    emergency_only: bool = False,
+    refused_only: bool = False,
+    limit: int = 200,
+) -> list[Line]:
+    """The journal lines about ``patient``, newest first (reading it is itself journaled)."""
+    authorize(actor, P.JOURNAL_ENTRY_READ, patient)
+    entries = (
+        Entry.objects.filter(patient_id=patient.pk).exclude(action=P.JOURNAL_ENTRY_READ).order_by("-seq")
+    )
+    if kind:
+        entries = entries.filter(action=kind)
+    if emergency_only:
+        entries = entries.filter(action__in=EMERGENCY_ACTIONS)
+    if refused_only:
+        entries = entries.filter(allowed=False)
+    return [_line(entry) for entry in entries[:limit]]
+
+
+def _line(entry: Entry) -> Line:
+    what = WHAT.get(entry.action, entry.action)
+    if not entry.allowed:
+        what = _("a tenté : %(what)s (refusé)") % {"what": what}
+    return Line(
+        seq=entry.seq,
+        at=entry.at,
+        who=entry.actor_label or entry.actor_role,
+        on_behalf_of=entry.on_behalf_of_label,
+        what=str(what),
+        how=str(HOW.get(entry.channel, entry.channel)),
+        allowed=entry.allowed,
+        emergency=entry.action in EMERGENCY_ACTIONS,
+    )

@@ -1,0 +1,77 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from carnet.records.codes import TYPES
+from carnet.records.models import ProfileEntry, Visibility, Wish
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Rechercher"), required=False, max_length=100)
+    type_code = forms.ChoiceField(
+        label=_("Type"), required=False, choices=[("", _("tous"))] + [(k, v[1]) for k, v in TYPES.items()]
+    )
+    date_from = forms.DateField(
+        label=_("Depuis le"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("Jusqu'au"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class VisibilityForm(forms.Form):
+    visibility = forms.ChoiceField(
+        label=_("Qui peut voir ce document ?"), choices=Visibility.choices, widget=forms.RadioSelect
+    )
+
+
+class UploadForm(forms.Form):
+    title = forms.CharField(label=_("Titre"), max_length=200)
+    care_date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    file = forms.FileField(label=_("Fichier (PDF, image, texte)"))
+
+
+class ProfileEntryForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Catégorie"), choices=ProfileEntry.Kind.choices)
+    label = forms.CharField(label=_("Libellé"), max_length=200)
+    value = forms.CharField(label=_("Valeur (mesures)"), max_length=40, required=False)
+    unit = forms.CharField(label=_("Unité"), max_length=20, required=False)
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class WishForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Volonté"), choices=Wish.Kind.choices)
+    text = forms.CharField(label=_("Texte"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    name = forms.CharField(label=_("Nom de la personne"), required=False, max_length=200)
+    phone = forms.CharField(label=_("Téléphone"), required=False, max_length=20)
+    organ_donation = forms.ChoiceField(
+        label=_("Don d'organes"), required=False, choices=[("", "—"), ("oui", _("oui")), ("non", _("non"))]
+    )
+
+
+class SettingsForm(forms.Form):
+    confirmed_mode = forms.BooleanField(label=_("Je confirme moi-même chaque nouvel accès"), required=False)
+    refuses_emergency = forms.BooleanField(
+        label=_("Je refuse l'accès en urgence (bris de glace)"), required=False
+    )
+    refuses_samu = forms.BooleanField(
+        label=_("Je refuse l'accès du médecin régulateur du SAMU"), required=False
+    )
+    gp_sees_masked = forms.BooleanField(
+        label=_("Mon médecin traitant voit mes documents masqués"), required=False
+    )
+
+
+class ContestForm(forms.Form):
+    text = forms.CharField(
+        label=_("Pourquoi contestez-vous cet accès ?"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ClosureForm(forms.Form):
+    early_destruction = forms.BooleanField(
+        label=_(
+            "Détruire mon dossier dès la fin du délai de réflexion (7 jours) plutôt que l'archiver 10 ans"
+        ),
+        required=False,
+    )
+    confirm = forms.BooleanField(label=_("Je comprends que mon espace ne sera plus accessible à personne"))

@@ -1,0 +1,123 @@
+"""The professional space: find a patient, get access, read what the rules allow, deposit."""
+
+import uuid
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from carnet.access import actions as access
+from carnet.access.permissions import Permission as P
+from carnet.access.policy import decide
+from carnet.identity.models import Patient
+from carnet.identity.queries import find_patient_by_ins
+from carnet.records import actions as records
+from carnet.records import queries
+from carnet.records.actions import DocumentMetadata
+from carnet.web.auth.decorators import professional_required
+from carnet.web.errors import refusals
+from carnet.web.pro import forms
+
+
+@professional_required
+def home(request):
+    form = forms.FindForm(request.GET or None)
+    if request.GET and form.is_valid():
+        patient = find_patient_by_ins(form.cleaned_data["nir"], form.cleaned_data["birth_date"])
+        if patient is not None:
+            return redirect("pro:patient", patient_id=patient.pk)
+        form.add_error(None, _("Aucun patient ne correspond à cette identité."))
+    return render(request, "web/pro/home.html", {"form": form})
+
+
+def _patient(patient_id) -> Patient:
+    patient = Patient.objects.filter(pk=patient_id, state=Patient.State.OPEN).first()
+    if patient is None:
+        raise Http404("patient")
+    return patient
+
+
+@professional_required
+def patient(request, patient_id):
+    actor, patient = request.actor, _patient(patient_id)
+    can_read = decide(actor, P.RECORD_PROFILE_READ, patient)
+    context = {
+        "patient": patient,
+        "can_read": can_read,
+        "mode": access.effective_mode(patient),
+        "documents": queries.list_documents(actor, patient, status=""),
+        "profile": queries.health_profile(actor, patient) if can_read else [],
+        "deposit_form": forms.DepositForm(),
+        "code_form": forms.PresenceCodeForm(),
+        "glass_form": forms.BreakGlassForm(),
+    }
+    return render(request, "web/pro/patient.html", context)
+
+
+@require_POST
+@professional_required
+def get_access(request, patient_id, how):
+    actor, patient = request.actor, _patient(patient_id)
+    with refusals(request):
+        if how == "declare":
+            access.declare_consent(actor, patient)
+        elif how == "request":
+            access.request_access(actor, patient)
+        elif how == "code":
+            access.redeem_presence_code(actor, patient, request.POST.get("code", ""))
+        else:
+            form = forms.BreakGlassForm(request.POST)
+            form.is_valid()
+            access.break_glass(
+                actor,
+                patient,
+                form.cleaned_data.get("reason_code", ""),
+                form.cleaned_data.get("reason_text", ""),
+                samu=form.cleaned_data.get("samu", False),
+            )
+        messages.success(request, _("Accès enregistré."))
+    return redirect("pro:patient", patient_id=patient.pk)
+
+
+@require_POST
+@professional_required
+def deposit(request, patient_id):
+    actor, patient = request.actor, _patient(patient_id)
+    form = forms.DepositForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        meta = DocumentMetadata(
+            unique_id=f"urn:uuid:{uuid.uuid4()}",
+            type_code=data["type_code"],
+            title=data["title"],
+            care_date=data["care_date"],
+            sensitive_category=data["sensitive_category"],
+            hide_days=data["hide_days"] or 0,
+            mime_type=data["file"].content_type or "",
+        )
+        with refusals(request):
+            records.deposit_document(actor, patient, data["file"].read(), meta)
+            messages.success(request, _("Document déposé."))
+    else:
+        messages.error(request, _("Le dépôt est incomplet : vérifiez le formulaire."))
+    return redirect("pro:patient", patient_id=patient.pk)
+
+
+@professional_required
+def download(request, document_id):
+    found, content = queries.read_content(request.actor, document_id)
+    response = HttpResponse(content, content_type=found.mime_type)
+    response["Content-Disposition"] = f'attachment; filename="document-{found.pk}"'
+    return response
+
+
+@require_POST
+@professional_required
+def withdraw(request, document_id):
+    found = queries.get_document(request.actor, document_id)
+    with refusals(request):
+        records.withdraw_document(request.actor, found)
+        messages.success(request, _("Document retiré."))
+    return redirect("pro:patient", patient_id=found.patient_id)
