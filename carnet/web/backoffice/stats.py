@@ -1,4 +1,4 @@
-"""Statistics that tell the truth: accounts by state, activation, documents deposited AND read, access modes."""
+"""Statistics that tell the truth: accounts by state, activation, documents deposited AND read."""
 
 from django.db.models import Count
 
