@@ -179,6 +179,13 @@ OAUTH2_PROVIDER = {
     },
 }
 
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
+OAUTH2_PROVIDER_DEVICE_GRANT_MODEL = "oauth2_provider.DeviceGrant"
+
 # Email: SMTP in production; the embedded default writes to the outbox (notify app).
 EMAIL_BACKEND = env_str("CARNET_EMAIL_BACKEND", "carnet.notify.backends.OutboxEmailBackend")
 EMAIL_HOST = env_str("CARNET_EMAIL_HOST", "localhost")

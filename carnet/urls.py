@@ -1,7 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from carnet.fhir.api import api as fhir_api
+from carnet.fhir.oauth_views import fhir_root, token
+
 urlpatterns = [
+    path("fhir", fhir_root),
+    path("fhir/", fhir_api.urls),
+    path("oauth/token/", token, name="oauth-token"),
+    path("oauth/", include("oauth2_provider.urls", namespace="oauth2_provider")),
     path("operateurs/admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("carnet.web.urls")),

@@ -9,7 +9,8 @@ from carnet.access.actor import Actor
 from carnet.access.decision import AccessDenied
 from carnet.access.gate import authorize
 from carnet.access.permissions import Permission as P
-from carnet.access.policy import document_filter
+from carnet.access.policy import decide, document_filter
+from carnet.journal.actions import record
 from carnet.records import codes, search
 from carnet.records.models import Document, ProfileEntry, Wish
 from carnet.vault import queries as vault
@@ -39,7 +40,19 @@ def list_documents(
     status: str = Document.Status.CURRENT,
     text: str = "",
 ) -> QuerySet:
-    """The browsing and search of MES's views, filtered by the policy first (counts and pages included)."""
+    """The browsing and search of MES's views, filtered by the policy first (counts and pages included).
+
+    The search itself is journaled with the policy's decision (the filter then lists what is allowed).
+    """
+    record(
+        actor,
+        P.RECORD_DOCUMENT_SEARCH,
+        decide(actor, P.RECORD_DOCUMENT_SEARCH, patient),
+        patient=patient,
+        resource_type="Patient",
+        resource_id=patient.pk,
+        detail={"view": view} if view else None,
+    )
     documents = visible_documents(actor, patient).select_related("author")
     if status:
         documents = documents.filter(status=status)

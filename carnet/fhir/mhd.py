@@ -1,0 +1,104 @@
+"""IHE MHD ITI-65 Provide Document Bundle: all documents of the bundle, or none."""
+
+import base64
+
+from django.db import transaction
+from django.utils import timezone
+from fhir.resources.R4B.bundle import Bundle
+from pydantic import ValidationError
+
+from carnet.access.actor import Actor
+from carnet.access.gate import authorize
+from carnet.access.permissions import Permission as P
+from carnet.fhir import mapping
+from carnet.fhir.outcome import FhirError
+from carnet.records import actions, queries
+from carnet.records.models import Document
+from carnet.vault import actions as vault
+
+
+def validate(resource_class, body: dict):
+    try:
+        return resource_class.model_validate(body)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first.get("loc", ()))
+        raise FhirError(
+            400, "structure", f"invalid {resource_class.__name__}: {where}: {first.get('msg')}"
+        ) from None
+
+
+def _parts(body: dict) -> tuple[dict[str, bytes], list[dict]]:
+    binaries, references = {}, []
+    for entry in body.get("entry") or []:
+        resource = entry.get("resource") or {}
+        kind = resource.get("resourceType")
+        if kind == "Binary":
+            try:
+                binaries[entry.get("fullUrl", "")] = base64.b64decode(resource.get("data", ""), validate=True)
+            except ValueError:
+                raise FhirError(
+                    400, "invalid", f"Binary {entry.get('fullUrl')} data is not valid base64"
+                ) from None
+        elif kind == "DocumentReference":
+            references.append(resource)
+    if not references:
+        raise FhirError(422, "required", "the Bundle holds no DocumentReference")
+    return binaries, references
+
+
+def _replaced(actor: Actor, resource: dict):
+    for relation in resource.get("relatesTo") or []:
+        if relation.get("code") == "replaces":
+            target = (relation.get("target") or {}).get("reference", "")
+            return queries.get_document(actor, target.rpartition("/")[2])
+    return None
+
+
+def provide_bundle(actor: Actor, body: dict) -> dict:
+    """Deposit every DocumentReference of a transaction Bundle atomically; idempotent on unique ids."""
+    validate(Bundle, body)
+    if body.get("type") != "transaction":
+        raise FhirError(422, "invalid", "ITI-65 expects a Bundle of type 'transaction'")
+    binaries, references = _parts(body)
+    plan = []
+    for resource in references:
+        subject = resource.get("subject") or {}
+        identifier = subject.get("identifier") or {}
+        patient = mapping.resolve_patient(
+            subject.get("reference", ""),
+            f"{identifier.get('system', '')}|{identifier.get('value', '')}" if identifier else "",
+        )
+        authorize(actor, P.RECORD_DOCUMENT_DEPOSIT, patient, detail={"api": "ITI-65"})
+        attachment = ((resource.get("content") or [{}])[0]).get("attachment") or {}
+        plan.append(
+            (
+                patient,
+                mapping.document_metadata(resource),
+                mapping.attachment_bytes(attachment, binaries),
+                _replaced(actor, resource),
+            )
+        )
+    written = []
+    try:
+        with transaction.atomic():
+            for patient, meta, content, old in plan:
+                document = (
+                    actions.replace_document(actor, old, content, meta)
+                    if old is not None
+                    else actions.deposit_document(actor, patient, content, meta)
+                )
+                written.append(document)
+    except Exception:
+        for document in written:  # rolled back: their blobs are orphans (existing documents are kept)
+            if not Document.objects.filter(pk=document.pk).exists():
+                vault.discard(document.blob_ref)
+        raise
+    return {
+        "resourceType": "Bundle",
+        "type": "transaction-response",
+        "timestamp": timezone.now().isoformat(),
+        "entry": [
+            {"response": {"status": "201 Created", "location": f"DocumentReference/{d.pk}"}} for d in written
+        ],
+    }
