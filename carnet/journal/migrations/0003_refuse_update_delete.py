@@ -2,6 +2,8 @@
 
 from django.db import migrations
 
+from carnet.journal import guard
+
 UP = """
 CREATE OR REPLACE FUNCTION carnet_journal_append_only() RETURNS trigger AS $$
 BEGIN
@@ -22,29 +24,20 @@ DROP FUNCTION IF EXISTS carnet_journal_append_only();
 """
 
 
-SQLITE_TABLES = ("journal_entry", "journal_checkpoint")
-
-
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(UP, params=None)
     elif schema_editor.connection.vendor == "sqlite":
-        for table in SQLITE_TABLES:
-            for operation in ("UPDATE", "DELETE"):
-                schema_editor.execute(
-                    f"CREATE TRIGGER IF NOT EXISTS {table}_no_{operation.lower()} BEFORE {operation} ON {table} "
-                    f"BEGIN SELECT RAISE(ABORT, 'carnet journal entries are append-only ({operation} refused)'); END",
-                    params=None,
-                )
+        for statement in guard.create_statements():
+            schema_editor.execute(statement, params=None)
 
 
 def backwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(DOWN, params=None)
     elif schema_editor.connection.vendor == "sqlite":
-        for table in SQLITE_TABLES:
-            for operation in ("update", "delete"):
-                schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_no_{operation}", params=None)
+        for statement in guard.drop_statements():
+            schema_editor.execute(statement, params=None)
 
 
 class Migration(migrations.Migration):

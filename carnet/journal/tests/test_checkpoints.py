@@ -61,11 +61,19 @@ def test_verify_command_against_an_exported_checkpoint(tmp_path, capsys):
         call_command("journal", "verify", "--from-checkpoint", str(tmp_path / "cp.json"))
 
 
-def test_the_database_itself_refuses_update_and_delete():
+def test_the_database_itself_refuses_update_delete_and_truncate():
     _fill(2)
+    make_checkpoint()
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         Entry.objects.update(reason="edited")  # bypasses the model's save(): the database still refuses
-    for statement in ("UPDATE journal_entry SET reason = 'x'", "DELETE FROM journal_entry"):
+    statements = [
+        "UPDATE journal_entry SET reason = 'x'",
+        "DELETE FROM journal_entry",
+        "DELETE FROM journal_checkpoint",
+    ]
+    if connection.vendor == "postgresql":  # SQLite has no TRUNCATE
+        statements += ["TRUNCATE journal_entry", "TRUNCATE journal_checkpoint"]
+    for statement in statements:
         with (
             pytest.raises(DatabaseError, match="append-only"),
             transaction.atomic(),
@@ -73,6 +81,19 @@ def test_the_database_itself_refuses_update_and_delete():
         ):
             cur.execute(statement)
     assert Entry.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_test_database_reset_puts_the_guard_back():
+    _fill(2)
+    call_command(
+        "flush", interactive=False, verbosity=0
+    )  # what pytest-django runs between transactional tests
+    assert Entry.objects.count() == 0
+    _fill(1)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cur:
+        cur.execute("DELETE FROM journal_entry")
+    assert Entry.objects.count() == 1
 
 
 def test_patient_download_carries_a_verifiable_proof():

@@ -13,7 +13,7 @@ from carnet.journal.verification import verify_chain
 
 pytestmark = pytest.mark.django_db
 ENTRIES = 40
-CASES_PER_KIND = 25
+CASES_PER_KIND = 40
 TOTALS = {"tried": 0, "detected": 0}
 
 
