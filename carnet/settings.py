@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "carnet.notify",
     "carnet.fhir",
     "carnet.web",
+    "carnet.bench",
 ]
 
 MIDDLEWARE = [

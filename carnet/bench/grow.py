@@ -1,0 +1,91 @@
+"""Growing the benchmark database to 10 k / 100 k / 1 M patients quickly.
+
+On PostgreSQL the filler rows are generated server-side (INSERT ... SELECT over generate_series: no Python per
+row, faster than COPY from the client). Filler patients carry format-valid NIRs (key 97 - n mod 97) in the
+"born abroad" range (département 99) so they never collide with the realistic Faker population of
+``carnet seed``; filler documents are metadata only (no content, see ``fixtures.metadata_rows``).
+On SQLite the same rows go through bulk_create.
+"""
+
+from django.db import connection, transaction
+
+from carnet.identity.models import Patient
+
+FILLER_NAME = "REMPLISSAGE"
+
+PATIENTS_SQL = """
+INSERT INTO identity_patient (nir, birth_name, used_name, first_names, birth_date, sex, birthplace_code,
+    email, phone, address, state, state_changed_at, created_at)
+SELECT n13 || lpad((97 - (n13::bigint % 97))::text, 2, '0'), %(name)s, '', 'Camille',
+    DATE '1950-01-01' + (g %% 25000),
+    CASE WHEN g %% 2 = 0 THEN 'F' ELSE 'M' END, '99' || lpad(((g / 1200) %% 1000)::text, 3, '0'),
+    '', '', '', 'open', now(), now()
+FROM (
+    SELECT g, (1 + g %% 2)::text || lpad((g %% 100)::text, 2, '0')
+        || lpad((1 + (g / 100) %% 12)::text, 2, '0')
+        || '99' || lpad(((g / 1200) %% 1000)::text, 3, '0') || lpad((1 + g / 1200000)::text, 3, '0') AS n13
+    FROM generate_series(%(first)s, %(last)s) AS g
+) AS numbered
+"""
+
+DOCUMENTS_SQL = """
+INSERT INTO records_document (id, unique_id, type_code, class_code, title, author_organisation, care_date,
+    practice_setting, format_code, mime_type, size, sha256, sha1_b64, language, visibility, minor_secret,
+    sensitive_category, status, depositor, blob_ref, created_at, patient_id)
+SELECT gen_random_uuid(), 'urn:carnet:grow:' || p.id || ':' || n, t.code, t.class, t.title, '',
+    DATE '2016-01-01' + ((p.id * 7919 + n * 104729) %% 3800), '', '', 'application/pdf', 1200,
+    repeat('0', 64),
+    '', 'fr-FR', 'normal', false, '', 'current', 'professional', 'bench:no-content', now(), p.id
+FROM identity_patient p
+CROSS JOIN generate_series(1, %(per)s) AS n
+JOIN (VALUES (0, '57833-6', 'MED', 'Ordonnance'), (1, '11502-2', 'LAB', 'Compte rendu de biologie'),
+             (2, '11488-4', 'CR', 'Compte rendu de consultation'), (3, '18748-4', 'IMG', 'Imagerie'),
+             (4, '60591-5', 'SYN', 'Synthèse médicale')) AS t(k, code, class, title)
+  ON t.k = CASE WHEN (p.id + n) %% 10 < 4 THEN 0 WHEN (p.id + n) %% 10 < 7 THEN 1
+                WHEN (p.id + n) %% 10 < 9 THEN 2 WHEN (p.id * n) %% 3 = 0 THEN 3 ELSE 4 END
+WHERE p.id > %(after)s AND p.birth_name = %(name)s
+"""
+
+
+def grow_to(patients: int, documents_per_patient: int) -> dict:
+    """Add filler patients (and their metadata documents) until the database holds ``patients`` patients."""
+    have = Patient.objects.count()
+    missing = max(0, patients - have)
+    if not missing:
+        return {"patients": have, "added_patients": 0}
+    first = Patient.objects.filter(birth_name=FILLER_NAME).count()
+    after = Patient.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    if connection.vendor == "postgresql":
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(PATIENTS_SQL, {"name": FILLER_NAME, "first": first, "last": first + missing - 1})
+            cursor.execute(DOCUMENTS_SQL, {"per": documents_per_patient, "after": after, "name": FILLER_NAME})
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE identity_patient; ANALYZE records_document")
+    else:
+        _grow_sqlite(first, missing, documents_per_patient, after)
+    return {"patients": Patient.objects.count(), "added_patients": missing}
+
+
+def _grow_sqlite(first: int, missing: int, per: int, after: int) -> None:
+    import datetime
+
+    from carnet.bench.fixtures import metadata_rows
+    from carnet.identity.nir import make_nir
+
+    rows = [
+        Patient(
+            nir=make_nir(
+                1 + g % 2, 1950 + g % 50, 1 + (g // 50) % 12, "99", (g // 600) % 1000, 1 + g // 600000
+            ),
+            birth_name=FILLER_NAME,
+            first_names="Camille",
+            birth_date=datetime.date(1950, 1, 1),
+            sex="FM"[g % 2],
+            state=Patient.State.OPEN,
+        )
+        for g in range(first, first + missing)
+    ]
+    with transaction.atomic():
+        Patient.objects.bulk_create(rows, batch_size=2000)
+        ids = list(Patient.objects.filter(pk__gt=after, birth_name=FILLER_NAME).values_list("pk", flat=True))
+        metadata_rows(ids, per, seed=after, author_id=None)

@@ -1,0 +1,88 @@
+"""carnet bench deposit|timeline|search|journal|growth|all: measure, print a table, write JSON."""
+
+import datetime
+import json
+import platform
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+from carnet.bench import runs
+
+NAMES = ["deposit", "timeline", "search", "journal", "growth"]
+
+
+def _flatten(prefix: str, value, rows: list) -> None:
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            _flatten(f"{prefix}.{key}" if prefix else key, inner, rows)
+    elif isinstance(value, list):
+        for n, inner in enumerate(value):
+            _flatten(f"{prefix}[{n}]", inner, rows)
+    else:
+        rows.append((prefix, value))
+
+
+class Command(BaseCommand):
+    help = "Run the benchmarks (PostgreSQL; SQLite where meaningful) and write JSON under bench-results/."
+
+    def add_arguments(self, parser):
+        parser.add_argument("name", choices=NAMES + ["all"])
+        parser.add_argument("--duration", type=float, default=10.0, help="seconds per measured phase")
+        parser.add_argument("--connections", type=int, default=8)
+        parser.add_argument("--rate", type=float, default=60.0, help="offered deposits/s")
+        parser.add_argument(
+            "--deposit-rate", type=float, default=60.0, help="background deposits/s (timeline)"
+        )
+        parser.add_argument("--rounds", type=int, default=300)
+        parser.add_argument("--entries", type=int, default=20000, help="journal entries appended")
+        parser.add_argument("--sizes", default="10000,100000,1000000", help="growth population sizes")
+        parser.add_argument("--in-process", action="store_true", help="Django test client, no server")
+        parser.add_argument("--output", default="bench-results")
+
+    def handle(self, *args, name, **options):
+        chosen = NAMES if name == "all" else [name]
+        try:
+            sizes = tuple(int(s) for s in options["sizes"].split(","))
+        except ValueError:
+            raise CommandError("--sizes takes comma-separated integers, e.g. 10000,100000") from None
+        results = {}
+        for bench in chosen:
+            self.stdout.write(f"== {bench}")
+            results[bench] = self._run(bench, options, sizes)
+            rows: list = []
+            _flatten("", results[bench], rows)
+            width = max(len(key) for key, _ in rows)
+            for key, value in rows:
+                self.stdout.write(f"  {key.ljust(width)}  {value}")
+        self._write(name, results, options["output"])
+
+    def _run(self, bench, o, sizes) -> dict:
+        if bench == "deposit":
+            return runs.deposit(o["duration"], o["connections"], o["rate"], o["in_process"])
+        if bench == "timeline":
+            return runs.timeline(o["duration"], 4, 20.0, o["deposit_rate"], o["in_process"])
+        if bench == "search":
+            return runs.search(o["rounds"])
+        if bench == "journal":
+            return runs.journal(o["entries"])
+        return runs.growth(sizes, rounds=o["rounds"])
+
+    def _write(self, name, results, output) -> None:
+        stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+        folder = Path(output)
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{name}-{stamp}.json"
+        machine = {"python": platform.python_version(), "cpus": _cpus(), "database": connection.vendor}
+        document = {"benchmark": name, "at": stamp, "machine": machine, "results": results}
+        document["settings"] = {"bench_insecure": settings.CARNET_BENCH_INSECURE}
+        path.write_text(json.dumps(document, indent=2, default=str))
+        self.stdout.write(f"written {path}")
+
+
+def _cpus() -> int:
+    import os
+
+    return os.cpu_count() or 0
