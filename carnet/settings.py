@@ -162,7 +162,18 @@ OAUTH2_PROVIDER = {
     "REFRESH_TOKEN_REUSE_PROTECTION": True,
     "ALLOWED_REDIRECT_URI_SCHEMES": ["https"] if HTTPS else ["http", "https"],
     "ACCESS_TOKEN_EXPIRE_SECONDS": env_int("CARNET_ACCESS_TOKEN_SECONDS", 15 * 60),
-    "SCOPES": {"fhir": "API FHIR"},
+    "SCOPES": {
+        "fhir": "API FHIR (logiciel professionnel)",
+        "launch/patient": "savoir quel dossier est le vôtre",
+        "patient/DocumentReference.rs": "lire vos documents de santé",
+        "patient/AllergyIntolerance.rs": "lire vos allergies",
+        "patient/Condition.rs": "lire vos maladies et antécédents",
+        "patient/MedicationStatement.rs": "lire vos traitements",
+        "patient/Immunization.rs": "lire vos vaccinations",
+        "patient/Observation.rs": "lire vos mesures (poids, tension...)",
+        "patient/AuditEvent.rs": "lire le journal des accès à votre dossier",
+    },
+    "DEFAULT_SCOPES": ["launch/patient"],
     **{
         f"COMPLIANT_BCP_RFC9700_{name}": True
         for name in (

@@ -19,6 +19,7 @@ urlpatterns = [
     path("acces/", views.access_settings, name="access"),
     path("acces/code-de-presence/", views.presence_code, name="presence-code"),
     path("acces/<str:operation>/<int:professional_id>/", views.access_change, name="access-change"),
+    path("applications/", views.apps, name="apps"),
     path("export/", views.export_page, name="export"),
     path("export/<str:kind>/", views.export_file, name="export-file"),
     path("cloture/", views.closure, name="closure"),

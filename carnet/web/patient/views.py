@@ -240,3 +240,14 @@ def closure(request):
             )
             return render(request, "web/patient/closed.html")
     return render(request, "web/patient/closure.html", {"form": form})
+
+
+@patient_required
+def apps(request):
+    from carnet.fhir.actions import connected_apps, revoke_app
+
+    if request.method == "POST":
+        revoke_app(request.actor, int(request.POST.get("application", 0)))
+        messages.success(request, _("L'application n'a plus accès à votre dossier."))
+        return redirect("patient:apps")
+    return render(request, "web/patient/apps.html", {"apps": connected_apps(request.actor)})
