@@ -1,7 +1,8 @@
 """Recompute the chain and check checkpoints; name the first entry that was tampered with.
 
 Fast path: rows are streamed as tuples in chunks (no model instances) and hashed with the same
-canonical encoding as ``Entry.canonical``.
+canonical encoding as ``Entry.canonical``. On PostgreSQL a server-side cursor reads the rows with the
+timestamp already in its canonical text form and ``detail`` as text, skipping Django's converters.
 """
 
 import datetime
@@ -9,6 +10,8 @@ import hashlib
 import json
 import time
 from dataclasses import dataclass
+
+from django.db import connection
 
 from carnet.journal import signing
 from carnet.journal.models import GENESIS, PAYLOAD_FIELDS, Checkpoint, Entry, statement_bytes
@@ -30,6 +33,32 @@ class Result:
         return self.checked / self.seconds if self.seconds else float("inf")
 
 
+CHUNK = 20000
+_DETAIL = PAYLOAD_FIELDS.index("detail")
+_PG_COLUMNS = {
+    "at": 'to_char("at" AT TIME ZONE \'UTC\', \'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"\')',
+    "detail": '"detail"::text',
+}
+
+
+def _postgres_rows():
+    columns = ", ".join(_PG_COLUMNS.get(name, f'"{name}"') for name in FIELDS)
+    loads = json.loads
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM journal_entry ORDER BY seq")  # noqa: S608 (constant columns)
+        while batch := cursor.fetchmany(CHUNK):
+            for row in batch:
+                payload = dict(zip(PAYLOAD_FIELDS, row, strict=False))
+                detail = row[_DETAIL]
+                payload["detail"] = {} if detail == "{}" else loads(detail)
+                yield row[0], row[-2], row[-1], payload
+
+
+def _orm_rows():
+    for row in Entry.objects.order_by("seq").values_list(*FIELDS).iterator(chunk_size=CHUNK):
+        yield row[0], row[-2], row[-1], _payload(row)
+
+
 def _payload(row: tuple) -> dict:
     payload = dict(zip(PAYLOAD_FIELDS, row[: len(PAYLOAD_FIELDS)], strict=True))
     payload["at"] = payload["at"].astimezone(datetime.UTC).isoformat(timespec="microseconds")
@@ -41,9 +70,8 @@ def verify_chain(*, checkpoint: dict | None = None, public_pem: str | None = Non
     started = time.perf_counter()
     expected_seq, prev_hash, count = 1, GENESIS, 0
     sha256 = hashlib.sha256
-    rows = Entry.objects.order_by("seq").values_list(*FIELDS).iterator(chunk_size=20000)
-    for row in rows:
-        seq, stored_prev, stored_hash = row[0], row[-2], row[-1]
+    rows = _postgres_rows() if connection.vendor == "postgresql" else _orm_rows()
+    for seq, stored_prev, stored_hash, payload in rows:
         if seq != expected_seq:
             kind = "deleted" if seq > expected_seq else "inserted or reordered"
             return Result(
@@ -61,7 +89,7 @@ def verify_chain(*, checkpoint: dict | None = None, public_pem: str | None = Non
                 seq,
                 f"entry #{seq}: does not follow entry #{seq - 1} (inserted, deleted or reordered)",
             )
-        if sha256(prev_hash.encode() + _dumps(_payload(row)).encode()).hexdigest() != stored_hash:
+        if sha256(prev_hash.encode() + _dumps(payload).encode()).hexdigest() != stored_hash:
             return Result(False, count, time.perf_counter() - started, seq, f"entry #{seq}: modified")
         prev_hash, expected_seq, count = stored_hash, seq + 1, count + 1
     problem = _check_checkpoints(count, prev_hash, checkpoint, public_pem)
