@@ -115,3 +115,13 @@ def test_a_download_signed_by_another_key_is_refused(tmp_path, settings):
 
 def test_checkpoint_on_empty_journal_is_none():
     assert make_checkpoint() is None
+
+
+def test_the_periodic_task_signs_the_head():
+    from carnet.journal.models import Checkpoint
+    from carnet.journal.tasks import checkpoint_journal
+
+    assert checkpoint_journal.enqueue().return_value is None  # empty journal: nothing to sign
+    _fill(3)
+    assert checkpoint_journal.enqueue().return_value == 3
+    assert Checkpoint.objects.get().head_seq == 3
