@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from carnet.access.actor import Actor
 from carnet.access.gate import authorize
 from carnet.access.permissions import Permission as P
+from carnet.identity.models import Professional
 from carnet.journal.models import Entry
 
 WHAT = {
@@ -45,6 +46,7 @@ class Line:
     seq: int
     at: object
     who: str
+    profession: str
     on_behalf_of: str
     what: str
     how: str
@@ -59,9 +61,16 @@ def patient_journal(
     kind: str = "",
     emergency_only: bool = False,
     refused_only: bool = False,
+    since=None,
+    until=None,
+    actor_user_id: int | None = None,
     limit: int = 200,
 ) -> list[Line]:
-    """The journal lines about ``patient``, newest first (reading it is itself journaled)."""
+    """The journal lines about ``patient``, newest first (reading it is itself journaled).
+
+    Filters: ``kind`` (an action), ``emergency_only``, ``refused_only``, ``since``/``until`` (datetimes,
+    inclusive/exclusive), ``actor_user_id`` (one person's accesses).
+    """
     authorize(actor, P.JOURNAL_ENTRY_READ, patient)
     entries = (
         Entry.objects.filter(patient_id=patient.pk).exclude(action=P.JOURNAL_ENTRY_READ).order_by("-seq")
@@ -72,10 +81,19 @@ def patient_journal(
         entries = entries.filter(action__in=EMERGENCY_ACTIONS)
     if refused_only:
         entries = entries.filter(allowed=False)
-    return [_line(entry) for entry in entries[:limit]]
+    if since is not None:
+        entries = entries.filter(at__gte=since)
+    if until is not None:
+        entries = entries.filter(at__lt=until)
+    if actor_user_id is not None:
+        entries = entries.filter(actor_user_id=actor_user_id)
+    entries = list(entries[:limit])
+    ids = {e.actor_professional_id for e in entries if e.actor_professional_id}
+    professions = {p.pk: p.get_profession_display() for p in Professional.objects.filter(pk__in=ids)}
+    return [_line(entry, professions) for entry in entries]
 
 
-def _line(entry: Entry) -> Line:
+def _line(entry: Entry, professions: dict) -> Line:
     what = WHAT.get(entry.action, entry.action)
     if not entry.allowed:
         what = _("a tenté : %(what)s (refusé)") % {"what": what}
@@ -83,9 +101,10 @@ def _line(entry: Entry) -> Line:
         seq=entry.seq,
         at=entry.at,
         who=entry.actor_label or entry.actor_role,
+        profession=str(professions.get(entry.actor_professional_id, "")),
         on_behalf_of=entry.on_behalf_of_label,
         what=str(what),
         how=str(HOW.get(entry.channel, entry.channel)),
         allowed=entry.allowed,
-        emergency=entry.action in EMERGENCY_ACTIONS,
+        emergency=entry.action in EMERGENCY_ACTIONS or entry.channel == "emergency",
     )
