@@ -16,8 +16,8 @@ FILLER_NAME = "REMPLISSAGE"
 PATIENTS_SQL = """
 INSERT INTO identity_patient (nir, birth_name, used_name, first_names, birth_date, sex, birthplace_code,
     email, phone, address, state, state_changed_at, created_at)
-SELECT n13 || lpad((97 - (n13::bigint % 97))::text, 2, '0'), %(name)s, '', 'Camille',
-    DATE '1950-01-01' + (g %% 25000),
+SELECT n13 || lpad((97 - (n13::bigint %% 97))::text, 2, '0'), %(name)s, '', 'Camille',
+    DATE '1950-01-01' + (g %% 25000)::int,
     CASE WHEN g %% 2 = 0 THEN 'F' ELSE 'M' END, '99' || lpad(((g / 1200) %% 1000)::text, 3, '0'),
     '', '', '', 'open', now(), now()
 FROM (
@@ -33,7 +33,7 @@ INSERT INTO records_document (id, unique_id, type_code, class_code, title, autho
     practice_setting, format_code, mime_type, size, sha256, sha1_b64, language, visibility, minor_secret,
     sensitive_category, status, depositor, blob_ref, created_at, patient_id)
 SELECT gen_random_uuid(), 'urn:carnet:grow:' || p.id || ':' || n, t.code, t.class, t.title, '',
-    DATE '2016-01-01' + ((p.id * 7919 + n * 104729) %% 3800), '', '', 'application/pdf', 1200,
+    DATE '2016-01-01' + ((p.id * 7919 + n * 104729) %% 3800)::int, '', '', 'application/pdf', 1200,
     repeat('0', 64),
     '', 'fr-FR', 'normal', false, '', 'current', 'professional', 'bench:no-content', now(), p.id
 FROM identity_patient p

@@ -9,6 +9,7 @@ import uuid
 from contextlib import contextmanager
 
 from django.db import connection
+from django.test import override_settings
 
 from carnet.access.actor import Actor, Role
 from carnet.access.policy import document_filter
@@ -32,7 +33,8 @@ class Target:
     @contextmanager
     def serve(self, insecure=False):
         if self.in_process:
-            yield None
+            with override_settings(CARNET_BENCH_INSECURE=insecure):
+                yield None
         else:
             with production_server(insecure=insecure) as port:
                 yield port
@@ -165,7 +167,9 @@ def timeline(duration=10.0, connections=4, rate=20.0, deposit_rate=60.0, in_proc
                 target=lambda: background.update(load.run_constant_rate(writes, deposit_rate, duration, 4))
             )
             thread.start()
-        result["timeline"] = load.run_constant_rate(reads, rate, duration, connections)
+        # one client in process: SQLite's shared in-memory test database locks tables between threads
+        clients = 1 if in_process else connections
+        result["timeline"] = load.run_constant_rate(reads, rate, duration, clients)
         if deposit_rate:
             thread.join()
             result["background_deposits"] = background
