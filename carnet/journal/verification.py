@@ -10,6 +10,7 @@ import hashlib
 import json
 import time
 from dataclasses import dataclass
+from json.encoder import encode_basestring
 
 from django.db import connection
 
@@ -42,21 +43,33 @@ _PG_COLUMNS = {
 
 
 def _postgres_rows():
+    """Rows with their canonical bytes built directly (same bytes as ``canonical_bytes``, no dict)."""
     columns = ", ".join(_PG_COLUMNS.get(name, f'"{name}"') for name in FIELDS)
-    loads = json.loads
+    order = sorted(range(len(PAYLOAD_FIELDS)), key=PAYLOAD_FIELDS.__getitem__)
+    template = "{{" + ",".join(f'"{PAYLOAD_FIELDS[i]}":{{{i}}}' for i in order) + "}}"
+    fmt, loads, text = template.format, json.loads, encode_basestring
     with connection.chunked_cursor() as cursor:
         cursor.execute(f"SELECT {columns} FROM journal_entry ORDER BY seq")  # noqa: S608 (constant columns)
         while batch := cursor.fetchmany(CHUNK):
             for row in batch:
-                payload = dict(zip(PAYLOAD_FIELDS, row, strict=False))
+                values = [
+                    "null"
+                    if v is None
+                    else ("true" if v else "false")
+                    if v is True or v is False
+                    else text(v)
+                    if isinstance(v, str)
+                    else str(v)
+                    for v in row[: len(PAYLOAD_FIELDS)]
+                ]
                 detail = row[_DETAIL]
-                payload["detail"] = {} if detail == "{}" else loads(detail)
-                yield row[0], row[-2], row[-1], payload
+                values[_DETAIL] = "{}" if detail == "{}" else _dumps(loads(detail))
+                yield row[0], row[-2], row[-1], fmt(*values).encode()
 
 
 def _orm_rows():
     for row in Entry.objects.order_by("seq").values_list(*FIELDS).iterator(chunk_size=CHUNK):
-        yield row[0], row[-2], row[-1], _payload(row)
+        yield row[0], row[-2], row[-1], _dumps(_payload(row)).encode()
 
 
 def _payload(row: tuple) -> dict:
@@ -71,7 +84,7 @@ def verify_chain(*, checkpoint: dict | None = None, public_pem: str | None = Non
     expected_seq, prev_hash, count = 1, GENESIS, 0
     sha256 = hashlib.sha256
     rows = _postgres_rows() if connection.vendor == "postgresql" else _orm_rows()
-    for seq, stored_prev, stored_hash, payload in rows:
+    for seq, stored_prev, stored_hash, canonical in rows:
         if seq != expected_seq:
             kind = "deleted" if seq > expected_seq else "inserted or reordered"
             return Result(
@@ -89,7 +102,7 @@ def verify_chain(*, checkpoint: dict | None = None, public_pem: str | None = Non
                 seq,
                 f"entry #{seq}: does not follow entry #{seq - 1} (inserted, deleted or reordered)",
             )
-        if sha256(prev_hash.encode() + _dumps(payload).encode()).hexdigest() != stored_hash:
+        if sha256(prev_hash.encode() + canonical).hexdigest() != stored_hash:
             return Result(False, count, time.perf_counter() - started, seq, f"entry #{seq}: modified")
         prev_hash, expected_seq, count = stored_hash, seq + 1, count + 1
     problem = _check_checkpoints(count, prev_hash, checkpoint, public_pem)

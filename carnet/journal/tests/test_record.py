@@ -30,3 +30,19 @@ def test_entries_cannot_be_changed_or_deleted(alice):
     with pytest.raises(JournalIsAppendOnly):
         entry.delete()
     assert Entry.objects.get(pk=entry.pk).reason == "ok"
+
+
+def test_the_verifier_rebuilds_exactly_the_recorded_bytes(alice, bob):
+    from django.db import connection
+
+    from carnet.journal import verification
+
+    pro = Actor(role=Role.PROFESSIONAL, user=bob.user, professional=bob)
+    odd = {"zèbre": 'a "quoted"\nline', "n": 3, "list": [1, None, True], "nested": {"b": 1, "a": "é"}}
+    record(pro, "record:document:read", Decision(False, "refusé « ici »", "r\\x"), patient=alice, detail=odd)
+    record(pro, "record:document:read", Decision(True, "ok", "r"), patient=None)
+    expected = [(e.seq, e.prev_hash, e.hash, e.canonical()) for e in Entry.objects.order_by("seq")]
+    assert list(verification._orm_rows()) == expected
+    if connection.vendor == "postgresql":
+        assert list(verification._postgres_rows()) == expected
+    assert verification.verify_chain().ok
