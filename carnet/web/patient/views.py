@@ -15,6 +15,7 @@ from carnet.records import actions as records
 from carnet.records import export, profile, queries
 from carnet.records.actions import DocumentMetadata
 from carnet.web.auth.decorators import patient_required, reauth_required
+from carnet.web.downloads import document_download
 from carnet.web.errors import refusals
 from carnet.web.patient import forms
 
@@ -62,10 +63,7 @@ def document(request, document_id):
 
 @patient_required
 def download(request, document_id):
-    found, content = queries.read_content(request.actor, document_id)
-    response = HttpResponse(content, content_type=found.mime_type)
-    response["Content-Disposition"] = f'attachment; filename="document-{found.pk}"'
-    return response
+    return document_download(request, document_id)
 
 
 @require_POST

@@ -3,7 +3,7 @@
 import uuid
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,6 +17,7 @@ from carnet.records import actions as records
 from carnet.records import queries
 from carnet.records.actions import DocumentMetadata
 from carnet.web.auth.decorators import professional_required
+from carnet.web.downloads import document_download
 from carnet.web.errors import refusals
 from carnet.web.pro import forms
 
@@ -107,10 +108,7 @@ def deposit(request, patient_id):
 
 @professional_required
 def download(request, document_id):
-    found, content = queries.read_content(request.actor, document_id)
-    response = HttpResponse(content, content_type=found.mime_type)
-    response["Content-Disposition"] = f'attachment; filename="document-{found.pk}"'
-    return response
+    return document_download(request, document_id)
 
 
 @require_POST
