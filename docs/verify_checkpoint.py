@@ -1,19 +1,20 @@
 #!/usr/bin/env python3
 """Verify a carnet journal checkpoint offline, with nothing but the `cryptography` package.
 
-    python verify_checkpoint.py checkpoint.json public-key.pem
+Usage: python verify_checkpoint.py checkpoint.json public-key.pem
 """
 
 import base64
 import json
 import sys
+from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 
 
 def main(checkpoint_path: str, key_path: str) -> int:
-    checkpoint = json.load(open(checkpoint_path))
-    key = serialization.load_pem_public_key(open(key_path, "rb").read())
+    checkpoint = json.loads(Path(checkpoint_path).read_text())
+    key = serialization.load_pem_public_key(Path(key_path).read_bytes())
     statement = "carnet-journal-checkpoint/v1\n{count}\n{head_seq}\n{head_hash}\n{at}".format(**checkpoint)
     try:
         key.verify(base64.b64decode(checkpoint["signature"]), statement.encode())
