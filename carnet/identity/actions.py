@@ -219,6 +219,22 @@ def request_closure(actor: Actor, patient: Patient, *, early_destruction: bool =
 
 
 @transaction.atomic
+def request_early_destruction(actor: Actor, patient: Patient) -> Patient:
+    """A closed, archived space: the holder asks for destruction after the grace period instead."""
+    if patient.state != State.CLOSED:
+        raise TransitionRefused(
+            _("Seul un espace clôturé peut être détruit par anticipation."), code="not_closed"
+        )
+    destroy_after = timezone.now() + datetime.timedelta(days=settings.CARNET_EARLY_DESTRUCTION_GRACE_DAYS)
+    if patient.destroy_after and patient.destroy_after <= destroy_after:
+        raise TransitionRefused(_("La destruction est déjà prévue plus tôt."), code="already_sooner")
+    patient.destroy_after = destroy_after
+    patient.save(update_fields=["destroy_after"])
+    _journal(actor, "early-destruction", patient, "early-destruction-by-holder")
+    return patient
+
+
+@transaction.atomic
 def reopen_space(actor: Actor, patient: Patient) -> Patient:
     """During the archive period (or the grace period) the record can be restored."""
     if patient.destroy_after and patient.destroy_after <= timezone.now():
