@@ -8,6 +8,7 @@ urlpatterns = [
     path("connexion/code/", views.sign_in_code, name="sign-in-code"),
     path("connexion/nouveau-code/", views.resend_code, name="resend-code"),
     path("connexion/confirmer/", views.reauth, name="reauth"),
+    path("connexion/application/", views.totp_setup, name="totp-setup"),
     path("deconnexion/", views.sign_out, name="sign-out"),
     path("activation/", views.activate, name="activate"),
     path("opposition/", views.oppose, name="oppose"),

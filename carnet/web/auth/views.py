@@ -1,7 +1,9 @@
 """Sign-in (password, then a one-time code), activation, opposition, re-authentication, sign-out."""
 
+import base64
 import time
 
+import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -12,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from carnet.identity import actions, signin
+from carnet.identity import actions, otp, signin
 from carnet.identity.errors import IdentityError
 from carnet.identity.models import User
 from carnet.web.auth import forms
@@ -131,6 +133,25 @@ def reauth(request):
             return redirect(_next(request))
         form.add_error("password", _("Mot de passe incorrect."))
     return render(request, "web/auth/reauth.html", {"form": form, "next": _next(request)})
+
+
+def totp_setup(request):
+    """Optional: an authenticator app (TOTP) instead of codes by e-mail or SMS."""
+    if not request.user.is_authenticated:
+        return redirect(f"/connexion/?next={request.path}")
+    form = forms.CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if otp.confirm_totp_setup(request.user, form.cleaned_data["code"]):
+            messages.success(request, _("Votre application d'authentification est enregistrée."))
+            return redirect(_home_for(request.user))
+        form.add_error("code", _("Ce code n'est pas le bon : vérifiez l'heure de votre téléphone."))
+    device = otp.start_totp_setup(request.user) if request.method == "GET" else None
+    device = device or otp.TOTPDevice.objects.filter(user=request.user, confirmed=False).last()
+    if device is None:
+        return redirect("auth:totp-setup")
+    qr = segno.make(device.config_url, error="m").svg_inline(scale=4)
+    secret = base64.b32encode(device.bin_key).decode()
+    return render(request, "web/auth/totp.html", {"form": form, "qr": qr, "secret": secret})
 
 
 @require_POST
