@@ -1,0 +1,97 @@
+"""Browser tests: headless Debian Chromium driven by Playwright against pytest-django's live_server."""
+
+import os
+import pathlib
+import re
+
+import pytest
+
+CHROMIUM = os.environ.get("CARNET_CHROMIUM", "/usr/bin/chromium")
+SHOTS = pathlib.Path(__file__).resolve().parents[4] / "artifacts" / "screenshots"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+# The ORM is called from the test while Playwright's sync API runs its own event loop.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests run on the SQLite pass only (CARNET_BROWSER_TESTS=0 skips them, e.g. on PostgreSQL)."""
+    url = os.environ.get("DATABASE_URL", "")
+    off = os.environ.get("CARNET_BROWSER_TESTS") == "0" or url.startswith("postgres")
+    for item in items:
+        if "browser" in item.keywords and off:
+            item.add_marker(pytest.mark.skip(reason="browser tests run on the SQLite pass only"))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    contexts = []
+
+    def make(width=1280, height=900, scale=1):
+        context = browser.new_context(
+            base_url=live_server.url, viewport={"width": width, "height": height}, device_scale_factor=scale
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def check(request):
+    """Run axe-core on the page (zero serious or critical violations) and save a screenshot."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+
+    def run(page, name):
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+        violations = axe.run(page).response["violations"]
+        bad = [
+            (v["id"], v["impact"], [n["target"] for n in v["nodes"]])
+            for v in violations
+            if v["impact"] in {"serious", "critical"}
+        ]
+        assert not bad, f"{name}: {bad}"
+
+    return run
+
+
+def latest_code(email: str) -> str:
+    from carnet.notify.models import OutboxMessage
+
+    message = OutboxMessage.objects.filter(recipient=email).order_by("-created_at", "-pk").first()
+    return re.search(r"\b(\d{6})\b", message.body).group(1)
+
+
+def sign_in(page, user, password="correct horse battery staple"):
+    page.goto("/connexion/")
+    page.fill("#id_login", user.username)
+    page.fill("#id_password", password)
+    page.click("form:has(#id_password) button[type=submit]")
+    page.wait_for_url(re.compile("/connexion/code/"))
+    page.fill("#id_code", latest_code(user.email))
+    with page.expect_navigation():
+        page.click("form:has(#id_code) button[type=submit]")
+    return page
