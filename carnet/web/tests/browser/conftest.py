@@ -30,6 +30,22 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="browser tests run on the SQLite pass only"))
 
 
+@pytest.fixture(autouse=True)
+def _default_matrix(transactional_db):
+    """Transactional tests flush the tables, including the profession matrix the migrations loaded."""
+    from carnet.access.matrix import DEFAULT_MATRIX
+    from carnet.access.models import ProfessionRule
+
+    ProfessionRule.objects.bulk_create(
+        [
+            ProfessionRule(profession=p, type_code=code)
+            for p, codes in DEFAULT_MATRIX.items()
+            for code in codes
+        ],
+        ignore_conflicts=True,
+    )
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright

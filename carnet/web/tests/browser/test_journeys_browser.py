@@ -8,7 +8,7 @@ import pytest
 from carnet import factories
 from carnet.web.tests.browser.conftest import latest_code, sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PDF = pathlib.Path(__file__).with_name("ordonnance.pdf")
 
 
