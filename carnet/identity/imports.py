@@ -10,8 +10,10 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from carnet.identity import codes
 from carnet.identity.actions import invite_patient
@@ -133,13 +135,14 @@ def _write_beneficiaries(parsed: list[dict], report: ImportReport, progress) -> 
             )
         )
         new = []
+        deadline = timezone.now() + datetime.timedelta(days=settings.CARNET_OPPOSITION_DAYS)
         for values in chunk:
             if codes.keyed_hash(values["nir"]) in opposed:
                 report.skipped += 1
             elif values["nir"] in existing:
                 _update_contact(existing[values["nir"]], values, report)
             else:
-                new.append(Patient(**values))
+                new.append(Patient(**values, opposition_deadline=deadline))
         for patient in Patient.objects.bulk_create(new):
             patient = Patient.objects.get(nir=patient.nir) if patient.pk is None else patient
             invite_patient(patient)
