@@ -106,3 +106,13 @@ def test_outbox_filters_by_channel():
     assert queries.outbox().count() == 2
     assert [m.channel for m in queries.outbox("letter")] == ["letter"]
     assert not queries.outbox("sms").exists()
+
+
+def test_the_daily_task_sends_the_digests():
+    from carnet.notify.tasks import send_daily_digests_task
+
+    alice = _patient()
+    actions.set_preferences(alice, daily_digest=True)
+    actions.notify_patient(alice, "document-added", "Nouveau document", "x")
+    assert send_daily_digests_task.enqueue().return_value == 1
+    assert OutboxMessage.objects.count() == 1
