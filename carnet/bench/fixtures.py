@@ -65,6 +65,13 @@ def bench_patients(gp: Professional, count: int) -> list[Patient]:
     return mine
 
 
+def timeline_patient(gp: Professional) -> Patient:
+    """The patient whose timeline is read: kept apart from the deposit targets so it holds exactly 500."""
+    nir = make_nir(2, 1980, 2, "99", 999, 1)
+    found = Patient.objects.filter(nir=nir).first()
+    return found or factories.make_patient("Patient", "Chronologie", user=False, nir=nir, gp=gp)
+
+
 def professional_token(gp: Professional) -> str:
     """A bearer token through the real private_key_jwt flow (software registered with its public key)."""
     from carnet.fhir.models import SoftwareClient

@@ -91,7 +91,7 @@ def deposit(duration=10.0, connections=8, rate=60.0, in_process=False) -> dict:
     with target.serve(insecure=True) as port:
         factory = _deposit_factory(target, port, template, patients, token)
         result["insecure_saturation"] = load.run_saturation(factory, duration, connections)
-    result["raw_database"] = raw_database(content, patients[0].pk, duration, connections)
+    result["raw_database"] = raw_database(content, patients[-1].pk, duration, connections)
     secure = result["secure_saturation"]["per_s"]
     result["secure_vs_insecure"] = _ratio(secure, result["insecure_saturation"]["per_s"])
     result["secure_vs_raw"] = _ratio(secure, result["raw_database"].get("per_s", 0))
@@ -142,7 +142,7 @@ def raw_database(content: bytes, patient_id: int, duration: float, connections: 
 
 def _timeline_patient(gp):
     """A patient of the bench GP with 500 documents (metadata rows, made once)."""
-    patient = fixtures.bench_patients(gp, 1)[0]
+    patient = fixtures.timeline_patient(gp)
     have = Document.objects.filter(patient=patient).count()
     if have < TIMELINE_DOCS:
         fixtures.metadata_rows([patient.pk], TIMELINE_DOCS - have, seed=have + 7, author_id=gp.pk)
