@@ -17,6 +17,7 @@ from django.utils import timezone
 from carnet.vault.errors import KeyDestroyed
 from carnet.vault.keys import provider
 from carnet.vault.models import DataKey
+from carnet.vault.queries import forget_keys
 from carnet.vault.store import blob_store
 
 ENCRYPTED, PLAINTEXT = b"\x01", b"\x00"
@@ -79,6 +80,7 @@ def shred(patient) -> bool:
         DataKey.objects.create(
             patient_id=_patient_id(patient), wrapped=None, kek_id="-", destroyed_at=timezone.now()
         )
+    forget_keys()
     return bool(updated)
 
 
@@ -99,6 +101,7 @@ def rotate_kek(batch: int = 1000) -> dict:
                 row.kek_id, row.wrapped = keys.wrap(key)
                 row.save(update_fields=["kek_id", "wrapped"])
         rewrapped += len(rows)
+    forget_keys()
     return {"kek": new_id, "rewrapped": rewrapped, "retirable": sorted(old_ids - {new_id})}
 
 

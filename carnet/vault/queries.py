@@ -1,5 +1,6 @@
 """Reading content back: decrypt and check integrity on every read."""
 
+import functools
 import hashlib
 
 from cryptography.exceptions import InvalidTag
@@ -15,7 +16,19 @@ from carnet.vault.store import blob_store
 def unwrap_key(row: DataKey) -> bytes:
     if row.destroyed_at is not None or row.wrapped is None:
         raise KeyDestroyed("this patient's data key was destroyed")
-    return provider().unwrap(row.kek_id, bytes(row.wrapped))
+    where = (getattr(settings, "CARNET_KEK_PROVIDER", ""), str(settings.CARNET_KEK_FILE))
+    return _unwrap_cached(where, row.kek_id, bytes(row.wrapped))
+
+
+@functools.lru_cache(maxsize=256)
+def _unwrap_cached(where: tuple, kek_id: str, wrapped: bytes) -> bytes:
+    """Unwrapped data keys, kept briefly per process (the row is still read, so a shred wins at once)."""
+    return provider().unwrap(kek_id, wrapped)
+
+
+def forget_keys() -> None:
+    """Drop every unwrapped data key from this process (after shred and rotation)."""
+    _unwrap_cached.cache_clear()
 
 
 def get(patient, ref: str, expected_sha256: str | None = None) -> bytes:

@@ -99,3 +99,40 @@ def test_shredded_patient_is_unreadable(alice):
 def test_kek_file_is_private(alice):
     actions.put(alice, b"x")
     assert FileKeyProvider().path.stat().st_mode & 0o077 == 0
+
+
+def test_two_first_puts_racing_create_one_key(alice, monkeypatch):
+    """The other worker inserts the key between our check and our insert: the unique constraint decides."""
+    real_wrap = actions.provider().wrap
+    other_key = {}
+
+    def wrap_while_another_worker_wins(data_key):
+        if not DataKey.objects.filter(patient_id=alice.pk).exists():
+            kek_id, wrapped = real_wrap(actions.AESGCM.generate_key(bit_length=256))
+            other_key["row"] = DataKey.objects.create(patient_id=alice.pk, kek_id=kek_id, wrapped=wrapped)
+        return real_wrap(data_key)
+
+    class RacingProvider(FileKeyProvider):
+        def wrap(self, data_key):
+            return wrap_while_another_worker_wins(data_key)
+
+    monkeypatch.setattr(actions, "provider", RacingProvider)
+    ref = actions.put(alice, b"compte rendu")
+    assert DataKey.objects.filter(patient_id=alice.pk).count() == 1
+    assert DataKey.objects.get(patient_id=alice.pk).pk == other_key["row"].pk
+    assert queries.get(alice, ref) == b"compte rendu"
+
+
+def test_unwrapped_keys_are_cached_and_forgotten_on_shred_and_rotate(alice):
+    queries.forget_keys()
+    ref = actions.put(alice, b"ordonnance")
+    queries.get(alice, ref)
+    queries.get(alice, ref)
+    assert queries._unwrap_cached.cache_info().hits >= 1
+    actions.rotate_kek()
+    assert queries._unwrap_cached.cache_info().currsize == 0
+    assert queries.get(alice, ref) == b"ordonnance"
+    actions.shred(alice)
+    assert queries._unwrap_cached.cache_info().currsize == 0
+    with pytest.raises(KeyDestroyed):
+        queries.get(alice, ref)
