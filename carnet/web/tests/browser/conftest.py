@@ -17,9 +17,6 @@ ARGS = [
     "--no-first-run",
 ]
 
-# The ORM is called from the test while Playwright's sync API runs its own event loop.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 
 def pytest_collection_modifyitems(config, items):
     """Browser tests run on the SQLite pass only (CARNET_BROWSER_TESTS=0 skips them, e.g. on PostgreSQL)."""
@@ -46,10 +43,14 @@ def _default_matrix(transactional_db):
     )
 
 
-@pytest.fixture(scope="session")
-def browser():
+@pytest.fixture
+def browser(transactional_db, monkeypatch):
+    """One browser per test, started after the database is ready and stopped before it is flushed.
+    The test calls the ORM while Playwright's sync API runs its event loop: DJANGO_ALLOW_ASYNC_UNSAFE
+    is set for this test only (monkeypatch), so no other test or subprocess inherits it."""
     from playwright.sync_api import sync_playwright
 
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         yield chromium
@@ -62,7 +63,10 @@ def new_page(browser, live_server):
 
     def make(width=1280, height=900, scale=1):
         context = browser.new_context(
-            base_url=live_server.url, viewport={"width": width, "height": height}, device_scale_factor=scale
+            base_url=live_server.url,
+            locale="fr-FR",
+            viewport={"width": width, "height": height},
+            device_scale_factor=scale,
         )
         context.set_default_timeout(10_000)
         contexts.append(context)
