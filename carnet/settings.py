@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "carnet.web.middleware.AccessDeniedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

@@ -34,3 +34,12 @@ def emergency_review_queue():
 
 def open_contests():
     return AccessContest.objects.filter(status=AccessContest.Status.OPEN).order_by("created_at")
+
+
+def active_emergency(professional, patient):
+    """The professional's running emergency access to this patient, if any (for the countdown)."""
+    return (
+        EmergencyAccess.objects.filter(patient=patient, professional=professional, ends_at__gt=timezone.now())
+        .order_by("-ends_at")
+        .first()
+    )

@@ -28,3 +28,31 @@ class SecurityHeadersMiddleware:
         response.setdefault("Permissions-Policy", PERMISSIONS)
         response.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         return response
+
+
+class AccessDeniedMiddleware:
+    """A refusal by the policy that a page did not handle itself becomes a clear 403 (or 404 when the rules
+    require hiding that the thing exists), never a server error."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.http import Http404
+        from django.template.response import TemplateResponse
+
+        from carnet.access.decision import AccessDenied
+        from carnet.web.errors import REFUSAL_TEXT
+
+        if not isinstance(exception, AccessDenied):
+            return None
+        if exception.hide:
+            raise Http404("hidden")
+        text = REFUSAL_TEXT.get(exception.decision.rule, "Cette action ne vous est pas permise.")
+        response = TemplateResponse(
+            request, "web/refused.html", {"text": text, "rule": exception.decision.rule}, status=403
+        )
+        return response.render()

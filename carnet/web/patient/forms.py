@@ -75,3 +75,37 @@ class ClosureForm(forms.Form):
         required=False,
     )
     confirm = forms.BooleanField(label=_("Je comprends que mon espace ne sera plus accessible à personne"))
+
+
+class NotificationForm(forms.Form):
+    channel = forms.ChoiceField(
+        label=_("Comment voulez-vous être prévenu ?"),
+        required=False,
+        choices=[
+            ("", _("automatique (courriel, sinon SMS, sinon courrier)")),
+            ("email", _("courriel")),
+            ("sms", _("SMS")),
+            ("letter", _("courrier postal")),
+        ],
+    )
+    daily_digest = forms.BooleanField(
+        label=_(
+            "Un résumé par jour plutôt qu'un message à chaque fois (les urgences "
+            "sont toujours signalées tout de suite)"
+        ),
+        required=False,
+    )
+
+
+class MandateForm(forms.Form):
+    login = forms.CharField(label=_("Identifiant carnet de la personne"), max_length=60)
+    scopes = forms.MultipleChoiceField(
+        label=_("Ce qu'elle peut faire"),
+        widget=forms.CheckboxSelectMultiple,
+        choices=[
+            ("read", _("consulter mon dossier")),
+            ("documents", _("gérer mes documents")),
+            ("messaging", _("messagerie")),
+        ],
+    )
+    days = forms.IntegerField(label=_("Durée (jours)"), min_value=1, max_value=365, initial=365)

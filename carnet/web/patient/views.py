@@ -249,3 +249,73 @@ def apps(request):
         messages.success(request, _("L'application n'a plus accès à votre dossier."))
         return redirect("patient:apps")
     return render(request, "web/patient/apps.html", {"apps": connected_apps(request.actor)})
+
+
+@patient_required
+def notifications(request):
+    from carnet.notify.actions import set_preferences
+    from carnet.notify.models import NotificationPreference
+
+    current = NotificationPreference.objects.filter(patient_id=request.actor.patient.pk).first()
+    initial = {"channel": current.channel, "daily_digest": current.daily_digest} if current else {}
+    form = forms.NotificationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        set_preferences(request.actor.patient, **form.cleaned_data)
+        messages.success(request, _("Vos préférences sont enregistrées."))
+        return redirect("patient:notifications")
+    return render(request, "web/patient/notifications.html", {"form": form})
+
+
+@patient_required
+@reauth_required
+def mandates(request):
+    from carnet.identity.models import Mandate, User
+
+    form = forms.MandateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        caregiver = User.objects.filter(username__iexact=form.cleaned_data["login"]).first()
+        if caregiver is None:
+            form.add_error("login", _("Aucun compte carnet ne porte cet identifiant."))
+        else:
+            with refusals(request, form):
+                access.grant_mandate(
+                    request.actor,
+                    request.actor.patient,
+                    caregiver,
+                    form.cleaned_data["scopes"],
+                    form.cleaned_data["days"],
+                )
+                messages.success(request, _("Le mandat est créé."))
+                return redirect("patient:mandates")
+    active = Mandate.objects.filter(
+        patient=request.actor.patient, revoked_at__isnull=True, ends_at__gt=timezone.now()
+    ).select_related("caregiver")
+    return render(request, "web/patient/mandates.html", {"form": form, "mandates": active})
+
+
+@require_POST
+@patient_required
+def revoke_mandate(request, mandate_id):
+    from carnet.identity.models import Mandate
+
+    mandate = Mandate.objects.filter(pk=mandate_id, patient=request.actor.patient).first()
+    if mandate is not None:
+        with refusals(request):
+            access.revoke_mandate(request.actor, mandate)
+            messages.success(request, _("Le mandat est retiré."))
+    return redirect("patient:mandates")
+
+
+def spaces(request):
+    """People who manage several spaces (their own, a child's, a mandate) choose the one they act in."""
+    from carnet.web.actor import ACTING_FOR, spaces_of
+
+    if not request.user.is_authenticated:
+        return redirect("auth:sign-in")
+    available = spaces_of(request.user)
+    if request.method == "POST":
+        chosen = int(request.POST.get("patient", 0))
+        if any(patient.pk == chosen for _kind, patient in available):
+            request.session[ACTING_FOR] = chosen
+            return redirect("patient:dashboard")
+    return render(request, "web/patient/spaces.html", {"spaces": available})

@@ -8,6 +8,7 @@ urlpatterns = [
     path("patients/<int:patient_id>/", views.patient, name="patient"),
     path("patients/<int:patient_id>/acces/<str:how>/", views.get_access, name="access"),
     path("patients/<int:patient_id>/deposer/", views.deposit, name="deposit"),
+    path("patients/<int:patient_id>/profil/", views.add_profile_entry, name="profile"),
     path("documents/<uuid:document_id>/", views.download, name="download"),
     path("documents/<uuid:document_id>/retirer/", views.withdraw, name="withdraw"),
 ]

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from carnet.access import actions as access
 from carnet.access.permissions import Permission as P
 from carnet.access.policy import decide
+from carnet.access.queries import active_emergency
 from carnet.identity.models import Patient
 from carnet.identity.queries import find_patient_by_ins
 from carnet.records import actions as records
@@ -19,6 +20,7 @@ from carnet.records.actions import DocumentMetadata
 from carnet.web.auth.decorators import professional_required
 from carnet.web.downloads import document_download
 from carnet.web.errors import refusals
+from carnet.web.patient.forms import ProfileEntryForm
 from carnet.web.pro import forms
 
 
@@ -53,6 +55,8 @@ def patient(request, patient_id):
         "deposit_form": forms.DepositForm(),
         "code_form": forms.PresenceCodeForm(),
         "glass_form": forms.BreakGlassForm(),
+        "profile_form": ProfileEntryForm(),
+        "emergency": active_emergency(actor.professional, patient),
     }
     return render(request, "web/pro/patient.html", context)
 
@@ -119,3 +123,19 @@ def withdraw(request, document_id):
         records.withdraw_document(request.actor, found)
         messages.success(request, _("Document retiré."))
     return redirect("pro:patient", patient_id=found.patient_id)
+
+
+@require_POST
+@professional_required
+def add_profile_entry(request, patient_id):
+    from carnet.records.profile import add_profile_entry as add
+
+    patient = _patient(patient_id)
+    form = ProfileEntryForm(request.POST)
+    with refusals(request):
+        if form.is_valid():
+            add(request.actor, patient, **form.cleaned_data)
+            messages.success(request, _("Information ajoutée au profil de santé."))
+        else:
+            messages.error(request, _("Vérifiez le formulaire du profil."))
+    return redirect("pro:patient", patient_id=patient.pk)
