@@ -23,6 +23,8 @@ def authorize(
         "detail": detail,
     }
     record(actor, action, decision, **entry)
+    if decision.allowed and decision.rule.startswith("grant-"):
+        extend_grant(actor.professional, patient)
     if not decision.allowed:
         denied = AccessDenied(decision, hide=hide)
         denied.journal_entry = (actor, action, decision, entry)
@@ -47,3 +49,23 @@ def atomic_action(func):
             raise
 
     return wrapper
+
+
+def extend_grant(professional, patient) -> None:
+    """A grant expires after CARNET_GRANT_EXPIRY_DAYS *without a visit*: each visit pushes the date (at most
+    one write a day)."""
+    import datetime
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from carnet.access.models import Grant
+
+    new_end = timezone.now() + datetime.timedelta(days=settings.CARNET_GRANT_EXPIRY_DAYS)
+    Grant.objects.filter(
+        patient=patient,
+        professional=professional,
+        revoked_at__isnull=True,
+        confirmed_at__isnull=False,
+        expires_at__lt=new_end - datetime.timedelta(days=1),
+    ).update(expires_at=new_end)

@@ -216,3 +216,15 @@ def test_sensitive_category_choice_drives_the_proposed_visibility(alice):
     alice.refresh_from_db()
     assert proposed_visibility(alice, "mental-health") == "normal"
     assert proposed_visibility(alice, "") == "normal"
+
+
+def test_each_visit_extends_the_grant(alice, dave):
+    from datetime import timedelta
+
+    from carnet.access.gate import authorize
+
+    grant = actions.declare_consent(as_pro(dave), alice)
+    Grant.objects.filter(pk=grant.pk).update(expires_at=timezone.now() + timedelta(days=10))
+    authorize(as_pro(dave), P.RECORD_PROFILE_READ, alice)
+    grant.refresh_from_db()
+    assert grant.expires_at > timezone.now() + timedelta(days=360)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("journal/<int:seq>/contester/", views.contest, name="contest"),
     path("acces/", views.access_settings, name="access"),
     path("acces/code-de-presence/", views.presence_code, name="presence-code"),
+    path("acces/categories/", views.category_choice, name="category"),
     path("acces/<str:operation>/<int:professional_id>/", views.access_change, name="access-change"),
     path("applications/", views.apps, name="apps"),
     path("notifications/", views.notifications, name="notifications"),

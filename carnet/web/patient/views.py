@@ -197,7 +197,29 @@ def access_change(request, operation, professional_id):
 @patient_required
 def presence_code(request):
     with refusals(request):
-        request.session["presence_code"] = access.issue_presence_code(request.actor, request.actor.patient)
+        code = access.issue_presence_code(request.actor, request.actor.patient)
+        request.session["presence_code"] = code
+        if request.POST.get("sms") and request.actor.patient.phone:
+            from carnet.notify.sms import send_sms
+
+            send_sms(
+                request.actor.patient.phone,
+                _("Votre code de présence carnet : %(code)s (valable une heure).") % {"code": code},
+            )
+    return redirect("patient:access")
+
+
+@require_POST
+@patient_required
+def category_choice(request):
+    with refusals(request):
+        access.set_category_choice(
+            request.actor,
+            request.actor.patient,
+            request.POST.get("category", ""),
+            request.POST.get("visibility", ""),
+        )
+        messages.success(request, _("Votre choix est enregistré."))
     return redirect("patient:access")
 
 

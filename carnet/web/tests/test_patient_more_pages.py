@@ -85,3 +85,19 @@ def client_factory():
     from django.test import Client
 
     return Client
+
+
+def test_sensitive_category_choice_and_presence_code_by_sms(client, alice):
+    from carnet.access.policy import settings_of
+    from carnet.notify.models import OutboxMessage
+
+    alice.phone = "0611223344"
+    alice.save(update_fields=["phone"])
+    signed_in(client, alice.user)
+    client.post("/patient/acces/categories/", {"category": "mental-health", "visibility": "normal"})
+    alice.refresh_from_db()
+    assert settings_of(alice).category_choices == {"mental-health": "normal"}
+    client.post("/patient/acces/code-de-presence/", {"sms": "1"})
+    assert OutboxMessage.objects.filter(
+        channel="sms", recipient="0611223344", body__contains="code de présence"
+    )
