@@ -130,6 +130,12 @@ def retrieve(request, document_id: str):
     return HttpResponse(content, content_type=document.mime_type)
 
 
+@api.get("/List")
+def find_lists(request):
+    """ITI-66 Find Document Lists (submission sets)."""
+    return fhir_response(search.find_lists(request.actor, request.GET, request.build_absolute_uri()))
+
+
 @api.get("/Patient")
 def find_patients(request):
     return fhir_response(search.find_patients(request.actor, request.GET))

@@ -66,6 +66,7 @@ def capability_statement() -> dict:
                         "DocumentReference", ["read", "search-type", "create", "patch"], DOCUMENT_SEARCH
                     ),
                     _resource("Binary", ["read"]),
+                    _resource("List", ["search-type"], ["patient", "code", "_count", "_offset"]),
                     _resource("Patient", ["search-type"], ["identifier"]),
                     *[_resource(kind, ["search-type", "create"], ["patient"]) for kind in profile_resources],
                     _resource("AuditEvent", ["search-type"], ["patient"]),

@@ -28,6 +28,15 @@ def validate(resource_class, body: dict):
         ) from None
 
 
+def _submission_identifier(body: dict) -> str:
+    for entry in body.get("entry") or []:
+        resource = entry.get("resource") or {}
+        if resource.get("resourceType") == "List":
+            identifiers = resource.get("identifier") or [{}]
+            return str(identifiers[0].get("value", entry.get("fullUrl", "")))[:128]
+    return ""
+
+
 def _parts(body: dict) -> tuple[dict[str, bytes], list[dict]]:
     binaries, references = {}, []
     for entry in body.get("entry") or []:
@@ -89,6 +98,7 @@ def provide_bundle(actor: Actor, body: dict) -> dict:
                     else actions.deposit_document(actor, patient, content, meta)
                 )
                 written.append(document)
+            _record_submission(actor, body, plan, written)
     except Exception:
         for document in written:  # rolled back: their blobs are orphans (existing documents are kept)
             if not Document.objects.filter(pk=document.pk).exists():
@@ -102,3 +112,15 @@ def provide_bundle(actor: Actor, body: dict) -> dict:
             {"response": {"status": "201 Created", "location": f"DocumentReference/{d.pk}"}} for d in written
         ],
     }
+
+
+def _record_submission(actor: Actor, body: dict, plan: list, written: list) -> None:
+    """Keep the SubmissionSet (one per patient of the bundle) for the List search (ITI-66)."""
+    from carnet.fhir.models import SubmissionSet
+
+    identifier = _submission_identifier(body)
+    for patient in {item[0].pk: item[0] for item in plan}.values():
+        submission = SubmissionSet.objects.create(
+            patient=patient, identifier=identifier, professional=actor.professional
+        )
+        submission.documents.set([d for d in written if d.patient_id == patient.pk])

@@ -28,3 +28,18 @@ class TokenContext(models.Model):
 
     def __str__(self) -> str:
         return f"context of token {self.token_id}"
+
+
+class SubmissionSet(models.Model):
+    """An ITI-65 submission set (the SubmissionSet List): which documents were provided together, by whom."""
+
+    patient = models.ForeignKey("identity.Patient", on_delete=models.CASCADE, related_name="+")
+    identifier = models.CharField(max_length=128, blank=True)
+    professional = models.ForeignKey(
+        Professional, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    documents = models.ManyToManyField("records.Document", related_name="submission_sets")
+
+    def __str__(self) -> str:
+        return f"submission set {self.pk}"

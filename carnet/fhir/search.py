@@ -279,3 +279,49 @@ def create_profile_entry(actor: Actor, resource_type: str, body: dict) -> dict:
         value=str(body.get("valueString", ""))[:40],
     )
     return profile_resource(ProfileEntry.objects.get(pk=entry.pk))
+
+
+def find_lists(actor: Actor, params, self_url: str) -> dict:
+    """ITI-66 Find Lists: the submission sets of a patient, each with only the documents the caller may see;
+    a set with nothing visible is left out (its existence is not revealed)."""
+    from carnet.fhir.models import SubmissionSet
+
+    patient = _patient_from(actor, params)
+    code = params.get("code", "submissionset").rpartition("|")[2]
+    if code != "submissionset":
+        raise FhirError(400, "not-supported", "only code=submissionset lists are served")
+    visible = set(queries.list_documents(actor, patient, status="").values_list("pk", flat=True))
+    resources = []
+    for submission in (
+        SubmissionSet.objects.filter(patient=patient).prefetch_related("documents").order_by("-pk")
+    ):
+        entries = [
+            {"item": {"reference": f"DocumentReference/{d.pk}"}}
+            for d in submission.documents.all()
+            if d.pk in visible
+        ]
+        if entries:
+            resources.append(_list_resource(submission, entries))
+    count, offset = _count(params)
+    return _searchset(self_url, params, len(resources), count, offset, resources[offset : offset + count])
+
+
+def _list_resource(submission, entries: list[dict]) -> dict:
+    return {
+        "resourceType": "List",
+        "id": str(submission.pk),
+        "status": "current",
+        "mode": "working",
+        "identifier": [{"value": submission.identifier}] if submission.identifier else [],
+        "code": {
+            "coding": [
+                {
+                    "system": "https://profiles.ihe.net/ITI/MHD/CodeSystem/MHDlistTypes",
+                    "code": "submissionset",
+                }
+            ]
+        },
+        "subject": {"reference": f"Patient/{submission.patient_id}"},
+        "date": submission.created_at.isoformat(),
+        "entry": entries,
+    }

@@ -205,3 +205,19 @@ def test_wrong_media_type_and_bad_json(as_pro, alice, bob):
     assert response.status_code == 400
     assert api.post("", {"resourceType": "Bundle", "type": "nonsense"}).status_code == 422
     assert api.post("", {"resourceType": "Bundle", "type": "transaction", "entry": "x"}).status_code == 400
+
+
+def test_list_search_shows_submission_sets_with_visible_documents_only(as_pro, alice, bob, charlie):
+    from fhir.resources.R4B.list import List
+
+    api = as_pro(bob)
+    api.post("", document_bundle(alice, ("urn:oid:66.1", "57833-6", PDF), ("urn:oid:66.2", "11488-4", PDF)))
+    lists = api.get("List", patient=alice.pk, code="submissionset").json()
+    assert lists["total"] == 1 and len(lists["entry"][0]["resource"]["entry"]) == 2
+    List.model_validate(lists["entry"][0]["resource"])
+    declare_consent(pro(charlie), alice)
+    pharmacist = as_pro(charlie).get("List", patient=alice.pk).json()
+    assert (
+        len(pharmacist["entry"][0]["resource"]["entry"]) == 1
+    )  # the consultation report is not for pharmacists
+    assert as_pro(charlie).get("List", patient=alice.pk, code="folder").status_code == 400
