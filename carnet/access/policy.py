@@ -242,9 +242,9 @@ def _professional_filter(professional, patient: Patient, decision: Decision) -> 
     if decision.rule in ("blocked", "space-not-open"):
         return None
     own = Q(author=professional)
-    basis = _basis(professional, patient) if decision.allowed else None
-    if basis is None:
+    if not decision.allowed:
         return own
+    basis = decision  # the search decision already carries the basis (emergency, GP or grant): no second lookup
     readable = ProfessionRule.objects.filter(profession=professional.profession).values("type_code")
     visible = Q(status__in=VISIBLE_STATUSES, type_code__in=readable) & ~Q(visibility=Visibility.PRIVATE)
     if not _sees_masked(professional, patient, basis):
