@@ -244,7 +244,7 @@ def _professional_filter(professional, patient: Patient, decision: Decision) -> 
     own = Q(author=professional)
     if not decision.allowed:
         return own
-    basis = decision  # the search decision already carries the basis (emergency, GP or grant): no second lookup
+    basis = decision  # the search decision already carries the basis (emergency, GP or grant)
     readable = ProfessionRule.objects.filter(profession=professional.profession).values("type_code")
     visible = Q(status__in=VISIBLE_STATUSES, type_code__in=readable) & ~Q(visibility=Visibility.PRIVATE)
     if not _sees_masked(professional, patient, basis):

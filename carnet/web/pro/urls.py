@@ -11,4 +11,5 @@ urlpatterns = [
     path("patients/<int:patient_id>/profil/", views.add_profile_entry, name="profile"),
     path("documents/<uuid:document_id>/", views.download, name="download"),
     path("documents/<uuid:document_id>/retirer/", views.withdraw, name="withdraw"),
+    path("documents/<uuid:document_id>/remplacer/", views.replace, name="replace"),
 ]

@@ -139,3 +139,25 @@ def add_profile_entry(request, patient_id):
         else:
             messages.error(request, _("Vérifiez le formulaire du profil."))
     return redirect("pro:patient", patient_id=patient.pk)
+
+
+@require_POST
+@professional_required
+def replace(request, document_id):
+    """The author uploads a new version; the old one is superseded (history kept)."""
+    found = queries.get_document(request.actor, document_id)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choisissez le fichier de la nouvelle version."))
+        return redirect("pro:patient", patient_id=found.patient_id)
+    meta = DocumentMetadata(
+        unique_id=f"urn:uuid:{uuid.uuid4()}",
+        type_code=found.type_code,
+        title=found.title,
+        care_date=found.care_date,
+        mime_type=upload.content_type or "",
+    )
+    with refusals(request):
+        records.replace_document(request.actor, found, upload.read(), meta)
+        messages.success(request, _("Nouvelle version déposée ; l'ancienne est conservée dans l'historique."))
+    return redirect("pro:patient", patient_id=found.patient_id)

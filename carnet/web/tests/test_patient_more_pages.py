@@ -101,3 +101,20 @@ def test_sensitive_category_choice_and_presence_code_by_sms(client, alice):
     assert OutboxMessage.objects.filter(
         channel="sms", recipient="0611223344", body__contains="code de présence"
     )
+
+
+def test_the_author_replaces_a_document_from_the_pro_page(client, alice, bob):
+    import io
+
+    from carnet.records import actions
+    from carnet.records.models import Document
+    from carnet.records.samples import sample_pdf
+    from carnet.records.tests.helpers import meta, pro
+
+    old = actions.deposit_document(pro(bob), alice, sample_pdf("v1"), meta())
+    signed_in(client, bob.user)
+    upload = io.BytesIO(sample_pdf("v2"))
+    upload.name = "v2.pdf"
+    client.post(f"/pro/documents/{old.pk}/remplacer/", {"file": upload})
+    old.refresh_from_db()
+    assert old.status == "superseded" and Document.objects.get(replaces=old).status == "current"
