@@ -27,6 +27,8 @@ DEVICE_COOKIE = "carnet_device"
 
 def _next(request, default="/") -> str:
     target = request.POST.get("next") or request.GET.get("next") or default
+    if target == "/":  # the front page: send the person to their own space instead
+        target = default
     return target if url_has_allowed_host_and_scheme(target, {request.get_host()}) else default
 
 
