@@ -136,10 +136,35 @@ def _create(actor, patient, content, meta, depositor, mime_type, sha256, ref, re
         replaces=replaces,
         blob_ref=ref,
     )
-    search.index_document(document, extract_text(content, mime_type))
+    search.index_document(document, "")  # the title now; the extracted text by a background task
+    _index_later(document, mime_type)
     if hidden_until is None:
         transaction.on_commit(lambda: _tell_new_document(document))
     return document
+
+
+def _index_later(document: Document, mime_type: str) -> None:
+    """Text extraction (pypdf) is most of a deposit's cost: it runs in the task worker, not in the request."""
+    if mime_type in ("application/pdf", "text/plain", "application/xml"):
+        from carnet.records.tasks import index_document_text
+
+        index_document_text.enqueue(str(document.pk))
+
+
+def index_document_text(document_id: str) -> bool:
+    """Extract the text of a document (decrypting it) into the search index; safe to run twice."""
+    from carnet.vault import queries as vault_queries
+
+    document = Document.objects.select_related("patient").filter(pk=document_id).first()
+    if (
+        document is None
+        or document.patient.state == document.patient.State.DESTROYED
+        or not document.blob_ref
+    ):
+        return False
+    content = vault_queries.get(document.patient, document.blob_ref, expected_sha256=document.sha256)
+    search.index_document(document, extract_text(content, document.mime_type))
+    return True
 
 
 def _tell_new_document(document: Document) -> None:

@@ -13,3 +13,8 @@ def release_overdue_hidden_documents() -> dict:
 @task()
 def destroy_due_spaces() -> int:
     return closure.destroy_due_spaces()
+
+
+@task()
+def index_document_text(document_id: str) -> bool:
+    return actions.index_document_text(document_id)
