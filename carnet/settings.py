@@ -98,7 +98,14 @@ DATABASES = {
         conn_max_age=env_int("CARNET_DB_CONN_MAX_AGE", 0),
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+# Django's engines, wrapped so that journal entries are chained and written just before commit.
+DATABASES["default"]["ENGINE"] = {
+    "django.db.backends.sqlite3": "carnet.journal.backends.sqlite3",
+    "django.db.backends.postgresql": "carnet.journal.backends.postgresql",
+}.get(DATABASES["default"]["ENGINE"], DATABASES["default"]["ENGINE"])
+if DATABASES["default"]["ENGINE"] == "carnet.journal.backends.sqlite3":
+    # Django's default SQLite test database, said explicitly: pytest-django recognises engines by name.
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,

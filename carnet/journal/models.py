@@ -33,7 +33,8 @@ class Entry(models.Model):
     allowed = models.BooleanField()
     rule = models.CharField(max_length=64, blank=True)
     reason = models.CharField(max_length=300, blank=True)
-    detail = models.JSONField(default=dict, blank=True)
+    # Codes and identifiers only (never clinical content), as canonical JSON text: see ``detail_text``.
+    detail = models.TextField(default="{}", blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
@@ -58,9 +59,11 @@ class Entry(models.Model):
         return canonical_bytes(self.payload())
 
     def payload(self) -> dict:
-        return {name: getattr(self, name) for name in PAYLOAD_FIELDS} | {
-            "at": self.at.astimezone(datetime.UTC).isoformat(timespec="microseconds")
-        }
+        return {name: getattr(self, name) for name in PAYLOAD_FIELDS} | {"at": at_text(self.at)}
+
+    @property
+    def details(self) -> dict:
+        return json.loads(self.detail or "{}")
 
     def compute_hash(self) -> str:
         return chain_hash(self.prev_hash, self.canonical())
@@ -87,8 +90,37 @@ PAYLOAD_FIELDS = (
 )
 
 
+# The canonical encoding (carnet-journal-entry/v2) is one line of PostgreSQL's COPY text format: the
+# fields of PAYLOAD_FIELDS in that order, separated by tabs; NULL as \N; booleans t/f; integers in
+# decimal; ``at`` in UTC as YYYY-MM-DDTHH:MM:SS.ffffff+00:00; ``detail`` as compact JSON with sorted keys;
+# in text, backslash and the control characters \b \f \n \r \t \v written as backslash escapes.
+# Being COPY's own output, the database can stream it for verification without any per-field work.
+_ESCAPES = str.maketrans(
+    {"\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v"}
+)
+
+
+def at_text(at: datetime.datetime) -> str:
+    return at.astimezone(datetime.UTC).isoformat(timespec="microseconds")
+
+
+def detail_text(detail: dict | None) -> str:
+    """The stored (and hashed) form of an entry's detail."""
+    return json.dumps(detail or {}, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _field(value) -> str:
+    if value is None:
+        return "\\N"
+    if value is True or value is False:
+        return "t" if value else "f"
+    if isinstance(value, int):
+        return str(value)
+    return str(value).translate(_ESCAPES)
+
+
 def canonical_bytes(payload: dict) -> bytes:
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return "\t".join([_field(payload[name]) for name in PAYLOAD_FIELDS]).encode()
 
 
 def chain_hash(prev_hash: str, canonical: bytes) -> str:
@@ -117,5 +149,5 @@ class Checkpoint(models.Model):
 
 
 def statement_bytes(count: int, head_seq: int, head_hash: str, at) -> bytes:
-    at_text = at if isinstance(at, str) else at.astimezone(datetime.UTC).isoformat(timespec="microseconds")
-    return f"carnet-journal-checkpoint/v1\n{count}\n{head_seq}\n{head_hash}\n{at_text}".encode()
+    when = at if isinstance(at, str) else at_text(at)
+    return f"carnet-journal-checkpoint/v1\n{count}\n{head_seq}\n{head_hash}\n{when}".encode()

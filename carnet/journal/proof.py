@@ -25,7 +25,7 @@ def download(patient_id: int) -> dict:
     first = mine.values_list("seq", flat=True).first() or checkpoint.head_seq
     links = Entry.objects.filter(seq__gte=first, seq__lte=checkpoint.head_seq).order_by("seq")
     return {
-        "format": "carnet-journal-download/v1",
+        "format": "carnet-journal-download/v2",
         "entries": [entry.payload() | {"prev_hash": entry.prev_hash, "hash": entry.hash} for entry in mine],
         "links": [list(link) for link in links.values_list("seq", "prev_hash", "hash")],
         "checkpoint": checkpoint_dict(checkpoint),

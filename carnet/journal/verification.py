@@ -1,24 +1,30 @@
 """Recompute the chain and check checkpoints; name the first entry that was tampered with.
 
-Fast path: rows are streamed as tuples in chunks (no model instances) and hashed with the same
-canonical encoding as ``Entry.canonical``. On PostgreSQL a server-side cursor reads the rows with the
-timestamp already in its canonical text form and ``detail`` as text, skipping Django's converters.
+The canonical encoding of an entry is one line of PostgreSQL's COPY text format (``models.canonical_bytes``),
+so on PostgreSQL the rows are streamed with ``COPY ... TO STDOUT`` and each line is hashed as it comes:
+no per-field decoding in Python. Elsewhere (SQLite) rows are read as tuples and encoded in Python. Either
+way the hashes are recomputed here, by this process: a database that lies cannot make a modified entry
+pass, since the chain must still reach the signed checkpoints.
 """
 
-import datetime
 import hashlib
-import json
 import time
 from dataclasses import dataclass
-from json.encoder import encode_basestring
 
 from django.db import connection
 
 from carnet.journal import signing
-from carnet.journal.models import GENESIS, PAYLOAD_FIELDS, Checkpoint, Entry, statement_bytes
+from carnet.journal.models import (
+    GENESIS,
+    PAYLOAD_FIELDS,
+    Checkpoint,
+    Entry,
+    at_text,
+    canonical_bytes,
+    statement_bytes,
+)
 
 FIELDS = [*PAYLOAD_FIELDS, "prev_hash", "hash"]
-_dumps = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
 
 
 @dataclass
@@ -35,77 +41,93 @@ class Result:
 
 
 CHUNK = 20000
-_DETAIL = PAYLOAD_FIELDS.index("detail")
-_PG_COLUMNS = {
-    "at": 'to_char("at" AT TIME ZONE \'UTC\', \'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"\')',
-    "detail": '"detail"::text',
-}
+_PG_AT = 'to_char("at" AT TIME ZONE \'UTC\', \'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"\')'
+
+
+def _postgres_lines():
+    """Batches of COPY lines ``prev_hash TAB hash TAB canonical`` in seq order."""
+    columns = ", ".join(_PG_AT if name == "at" else f'"{name}"' for name in PAYLOAD_FIELDS)
+    sql = f'COPY (SELECT prev_hash, "hash", {columns} FROM journal_entry ORDER BY seq) TO STDOUT'  # noqa: S608
+    with connection.cursor() as cursor:
+        rest = b""
+        with cursor.cursor.copy(sql) as copy:
+            for block in copy:
+                lines = (rest + bytes(block)).split(b"\n")
+                rest = lines.pop()
+                yield lines
+        if rest:
+            yield [rest]
 
 
 def _postgres_rows():
-    """Rows with their canonical bytes built directly (same bytes as ``canonical_bytes``, no dict)."""
-    columns = ", ".join(_PG_COLUMNS.get(name, f'"{name}"') for name in FIELDS)
-    order = sorted(range(len(PAYLOAD_FIELDS)), key=PAYLOAD_FIELDS.__getitem__)
-    template = "{{" + ",".join(f'"{PAYLOAD_FIELDS[i]}":{{{i}}}' for i in order) + "}}"
-    fmt, loads, text = template.format, json.loads, encode_basestring
-    with connection.chunked_cursor() as cursor:
-        cursor.execute(f"SELECT {columns} FROM journal_entry ORDER BY seq")  # noqa: S608 (constant columns)
-        while batch := cursor.fetchmany(CHUNK):
-            for row in batch:
-                values = [
-                    "null"
-                    if v is None
-                    else ("true" if v else "false")
-                    if v is True or v is False
-                    else text(v)
-                    if isinstance(v, str)
-                    else str(v)
-                    for v in row[: len(PAYLOAD_FIELDS)]
-                ]
-                detail = row[_DETAIL]
-                values[_DETAIL] = "{}" if detail == "{}" else _dumps(loads(detail))
-                yield row[0], row[-2], row[-1], fmt(*values).encode()
+    """(seq, prev_hash, hash, canonical bytes) per entry, from the COPY stream (used by tests)."""
+    for lines in _postgres_lines():
+        for line in lines:
+            canonical = line[130:]
+            yield (
+                int(canonical[: canonical.index(b"\t")]),
+                line[:64].decode(),
+                line[65:129].decode(),
+                canonical,
+            )
 
 
 def _orm_rows():
     for row in Entry.objects.order_by("seq").values_list(*FIELDS).iterator(chunk_size=CHUNK):
-        yield row[0], row[-2], row[-1], _dumps(_payload(row)).encode()
+        payload = dict(zip(PAYLOAD_FIELDS, row[: len(PAYLOAD_FIELDS)], strict=True))
+        payload["at"] = at_text(payload["at"])
+        yield row[0], row[-2], row[-1], canonical_bytes(payload)
 
 
-def _payload(row: tuple) -> dict:
-    payload = dict(zip(PAYLOAD_FIELDS, row[: len(PAYLOAD_FIELDS)], strict=True))
-    payload["at"] = payload["at"].astimezone(datetime.UTC).isoformat(timespec="microseconds")
-    return payload
+def _fail(started, count, seq, problem) -> Result:
+    return Result(False, count, time.perf_counter() - started, seq, problem)
+
+
+def _walk_lines(started) -> tuple[Result | None, int, str]:
+    """The PostgreSQL fast path: per line one slice comparison, one SHA-256 and one integer check."""
+    sha256, prev, expected_seq, count = hashlib.sha256, GENESIS.encode(), 1, 0
+    for lines in _postgres_lines():
+        for line in lines:
+            tab = line.index(b"\t", 130)
+            seq = int(line[130:tab])
+            if seq != expected_seq:
+                kind = "deleted" if seq > expected_seq else "inserted or reordered"
+                problem = f"entry #{expected_seq}: {kind} (found #{seq} where #{expected_seq} was expected)"
+                return _fail(started, count, expected_seq, problem), count, ""
+            if line[:64] != prev:
+                problem = f"entry #{seq}: does not follow entry #{seq - 1} (inserted, deleted or reordered)"
+                return _fail(started, count, seq, problem), count, ""
+            stored = line[65:129]
+            if sha256(prev + line[130:]).hexdigest().encode() != stored:
+                return _fail(started, count, seq, f"entry #{seq}: modified"), count, ""
+            prev, expected_seq, count = stored, seq + 1, count + 1
+    return None, count, prev.decode()
+
+
+def _walk_rows(started) -> tuple[Result | None, int, str]:
+    sha256, prev_hash, expected_seq, count = hashlib.sha256, GENESIS, 1, 0
+    for seq, stored_prev, stored_hash, canonical in _orm_rows():
+        if seq != expected_seq:
+            kind = "deleted" if seq > expected_seq else "inserted or reordered"
+            problem = f"entry #{expected_seq}: {kind} (found #{seq} where #{expected_seq} was expected)"
+            return _fail(started, count, expected_seq, problem), count, ""
+        if stored_prev != prev_hash:
+            problem = f"entry #{seq}: does not follow entry #{seq - 1} (inserted, deleted or reordered)"
+            return _fail(started, count, seq, problem), count, ""
+        if sha256(prev_hash.encode() + canonical).hexdigest() != stored_hash:
+            return _fail(started, count, seq, f"entry #{seq}: modified"), count, ""
+        prev_hash, expected_seq, count = stored_hash, seq + 1, count + 1
+    return None, count, prev_hash
 
 
 def verify_chain(*, checkpoint: dict | None = None, public_pem: str | None = None) -> Result:
     """Walk every entry in seq order; stop at the first one that does not fit the chain."""
     started = time.perf_counter()
-    expected_seq, prev_hash, count = 1, GENESIS, 0
-    sha256 = hashlib.sha256
-    rows = _postgres_rows() if connection.vendor == "postgresql" else _orm_rows()
-    for seq, stored_prev, stored_hash, canonical in rows:
-        if seq != expected_seq:
-            kind = "deleted" if seq > expected_seq else "inserted or reordered"
-            return Result(
-                False,
-                count,
-                time.perf_counter() - started,
-                expected_seq,
-                f"entry #{expected_seq}: {kind} (found #{seq} where #{expected_seq} was expected)",
-            )
-        if stored_prev != prev_hash:
-            return Result(
-                False,
-                count,
-                time.perf_counter() - started,
-                seq,
-                f"entry #{seq}: does not follow entry #{seq - 1} (inserted, deleted or reordered)",
-            )
-        if sha256(prev_hash.encode() + canonical).hexdigest() != stored_hash:
-            return Result(False, count, time.perf_counter() - started, seq, f"entry #{seq}: modified")
-        prev_hash, expected_seq, count = stored_hash, seq + 1, count + 1
-    problem = _check_checkpoints(count, prev_hash, checkpoint, public_pem)
+    walk = _walk_lines if connection.vendor == "postgresql" else _walk_rows
+    failed, count, head_hash = walk(started)
+    if failed is not None:
+        return failed
+    problem = _check_checkpoints(count, head_hash, checkpoint, public_pem)
     seconds = time.perf_counter() - started
     if problem:
         return Result(False, count, seconds, problem[0], problem[1])
@@ -138,7 +160,7 @@ def checkpoint_dict(checkpoint: Checkpoint) -> dict:
         "count": checkpoint.count,
         "head_seq": checkpoint.head_seq,
         "head_hash": checkpoint.head_hash,
-        "at": checkpoint.at.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
+        "at": at_text(checkpoint.at),
         "key_id": checkpoint.key_id,
         "signature": checkpoint.signature,
     }

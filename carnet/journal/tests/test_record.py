@@ -17,7 +17,7 @@ def test_entries_are_chained(alice):
     assert first.prev_hash == GENESIS
     assert second.prev_hash == first.hash
     assert second.seq == first.seq + 1
-    reloaded = Entry.objects.get(pk=second.pk)
+    reloaded = Entry.objects.get(seq=second.seq)
     assert reloaded.compute_hash() == second.hash
 
 
@@ -29,7 +29,7 @@ def test_entries_cannot_be_changed_or_deleted(alice):
         entry.save()
     with pytest.raises(JournalIsAppendOnly):
         entry.delete()
-    assert Entry.objects.get(pk=entry.pk).reason == "ok"
+    assert Entry.objects.get(seq=entry.seq).reason == "ok"
 
 
 def test_the_verifier_rebuilds_exactly_the_recorded_bytes(alice, bob):
