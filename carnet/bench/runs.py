@@ -86,16 +86,45 @@ def deposit(duration=10.0, connections=8, rate=60.0, in_process=False) -> dict:
     with target.serve() as port:
         factory = _deposit_factory(target, port, template, patients, token)
         load.run_saturation(factory, min(duration, 2.0), connections)  # warm-up
+        _drain_tasks()
         result["secure_saturation"] = load.run_saturation(factory, duration, connections)
+        result["secure_saturation"]["worker_backlog"] = _drain_tasks()
         result["secure_at_rate"] = load.run_constant_rate(factory, rate, duration, connections)
+        result["secure_at_rate"]["worker_backlog"] = _drain_tasks()
     with target.serve(insecure=True) as port:
         factory = _deposit_factory(target, port, template, patients, token)
         result["insecure_saturation"] = load.run_saturation(factory, duration, connections)
+        result["insecure_saturation"]["worker_backlog"] = _drain_tasks()
     result["raw_database"] = raw_database(content, patients[-1].pk, duration, connections)
     secure = result["secure_saturation"]["per_s"]
     result["secure_vs_insecure"] = _ratio(secure, result["insecure_saturation"]["per_s"])
     result["secure_vs_raw"] = _ratio(secure, result["raw_database"].get("per_s", 0))
     return result
+
+
+def _waiting_tasks() -> int:
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(status="READY").count()
+
+
+def _drain_tasks(limit: float = 90.0) -> dict:
+    """The worker's backlog when a phase ends (text extraction, notifications), and how fast one worker
+    clears it while nothing else runs; waits up to ``limit`` s so that the next phase starts even.
+    In process (tests) tasks run inline: nothing waits."""
+    waiting = _waiting_tasks()
+    began = time.monotonic()
+    left = waiting
+    while left and time.monotonic() - began < limit:
+        time.sleep(0.5)
+        left = _waiting_tasks()
+    seconds = time.monotonic() - began
+    done = waiting - left
+    return {
+        "waiting": waiting,
+        "cleared_per_s": round(done / seconds, 1) if done and seconds else 0.0,
+        "still_waiting": left,
+    }
 
 
 def raw_database(content: bytes, patient_id: int, duration: float, connections: int) -> dict:

@@ -17,18 +17,27 @@ def free_port() -> int:
 
 @contextmanager
 def production_server(insecure: bool = False, workers: int = 2, threads: int = 4):
-    """gunicorn on a free port with this process's settings (same DATABASE_URL, data and keys)."""
+    """gunicorn on a free port with this process's settings (same DATABASE_URL, data, keys), plus a worker."""
     port = free_port()
     env = dict(os.environ, CARNET_BENCH_INSECURE="true" if insecure else "false", CARNET_DB_CONN_MAX_AGE="60")
     command = [sys.executable, "-m", "gunicorn", "carnet.wsgi:application", "--bind", f"127.0.0.1:{port}"]
     command += ["--workers", str(workers), "--threads", str(threads), "--worker-class", "gthread"]
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # noqa: S603
+    # As `carnet serve` does: the task worker runs beside the web server (text extraction, notifications).
+    worker = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "carnet.cli", "db_worker"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         _wait_ready(port, process)
         yield port
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        for child in (process, worker):
+            child.terminate()
+        for child in (process, worker):
+            child.wait(timeout=30)
 
 
 def _wait_ready(port: int, process, timeout: float = 60) -> None:

@@ -2,14 +2,12 @@
 
 import base64
 
-from django.db import transaction
 from django.utils import timezone
 from fhir.resources.R4B.bundle import Bundle
 from pydantic import ValidationError
 
 from carnet.access.actor import Actor
-from carnet.access.gate import authorize
-from carnet.access.permissions import Permission as P
+from carnet.access.gate import atomic_action
 from carnet.fhir import mapping
 from carnet.fhir.outcome import FhirError
 from carnet.records import actions, queries
@@ -70,35 +68,9 @@ def provide_bundle(actor: Actor, body: dict) -> dict:
     if body.get("type") != "transaction":
         raise FhirError(422, "invalid", "ITI-65 expects a Bundle of type 'transaction'")
     binaries, references = _parts(body)
-    plan = []
-    for resource in references:
-        subject = resource.get("subject") or {}
-        identifier = subject.get("identifier") or {}
-        patient = mapping.resolve_patient(
-            subject.get("reference", ""),
-            f"{identifier.get('system', '')}|{identifier.get('value', '')}" if identifier else "",
-        )
-        authorize(actor, P.RECORD_DOCUMENT_DEPOSIT, patient, detail={"api": "ITI-65"})
-        attachment = ((resource.get("content") or [{}])[0]).get("attachment") or {}
-        plan.append(
-            (
-                patient,
-                mapping.document_metadata(resource),
-                mapping.attachment_bytes(attachment, binaries),
-                _replaced(actor, resource),
-            )
-        )
     written = []
     try:
-        with transaction.atomic():
-            for patient, meta, content, old in plan:
-                document = (
-                    actions.replace_document(actor, old, content, meta)
-                    if old is not None
-                    else actions.deposit_document(actor, patient, content, meta)
-                )
-                written.append(document)
-            _record_submission(actor, body, plan, written)
+        _deposit_all(actor, body, binaries, references, written)
     except Exception:
         for document in written:  # rolled back: their blobs are orphans (existing documents are kept)
             if not Document.objects.filter(pk=document.pk).exists():
@@ -114,13 +86,40 @@ def provide_bundle(actor: Actor, body: dict) -> dict:
     }
 
 
-def _record_submission(actor: Actor, body: dict, plan: list, written: list) -> None:
+@atomic_action
+def _deposit_all(actor: Actor, body: dict, binaries: dict, references: list[dict], written: list) -> None:
+    """One transaction (one commit) for the whole bundle; each deposit asks the policy itself."""
+    patients = []
+    for resource in references:
+        subject = resource.get("subject") or {}
+        identifier = subject.get("identifier") or {}
+        patient = mapping.resolve_patient(
+            subject.get("reference", ""),
+            f"{identifier.get('system', '')}|{identifier.get('value', '')}" if identifier else "",
+        )
+        attachment = ((resource.get("content") or [{}])[0]).get("attachment") or {}
+        meta = mapping.document_metadata(resource)
+        content = mapping.attachment_bytes(attachment, binaries)
+        old = _replaced(actor, resource)
+        document = (
+            actions.replace_document(actor, old, content, meta)
+            if old is not None
+            else actions.deposit_document(actor, patient, content, meta)
+        )
+        written.append(document)
+        patients.append(patient)
+    _record_submission(actor, body, patients, written)
+
+
+def _record_submission(actor: Actor, body: dict, patients: list, written: list) -> None:
     """Keep the SubmissionSet (one per patient of the bundle) for the List search (ITI-66)."""
     from carnet.fhir.models import SubmissionSet
 
     identifier = _submission_identifier(body)
-    for patient in {item[0].pk: item[0] for item in plan}.values():
+    links = SubmissionSet.documents.through
+    for patient in {patient.pk: patient for patient in patients}.values():
         submission = SubmissionSet.objects.create(
             patient=patient, identifier=identifier, professional=actor.professional
         )
-        submission.documents.set([d for d in written if d.patient_id == patient.pk])
+        documents = {d.pk: d for d in written if d.patient_id == patient.pk}
+        links.objects.bulk_create([links(submissionset=submission, document=d) for d in documents.values()])

@@ -81,13 +81,19 @@ def issue_professional_token(assertion_type: str, assertion: str) -> dict:
 def actor_for_token(raw: str) -> Actor | None:
     """The Actor behind a bearer token, or None when unknown or expired."""
     checksum = hashlib.sha256(raw.encode()).hexdigest()
+    context = (  # professional software: token, professional and user in one query
+        TokenContext.objects.select_related("token", "professional__user")
+        .filter(token__token_checksum=checksum)
+        .first()
+    )
+    if context is not None and context.professional is not None:
+        if context.token.is_expired():
+            return None
+        pro = context.professional
+        return Actor(role=Role.PROFESSIONAL, user=pro.user, professional=pro, channel=Channel.API)
     token = AccessToken.objects.select_related("application", "user").filter(token_checksum=checksum).first()
     if token is None or token.is_expired():
         return None
-    context = TokenContext.objects.select_related("professional").filter(token=token).first()
-    if context is not None and context.professional is not None:
-        pro = context.professional
-        return Actor(role=Role.PROFESSIONAL, user=pro.user, professional=pro, channel=Channel.API)
     patient = getattr(token.user, "patient", None) if token.user else None
     if patient is None:
         return None

@@ -6,8 +6,8 @@ from django.db import connection
 
 from carnet.access.actor import SYSTEM
 from carnet.access.decision import Decision
-from carnet.journal.actions import record
 from carnet.journal import verification
+from carnet.journal.actions import record
 from carnet.journal.verification import verify_chain
 
 

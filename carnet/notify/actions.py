@@ -49,7 +49,23 @@ def deliver(patient, subject: str, body: str, channel: str | None = None) -> Non
 
 
 def notify_patient(patient, event: str, subject: str, body: str, *, urgent: bool = False) -> None:
-    """Tell a patient something happened on their record. Emergencies are always immediate."""
+    """Tell a patient something happened on their record. Emergencies are always immediate.
+
+    The message is queued as a task in the caller's transaction (a transactional outbox): it leaves only
+    if what it tells about was committed, and the request does not wait for an e-mail or SMS gateway.
+    """
+    from carnet.notify.tasks import deliver_notification
+
+    deliver_notification.enqueue(patient.pk, event, subject, body, urgent)
+
+
+def notify_now(patient_id: int, event: str, subject: str, body: str, urgent: bool = False) -> None:
+    """The task's work: the patient's channel now, or the daily digest."""
+    from carnet.identity.models import Patient
+
+    patient = Patient.objects.filter(pk=patient_id).first()
+    if patient is None:
+        return
     preference = NotificationPreference.objects.filter(patient_id=patient.pk).first()
     if preference is not None and preference.daily_digest and not urgent:
         PendingNotification.objects.create(patient_id=patient.pk, event=event, subject=subject, body=body)

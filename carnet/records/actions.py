@@ -92,8 +92,7 @@ def deposit_document(
             _("Un document ne peut être retenu plus de %(d)d jours.")
             % {"d": settings.CARNET_HIDDEN_MAX_DAYS},
         )
-    vault.ensure_key(patient)
-    ref = vault.put(patient, content)
+    ref = vault.put(patient, content)  # refuses a destroyed record's key (KeyDestroyed)
     try:
         with transaction.atomic():
             document = _create(actor, patient, content, meta, depositor, mime_type, sha256, ref, replaces)
@@ -136,10 +135,10 @@ def _create(actor, patient, content, meta, depositor, mime_type, sha256, ref, re
         replaces=replaces,
         blob_ref=ref,
     )
-    search.index_document(document, "")  # the title now; the extracted text by a background task
+    search.index_document(document, "", new=True)  # the title now; the extracted text by a background task
     _index_later(document, mime_type)
     if hidden_until is None:
-        transaction.on_commit(lambda: _tell_new_document(document))
+        _tell_new_document(document)  # queued in this transaction: sent only if the deposit commits
     return document
 
 
@@ -246,7 +245,7 @@ def release_hidden_document(actor: Actor, document: Document) -> Document:
         raise RecordError("not_hidden", _("Ce document n'est pas retenu."))
     document.hidden_from_patient_until = document.hidden_released_at = timezone.now()
     document.save(update_fields=["hidden_from_patient_until", "hidden_released_at"])
-    transaction.on_commit(lambda: _tell_new_document(document))
+    _tell_new_document(document)
     return document
 
 

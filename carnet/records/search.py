@@ -13,11 +13,15 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def index_document(document, body: str) -> None:
+def index_document(document, body: str, *, new: bool = False) -> None:
+    """Index (or re-index) a document's title and text; ``new`` skips looking for an existing row."""
     text = fold(f"{document.title}\n{body}")
-    DocumentText.objects.update_or_create(
-        document=document, defaults={"patient_id": document.patient_id, "body": text}
-    )
+    if new:
+        DocumentText.objects.create(document=document, patient_id=document.patient_id, body=text)
+    else:
+        DocumentText.objects.update_or_create(
+            document=document, defaults={"patient_id": document.patient_id, "body": text}
+        )
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM records_fts WHERE document_id = %s", [str(document.pk)])

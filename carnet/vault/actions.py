@@ -14,7 +14,6 @@ from django.db import IntegrityError as DbIntegrityError
 from django.db import transaction
 from django.utils import timezone
 
-from carnet.vault.errors import KeyDestroyed
 from carnet.vault.keys import provider
 from carnet.vault.models import DataKey
 from carnet.vault.queries import forget_keys
@@ -103,10 +102,3 @@ def rotate_kek(batch: int = 1000) -> dict:
         rewrapped += len(rows)
     forget_keys()
     return {"kek": new_id, "rewrapped": rewrapped, "retirable": sorted(old_ids - {new_id})}
-
-
-def ensure_key(patient) -> None:
-    """Raise KeyDestroyed when the patient's key was shredded (used before accepting new content)."""
-    row = DataKey.objects.filter(patient_id=_patient_id(patient)).first()
-    if row is not None and row.destroyed_at is not None:
-        raise KeyDestroyed("this record was destroyed")

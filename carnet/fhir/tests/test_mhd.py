@@ -59,6 +59,9 @@ def test_provide_bundle_is_atomic(as_pro, alice, bob, bad, status):
         response.json()["resourceType"] == "OperationOutcome" and response.json()["issue"][0]["diagnostics"]
     )
     assert Document.objects.count() == 0
+    from carnet.notify.models import OutboxMessage
+
+    assert not OutboxMessage.objects.exists()  # the first document's notice went with the rollback
 
 
 def test_same_unique_id_other_content_is_a_conflict(as_pro, alice, bob):

@@ -116,3 +116,26 @@ def test_the_daily_task_sends_the_digests():
     actions.notify_patient(alice, "document-added", "Nouveau document", "x")
     assert send_daily_digests_task.enqueue().return_value == 1
     assert OutboxMessage.objects.count() == 1
+
+
+def test_a_notification_leaves_only_if_its_transaction_commits(settings):
+    """notify_patient queues a task in the caller's transaction (transactional outbox): a rolled-back
+    change tells nobody, a committed one is delivered by the worker, not by the request."""
+    from django.db import transaction
+    from django_tasks_db.models import DBTaskResult
+
+    from carnet.notify.tasks import deliver_notification
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    alice = _patient(email="alice@example.org")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        actions.notify_patient(alice, "document-added", "Nouveau document", "Connectez-vous.")
+        raise RuntimeError("the deposit failed")
+    assert not DBTaskResult.objects.exists()
+    with transaction.atomic():
+        actions.notify_patient(alice, "document-added", "Nouveau document", "Connectez-vous.")
+    assert not OutboxMessage.objects.exists()  # the request did not send it
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path == deliver_notification.module_path
+    deliver_notification.call(*queued.args_kwargs["args"], **queued.args_kwargs["kwargs"])  # the worker's part
+    assert list(OutboxMessage.objects.values_list("channel", "recipient")) == [("email", "alice@example.org")]
