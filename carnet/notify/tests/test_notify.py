@@ -137,5 +137,7 @@ def test_a_notification_leaves_only_if_its_transaction_commits(settings):
     assert not OutboxMessage.objects.exists()  # the request did not send it
     queued = DBTaskResult.objects.get()
     assert queued.task_path == deliver_notification.module_path
-    deliver_notification.call(*queued.args_kwargs["args"], **queued.args_kwargs["kwargs"])  # the worker's part
+    deliver_notification.call(
+        *queued.args_kwargs["args"], **queued.args_kwargs["kwargs"]
+    )  # the worker's part
     assert list(OutboxMessage.objects.values_list("channel", "recipient")) == [("email", "alice@example.org")]
