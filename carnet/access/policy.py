@@ -7,7 +7,7 @@ searches apply, so counts and every page obey the same rules as single reads. De
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import BooleanField, Exists, Q, Subquery
+from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -152,46 +152,65 @@ class _Standing:
     gp_sees_masked: bool
 
 
-def _grants(professional, patient: Patient, now):
-    grants = Grant.objects.filter(
-        patient=patient,
-        professional=professional,
-        revoked_at__isnull=True,
-        confirmed_at__isnull=False,
-        expires_at__gt=now,
-    )
-    if professional.specialty == Specialty.TRAVAIL:
-        grants = grants.filter(mode=Grant.Mode.CONFIRMED)
-    return grants
+class _Clauses:
+    """The SQL of what the patient decided about a professional: block, emergency, grant, masked choice.
+
+    Written by hand, once, and used twice: by ``_standing_of`` (one query for a single decision) and by
+    ``_professional_filter`` (subqueries of the list predicate). Only table names from the models are
+    interpolated; every value is a parameter.
+    """
+
+    def __init__(self, professional, patient: Patient):
+        q = connection.ops.quote_name
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        pair = [patient.pk, professional.pk]
+        confirmed = " AND mode = %s" if professional.specialty == Specialty.TRAVAIL else ""
+        self.block = (
+            f"EXISTS (SELECT 1 FROM {q(Block._meta.db_table)} WHERE patient_id = %s"
+            " AND professional_id = %s)",
+            pair,
+        )
+        self.emergency = (
+            f"EXISTS (SELECT 1 FROM {q(EmergencyAccess._meta.db_table)} WHERE patient_id = %s"
+            " AND professional_id = %s AND ends_at > %s)",
+            [*pair, now],
+        )
+        self.grant_mode = (
+            f"(SELECT mode FROM {q(Grant._meta.db_table)} WHERE patient_id = %s AND professional_id = %s"
+            f" AND revoked_at IS NULL AND confirmed_at IS NOT NULL AND expires_at > %s{confirmed}"
+            " ORDER BY id LIMIT 1)",
+            [*pair, now] + ([Grant.Mode.CONFIRMED] if confirmed else []),
+        )
+        self.masked_hidden_from_gp = (
+            f"EXISTS (SELECT 1 FROM {q(PatientAccessSettings._meta.db_table)} WHERE patient_id = %s"
+            " AND NOT gp_sees_masked)",
+            [patient.pk],
+        )
+        self.readable_types = (
+            f"(SELECT type_code FROM {q(ProfessionRule._meta.db_table)} WHERE profession = %s)",
+            [professional.profession],
+        )
 
 
-def _emergencies(professional, patient: Patient, now):
-    return EmergencyAccess.objects.filter(patient=patient, professional=professional, ends_at__gt=now)
-
-
-def _blocks(professional, patient: Patient):
-    return Block.objects.filter(patient=patient, professional=professional)
-
-
-def _masked_hidden_from_gp(patient: Patient):
-    return PatientAccessSettings.objects.filter(patient=patient, gp_sees_masked=False)
+def _join(*parts) -> tuple[str, list]:
+    """Concatenate (sql, params) pieces and plain SQL strings."""
+    sql, params = [], []
+    for part in parts:
+        if isinstance(part, str):
+            sql.append(part)
+        else:
+            sql.append(part[0])
+            params += part[1]
+    return " ".join(sql), params
 
 
 def _standing_of(professional, patient: Patient) -> _Standing:
-    now = timezone.now()
-    row = (
-        Patient.objects.filter(pk=patient.pk)
-        .values_list(
-            Exists(_blocks(professional, patient)),
-            Exists(_emergencies(professional, patient, now)),
-            Subquery(_grants(professional, patient, now).values("mode")[:1]),
-            Exists(_masked_hidden_from_gp(patient)),
-        )
-        .first()
-    )
-    if row is None:
-        return _Standing(False, False, None, True)
-    return _Standing(row[0], row[1], row[2], not row[3])
+    c = _Clauses(professional, patient)
+    sql, params = _join("SELECT", c.block, ",", c.emergency, ",", c.grant_mode, ",", c.masked_hidden_from_gp)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        blocked, emergency, grant_mode, hidden = cursor.fetchone()
+    return _Standing(bool(blocked), bool(emergency), grant_mode, not hidden)
 
 
 def _professional(professional, action: str, patient: Patient, resource) -> Decision:
@@ -299,50 +318,33 @@ def decide_space(actor: Actor, patient: Patient) -> Decision | None:
 def _professional_filter(professional, patient: Patient) -> Q:
     """Own documents, plus, with a basis (emergency, GP, grant), the readable ones; nothing if blocked.
 
-    The same rules as ``_professional_document``, written once as SQL: built from Django expressions
-    (four subqueries) the predicate cost more to compile than the database took to run it.
+    The same rules as ``_professional_document``, as one SQL predicate (see ``_Clauses``): built from
+    Django expressions, the four subqueries cost more to compile than the database took to run them.
     """
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    pair = [patient.pk, professional.pk]
-    t, q = _tables(), connection.ops.quote_name
-    doc = f"{q(Document._meta.db_table)}."
-    emergency = (
-        f"EXISTS (SELECT 1 FROM {t['emergency']} WHERE patient_id = %s AND professional_id = %s"
-        " AND ends_at > %s)"
-    )
-    sql = [f"NOT EXISTS (SELECT 1 FROM {t['block']} WHERE patient_id = %s AND professional_id = %s)"]
-    params = [*pair]
-    sql.append(f"AND ({doc}author_id = %s OR ({doc}status IN (%s, %s) AND {doc}visibility <> %s")
-    params += [professional.pk, *VISIBLE_STATUSES, Visibility.PRIVATE]
-    sql.append(f"AND {doc}type_code IN (SELECT type_code FROM {t['rule']} WHERE profession = %s)")
-    params.append(professional.profession)
+    c = _Clauses(professional, patient)
+    doc = connection.ops.quote_name(Document._meta.db_table) + "."
+    statuses = (f"{doc}status IN (%s, %s)", list(VISIBLE_STATUSES))
+    not_private = (f"{doc}visibility <> %s", [Visibility.PRIVATE])
+    not_masked = (f"{doc}visibility <> %s", [Visibility.MASKED])
     if patient.gp_id == professional.pk:  # the standing grant is a basis; masked as the patient chose
-        sql.append(
-            f"AND ({doc}visibility <> %s OR {emergency}"
-            f" OR NOT EXISTS (SELECT 1 FROM {t['settings']} WHERE patient_id = %s AND NOT gp_sees_masked))"
-        )
-        params += [Visibility.MASKED, *pair, now, patient.pk]
+        basis_and_masks = _join("(", not_masked, "OR", c.emergency, "OR NOT", c.masked_hidden_from_gp, ")")
     else:
-        confirmed_only = " AND mode = %s" if professional.specialty == Specialty.TRAVAIL else ""
-        sql.append(
-            f"AND ({emergency} OR EXISTS (SELECT 1 FROM {t['grant']} WHERE patient_id = %s"
-            " AND professional_id = %s AND revoked_at IS NULL AND confirmed_at IS NOT NULL"
-            f" AND expires_at > %s{confirmed_only}))"
+        basis_and_masks = _join(
+            "(", c.emergency, "OR", c.grant_mode, "IS NOT NULL) AND (", not_masked, "OR", c.emergency, ")"
         )
-        params += [*pair, now, *pair, now]
-        params += [Grant.Mode.CONFIRMED] if confirmed_only else []
-        sql.append(f"AND ({doc}visibility <> %s OR {emergency})")
-        params += [Visibility.MASKED, *pair, now]
-    sql.append("))")
-    return Q(RawSQL(" ".join(sql), params, output_field=BooleanField()))
-
-
-def _tables() -> dict:
-    q = connection.ops.quote_name
-    return {
-        "block": q(Block._meta.db_table),
-        "emergency": q(EmergencyAccess._meta.db_table),
-        "grant": q(Grant._meta.db_table),
-        "rule": q(ProfessionRule._meta.db_table),
-        "settings": q(PatientAccessSettings._meta.db_table),
-    }
+    sql, params = _join(
+        "NOT",
+        c.block,
+        "AND (",
+        (f"{doc}author_id = %s", [professional.pk]),
+        "OR (",
+        statuses,
+        "AND",
+        not_private,
+        f"AND {doc}type_code IN",
+        c.readable_types,
+        "AND",
+        basis_and_masks,
+        "))",
+    )
+    return Q(RawSQL(sql, params, output_field=BooleanField()))

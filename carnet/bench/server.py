@@ -8,6 +8,8 @@ import sys
 import time
 from contextlib import contextmanager
 
+from carnet.cli import start_worker
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -24,12 +26,7 @@ def production_server(insecure: bool = False, workers: int = 2, threads: int = 4
     command += ["--workers", str(workers), "--threads", str(threads), "--worker-class", "gthread"]
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # noqa: S603
     # As `carnet serve` does: the task worker runs beside the web server (text extraction, notifications).
-    worker = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "carnet.cli", "db_worker"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    worker = start_worker(env, quiet=True)
     try:
         _wait_ready(port, process)
         yield port

@@ -6,6 +6,7 @@ import sys
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from carnet.cli import start_worker
 from carnet.env import env_bool, env_int
 
 
@@ -21,7 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args, bind, workers, threads, no_worker, **options):
         worker = None
         if not no_worker and env_bool("CARNET_EMBEDDED_WORKER", True):
-            worker = subprocess.Popen([sys.executable, "-m", "carnet.cli", "db_worker"])  # noqa: S603
+            worker = start_worker()
         command = [
             sys.executable,
             "-m",
