@@ -189,6 +189,7 @@ def timeline(duration=10.0, connections=4, rate=20.0, deposit_rate=60.0, in_proc
     with target.serve() as port:
         reads = target.sender(port, "GET", lambda: path, headers=headers)
         load.run_saturation(reads, 1.0, 1)  # warm-up
+        _drain_tasks(limit=300.0)  # start with the worker idle (earlier runs may have left a backlog)
         background = {}
         if deposit_rate:
             writes = _deposit_factory(target, port, template, patients[1:] or patients, token)
@@ -202,6 +203,7 @@ def timeline(duration=10.0, connections=4, rate=20.0, deposit_rate=60.0, in_proc
         if deposit_rate:
             thread.join()
             result["background_deposits"] = background
+            result["background_deposits"]["worker_backlog"] = _drain_tasks(limit=30.0)
     return result
 
 

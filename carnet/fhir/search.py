@@ -3,6 +3,8 @@
 import datetime
 from urllib.parse import urlencode
 
+from django.db.models import Count, Window
+
 from carnet.access.actor import Actor, Role
 from carnet.access.gate import authorize
 from carnet.access.permissions import Permission as P
@@ -117,8 +119,9 @@ def find_documents(actor: Actor, params, self_url: str) -> dict:
         filters["author__family_name__iexact"] = params["author.family"]
     found = found.filter(**filters, **_dates(params.getlist("date") if hasattr(params, "getlist") else []))
     count, offset = _count(params)
-    total = found.count()
-    page = list(found.order_by("-care_date", "-created_at")[offset : offset + count])
+    ordered = found.annotate(search_total=Window(Count("pk"))).order_by("-care_date", "-created_at")
+    page = list(ordered[offset : offset + count])  # the total comes with the page: one round trip
+    total = page[0].search_total if page else (found.count() if offset else 0)
     return _searchset(self_url, params, total, count, offset, [document_resource(d) for d in page])
 
 

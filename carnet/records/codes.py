@@ -1,5 +1,8 @@
 """Document type codes (LOINC and French extensions) with their class codes and names (domain.md §3)."""
 
+import functools
+
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 # type code: (class code, name)
@@ -59,4 +62,9 @@ def class_of(type_code: str) -> str:
 
 
 def type_name(type_code: str) -> str:
+    return _type_name(type_code, get_language())
+
+
+@functools.lru_cache(maxsize=1024)
+def _type_name(type_code: str, language: str | None) -> str:
     return str(ALL_TYPES.get(type_code, ("", type_code))[1])
