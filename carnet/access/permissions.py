@@ -13,6 +13,7 @@ class Permission(StrEnum):
     RECORD_DOCUMENT_DELETE = "record:document:delete"
     RECORD_DOCUMENT_DEPOSIT = "record:document:deposit"
     RECORD_DOCUMENT_HIDE = "record:document:hide"
+    RECORD_DOCUMENT_INDEX = "record:document:index"
     RECORD_DOCUMENT_READ = "record:document:read"
     RECORD_DOCUMENT_REPLACE = "record:document:replace"
     RECORD_DOCUMENT_SEARCH = "record:document:search"

@@ -26,6 +26,7 @@ OWN_SPACE_ACTIONS = set(P) - {
     P.ACCESS_GRANT_CREATE,
     P.RECORD_DOCUMENT_REPLACE,
     P.RECORD_DOCUMENT_HIDE,
+    P.RECORD_DOCUMENT_INDEX,
 }
 PRO_BASIS_ACTIONS = (READS - {P.JOURNAL_ENTRY_READ}) | {P.RECORD_PROFILE_WRITE}
 AUTHOR_ACTIONS = {
@@ -76,9 +77,12 @@ def decide(actor: Actor, action: str, resource) -> Decision:
 
 
 def _system(action: str, resource) -> Decision:
-    """Tasks and the insurer feed: they deposit insurer documents and nothing else."""
+    """Tasks and the insurer feed: they deposit insurer documents and read a document's text for the search
+    index (the worker, journaled like any reader); nothing else."""
     if action == P.RECORD_DOCUMENT_DEPOSIT and isinstance(resource, Patient):
         return allow("insurer-feed")
+    if action == P.RECORD_DOCUMENT_INDEX and isinstance(resource, Document):
+        return allow("search-indexing")
     return deny("default-deny", "no rule allows this")
 
 

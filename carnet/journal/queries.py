@@ -17,6 +17,7 @@ WHAT = {
     P.RECORD_DOCUMENT_DELETE: _("a supprimé un document"),
     P.RECORD_DOCUMENT_REPLACE: _("a remplacé un document"),
     P.RECORD_DOCUMENT_HIDE: _("a retenu un document avant une consultation d'annonce"),
+    P.RECORD_DOCUMENT_INDEX: _("a lu le texte d'un document pour la recherche dans votre dossier"),
     P.RECORD_DOCUMENT_SET_VISIBILITY: _("a changé la visibilité d'un document"),
     P.RECORD_PROFILE_READ: _("a consulté votre profil de santé"),
     P.RECORD_PROFILE_WRITE: _("a modifié votre profil de santé"),

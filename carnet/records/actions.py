@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carnet.access import sensitivity
-from carnet.access.actor import Actor, Role
+from carnet.access.actor import SYSTEM, Actor, Role
 from carnet.access.gate import atomic_action, authorize
 from carnet.access.permissions import Permission as P
 from carnet.notify.actions import notify_patient
@@ -161,6 +161,7 @@ def index_document_text(document_id: str) -> bool:
         or not document.blob_ref
     ):
         return False
+    authorize(SYSTEM, P.RECORD_DOCUMENT_INDEX, document)  # the worker reads the content: journaled
     content = vault_queries.get(document.patient, document.blob_ref, expected_sha256=document.sha256)
     search.index_document(document, extract_text(content, document.mime_type))
     return True

@@ -57,6 +57,7 @@ READ = {
     "app-documents": "YYY.YYYYYYY.YYYYY",
     "app-allergies": ".................",
     "anonymous": ".................",
+    "system": ".................",
 }
 
 
@@ -109,7 +110,8 @@ ACTIONS = {
     ),
     P.RECORD_DOCUMENT_REPLACE: ("document", {"author"}),
     P.RECORD_DOCUMENT_HIDE: ("document", {"author"}),
-    P.RECORD_DOCUMENT_DEPOSIT: ("patient", {"patient", "representative", *world.PROFESSIONALS}),
+    P.RECORD_DOCUMENT_DEPOSIT: ("patient", {"patient", "representative", "system", *world.PROFESSIONALS}),
+    P.RECORD_DOCUMENT_INDEX: ("document", {"system"}),
     P.RECORD_PROFILE_READ: (
         "patient",
         {"patient", "representative", "caregiver-read", "gp", "app-allergies", *world.GRANTED}

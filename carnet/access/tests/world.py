@@ -8,7 +8,7 @@ import datetime
 from django.utils import timezone
 
 from carnet import factories
-from carnet.access.actor import ANONYMOUS, Actor, Role
+from carnet.access.actor import ANONYMOUS, SYSTEM, Actor, Role
 from carnet.access.models import Block, EmergencyAccess, Grant, PatientAccessSettings
 from carnet.identity.models import Mandate, Profession, Representative, Specialty
 from carnet.records.models import Document, Visibility
@@ -32,6 +32,7 @@ ROLES = [
     "app-documents",
     "app-allergies",
     "anonymous",
+    "system",
 ]
 GRANTED = ["doctor-granted", "occupational", "pharmacist", "nurse", "physio", "midwife", "dentist"]
 PROFESSIONALS = ["gp", "author", "doctor-no-grant", *GRANTED]
@@ -102,6 +103,7 @@ def build_world(type_code="11488-4", **document_fields):
             app_name="App B",
         ),
         "anonymous": ANONYMOUS,
+        "system": SYSTEM,
     }
     for name, pro in pros.items():
         actors[name] = Actor(role=Role.PROFESSIONAL, user=pro.user, professional=pro)

@@ -92,3 +92,21 @@ def test_search_obeys_the_policy(alice, record, charlie):
     )  # matrix: not for pharmacists
     actions.set_document_visibility(me(alice), record["lab"], "private")
     assert ids(queries.list_documents(pro(charlie), alice, text="hémoglobine")) == set()
+
+
+def test_reading_the_text_for_the_index_is_journaled_and_refused_to_anyone_else(alice, record, bob):
+    """The worker decrypts a document to index its text: that read is in the patient's journal, as the
+    service's; the same action by a person is refused (and journaled as refused)."""
+    from carnet.access.decision import AccessDenied
+    from carnet.access.gate import authorize
+    from carnet.access.permissions import Permission as P
+    from carnet.journal.models import Entry
+
+    reads = Entry.objects.filter(action=P.RECORD_DOCUMENT_INDEX, patient_id=alice.pk)
+    assert set(reads.values_list("actor_role", "resource_id", "allowed", "rule")) == {
+        ("system", str(document.pk), True, "search-indexing") for document in record.values()
+    }
+    for actor in (me(alice), pro(bob)):
+        with pytest.raises(AccessDenied):
+            authorize(actor, P.RECORD_DOCUMENT_INDEX, record["lab"])
+    assert reads.filter(allowed=False).count() == 2
