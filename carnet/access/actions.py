@@ -10,8 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from carnet.access.actor import Actor, Role
-from carnet.access.decision import AccessDenied, Decision
+from carnet.access.actor import Actor
 from carnet.access.gate import atomic_action, authorize
 from carnet.access.models import (
     AccessContest,
@@ -26,7 +25,6 @@ from carnet.access.permissions import Permission as P
 from carnet.access.policy import settings_of
 from carnet.identity.codes import keyed_hash
 from carnet.identity.models import Mandate
-from carnet.journal.actions import record
 from carnet.notify.actions import notify_patient
 
 EMERGENCY_REASONS = {
@@ -264,32 +262,19 @@ def review_emergency_access(
     actor: Actor, access: EmergencyAccess, outcome: str, note: str = ""
 ) -> EmergencyAccess:
     """Operators review each emergency access; the outcome is visible to the patient."""
-    if actor.role != Role.OPERATOR:
-        raise AccessDenied(Decision(False, "operators review emergency accesses", "operator-only"))
+    authorize(actor, P.ACCESS_EMERGENCY_REVIEW, access, detail={"outcome": outcome})
     if outcome not in {EmergencyAccess.Outcome.JUSTIFIED, EmergencyAccess.Outcome.UNJUSTIFIED}:
         raise AccessError("bad_outcome", _("Résultat inconnu."))
     access.outcome, access.review_note = outcome, note
     access.reviewed_by, access.reviewed_at = actor.user, timezone.now()
     access.save()
-    record(
-        actor,
-        "access:emergency:review",
-        Decision(True, outcome, "operator-review"),
-        patient=access.patient,
-        resource_type="EmergencyAccess",
-        resource_id=access.pk,
-    )
     return access
 
 
 @atomic_action
 def grant_mandate(actor: Actor, patient, caregiver, scopes: list[str], days: int | None = None) -> Mandate:
     """The patient lets a caregiver or a digital mediator act for them: scoped, time-limited, revocable."""
-    if actor.role not in (Role.PATIENT, Role.REPRESENTATIVE):
-        raise AccessDenied(
-            Decision(False, "only the patient or their representative gives a mandate", "mandate")
-        )
-    authorize(actor, P.ACCESS_SETTINGS_MANAGE, patient, detail={"mandate": sorted(scopes)})
+    authorize(actor, P.ACCESS_MANDATE_GRANT, patient, detail={"mandate": sorted(scopes)})
     if not scopes or not set(scopes) <= set(Mandate.Scope.values):
         raise AccessError("bad_scope", _("Choisissez ce que la personne peut faire."))
     days = days or settings.CARNET_MANDATE_DAYS
@@ -334,37 +319,23 @@ def contest_access(actor: Actor, patient, entry_seq: int, text: str) -> AccessCo
 
 @atomic_action
 def answer_contest(actor: Actor, contest: AccessContest, answer: str) -> AccessContest:
-    if actor.role != Role.OPERATOR:
-        raise AccessDenied(Decision(False, "operators answer contests", "operator-only"))
+    authorize(actor, P.JOURNAL_CONTEST_ANSWER, contest)
     contest.status, contest.answer, contest.handled_by = AccessContest.Status.CLOSED, answer, actor.user
     contest.save()
-    record(
-        actor,
-        "journal:contest:answer",
-        Decision(True, "answered", "operator-review"),
-        patient=contest.patient,
-        resource_type="AccessContest",
-        resource_id=contest.pk,
-    )
     return contest
 
 
 @atomic_action
 def change_matrix(actor: Actor, profession: str, type_code: str, allowed: bool) -> None:
     """Operators change the profession × type matrix; every change is journaled."""
-    if actor.role != Role.OPERATOR:
-        raise AccessDenied(Decision(False, "operators change the matrix", "operator-only"))
+    cell = ProfessionRule(profession=profession, type_code=type_code)
+    authorize(
+        actor, P.ACCESS_MATRIX_CHANGE, cell, detail={"cell": f"{profession}:{type_code}", "allow": allowed}
+    )
     if allowed:
         ProfessionRule.objects.get_or_create(profession=profession, type_code=type_code)
     else:
         ProfessionRule.objects.filter(profession=profession, type_code=type_code).delete()
-    record(
-        actor,
-        "access:matrix:change",
-        Decision(True, "allow" if allowed else "remove", "operator-matrix"),
-        resource_type="ProfessionRule",
-        resource_id=f"{profession}:{type_code}",
-    )
 
 
 def change_professional_access(actor: Actor, patient, operation: str, professional_id: int) -> None:

@@ -5,9 +5,13 @@ from enum import StrEnum
 
 class Permission(StrEnum):
     ACCESS_EMERGENCY_OPEN = "access:emergency:open"
+    ACCESS_EMERGENCY_REVIEW = "access:emergency:review"
     ACCESS_GRANT_CREATE = "access:grant:create"
+    ACCESS_MANDATE_GRANT = "access:mandate:grant"
+    ACCESS_MATRIX_CHANGE = "access:matrix:change"
     ACCESS_SAMU_OPEN = "access:samu:open"
     ACCESS_SETTINGS_MANAGE = "access:settings:manage"
+    JOURNAL_CONTEST_ANSWER = "journal:contest:answer"
     JOURNAL_ENTRY_CONTEST = "journal:entry:contest"
     JOURNAL_ENTRY_READ = "journal:entry:read"
     RECORD_DOCUMENT_DELETE = "record:document:delete"

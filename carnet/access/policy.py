@@ -20,14 +20,20 @@ from carnet.identity.models import Patient, Representative, Specialty
 from carnet.records.models import Document, Visibility
 
 DOCUMENT_READS = {P.RECORD_DOCUMENT_READ, P.RECORD_DOCUMENT_SEARCH}
-OWN_SPACE_ACTIONS = set(P) - {
-    P.ACCESS_EMERGENCY_OPEN,
-    P.ACCESS_SAMU_OPEN,
-    P.ACCESS_GRANT_CREATE,
-    P.RECORD_DOCUMENT_REPLACE,
-    P.RECORD_DOCUMENT_HIDE,
-    P.RECORD_DOCUMENT_INDEX,
-}
+# Operators' work on the service: never on clinical content, and nobody else's.
+OPERATOR_ACTIONS = {P.ACCESS_EMERGENCY_REVIEW, P.ACCESS_MATRIX_CHANGE, P.JOURNAL_CONTEST_ANSWER}
+OWN_SPACE_ACTIONS = (
+    set(P)
+    - OPERATOR_ACTIONS
+    - {
+        P.ACCESS_EMERGENCY_OPEN,
+        P.ACCESS_SAMU_OPEN,
+        P.ACCESS_GRANT_CREATE,
+        P.RECORD_DOCUMENT_REPLACE,
+        P.RECORD_DOCUMENT_HIDE,
+        P.RECORD_DOCUMENT_INDEX,
+    }
+)
 PRO_BASIS_ACTIONS = (READS - {P.JOURNAL_ENTRY_READ}) | {P.RECORD_PROFILE_WRITE}
 AUTHOR_ACTIONS = {
     P.RECORD_DOCUMENT_REPLACE,
@@ -60,7 +66,12 @@ def settings_of(patient: Patient) -> PatientAccessSettings:
 
 
 def decide(actor: Actor, action: str, resource) -> Decision:
-    """Who may do ``action`` on ``resource`` (a Patient, a Document, a profile entry, a wish)."""
+    """Who may do ``action`` on ``resource`` (a Patient, a Document, a profile entry, a wish, or for
+    operators an emergency access to review, a contest to answer, a cell of the matrix)."""
+    if action in OPERATOR_ACTIONS:
+        if actor.role == Role.OPERATOR:
+            return allow("operator-review")
+        return deny("operator-only", "only operators do this")
     patient = patient_of(resource)
     if patient is None:
         return deny("no-patient", "resource has no patient")

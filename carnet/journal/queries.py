@@ -28,6 +28,9 @@ WHAT = {
     P.ACCESS_EMERGENCY_OPEN: _("a ouvert votre dossier en urgence"),
     P.ACCESS_SAMU_OPEN: _("a ouvert votre dossier depuis le SAMU"),
     P.ACCESS_SETTINGS_MANAGE: _("a changé vos réglages d'accès"),
+    P.ACCESS_MANDATE_GRANT: _("a donné un mandat pour agir pour vous"),
+    P.ACCESS_EMERGENCY_REVIEW: _("a examiné un accès en urgence à votre dossier"),
+    P.JOURNAL_CONTEST_ANSWER: _("a répondu à votre contestation"),
     P.JOURNAL_ENTRY_READ: _("a consulté votre journal"),
     P.JOURNAL_ENTRY_CONTEST: _("a contesté un accès"),
 }

@@ -128,6 +128,10 @@ ACTIONS = {
     P.ACCESS_SAMU_OPEN: ("patient", set(world.PROFESSIONALS) - {"occupational"}),
     P.JOURNAL_ENTRY_READ: ("patient", {"patient", "representative", "caregiver-read"}),
     P.JOURNAL_ENTRY_CONTEST: ("patient", {"patient", "representative"}),
+    P.ACCESS_MANDATE_GRANT: ("patient", {"patient", "representative"}),
+    P.ACCESS_EMERGENCY_REVIEW: ("patient", {"operator"}),
+    P.JOURNAL_CONTEST_ANSWER: ("patient", {"operator"}),
+    P.ACCESS_MATRIX_CHANGE: ("patient", {"operator"}),
 }
 
 
