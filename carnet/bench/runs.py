@@ -265,6 +265,7 @@ def growth(sizes=(10_000, 100_000, 1_000_000), documents_per_patient=10, rounds=
         began = time.perf_counter()
         grown = grow_to(size, documents_per_patient)
         filled = round(time.perf_counter() - began, 1)
+        _timed(lambda: list(list_documents(actor, patient)[:50]), 20)  # warm-up, not counted
         timeline_times = _timed(lambda: list(list_documents(actor, patient)[:50]), rounds)
         search_times = _timed(lambda: list(list_documents(actor, patient, type_code="11502-2")[:50]), rounds)
         steps.append(
@@ -272,6 +273,7 @@ def growth(sizes=(10_000, 100_000, 1_000_000), documents_per_patient=10, rounds=
                 "patients": grown["patients"],
                 "documents": Document.objects.count(),
                 "fill_seconds": filled,
+                "of_which_vacuum_seconds": grown.get("vacuum_seconds", 0.0),
                 "database_size": fixtures.database_size(),
                 "timeline": load.summary(timeline_times),
                 "search": load.summary(search_times),
