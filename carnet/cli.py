@@ -21,12 +21,12 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def start_worker(env: dict | None = None, nice: int | None = None, quiet: bool = False) -> subprocess.Popen:
-    """The background task worker beside the web server (embedded mode, benchmarks), at a lower CPU
-    priority (CARNET_WORKER_NICE, default 10) so that text extraction yields the CPU to requests."""
+    """The background task worker beside the web server (embedded mode, benchmarks), at the lowest CPU
+    priority (CARNET_WORKER_NICE, default 19) so that text extraction yields the CPU to requests."""
     out = subprocess.DEVNULL if quiet else None
     command = [sys.executable, "-m", "carnet.cli", "db_worker"]
     worker = subprocess.Popen(command, env=env, stdout=out, stderr=out)  # noqa: S603
-    nice = int(os.environ.get("CARNET_WORKER_NICE", "10")) if nice is None else nice
+    nice = int(os.environ.get("CARNET_WORKER_NICE", "19")) if nice is None else nice
     if nice and hasattr(os, "setpriority"):
         os.setpriority(os.PRIO_PROCESS, worker.pid, nice)
     return worker

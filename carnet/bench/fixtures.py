@@ -1,9 +1,7 @@
 """The benchmark's people, token, request bodies and metadata rows (in the benchmark database only)."""
 
 import base64
-import datetime
 import json
-import random
 import time
 import uuid
 
@@ -18,9 +16,6 @@ from oauth2_provider.models import Application
 from carnet import factories
 from carnet.identity.models import Patient, Professional
 from carnet.identity.nir import make_nir
-from carnet.identity.population import DOCUMENT_MIX
-from carnet.records.codes import class_of, type_name
-from carnet.records.models import Document
 
 BENCH_RPPS_USER = "bench-gp"
 
@@ -57,7 +52,8 @@ def _user_exists() -> bool:
 
 def bench_patients(gp: Professional, count: int) -> list[Patient]:
     """``count`` patients whose médecin traitant is the bench GP (created once, then reused)."""
-    mine = list(Patient.objects.filter(gp=gp).order_by("pk")[:count])
+    # Only the deposit targets (their NIRs share this prefix): never the timeline patient, who keeps 500.
+    mine = list(Patient.objects.filter(gp=gp, nir__startswith="2800199999").order_by("pk")[:count])
     taken = Patient.objects.filter(nir__startswith="2800199999").count()
     for n in range(taken + 1, taken + 1 + count - len(mine)):
         nir = make_nir(2, 1980, 1, "99", 999, n)
@@ -67,7 +63,7 @@ def bench_patients(gp: Professional, count: int) -> list[Patient]:
 
 def timeline_patient(gp: Professional) -> Patient:
     """The patient whose timeline is read: kept apart from the deposit targets so it holds exactly 500."""
-    nir = make_nir(2, 1980, 2, "99", 999, 1)
+    nir = make_nir(2, 1980, 2, "99", 999, 2)  # serial 1 was used by an earlier, faulty, version
     found = Patient.objects.filter(nir=nir).first()
     return found or factories.make_patient("Patient", "Chronologie", user=False, nir=nir, gp=gp)
 
@@ -151,41 +147,6 @@ def fill_bundle(template: str, patient_id: int) -> bytes:
     for name in ("@N1@", "@N2@", "@N3@"):
         body = body.replace(name, str(uuid.uuid4()))
     return body.encode()
-
-
-def metadata_rows(patient_ids: list[int], per_patient: int, seed: int, author_id: int | None) -> int:
-    """Metadata-only document rows (no content: ``blob_ref`` names no blob) with the realistic type mix.
-
-    Sharing one encrypted blob between patients would be dishonest with per-patient keys, so these rows have
-    none; reading their content fails. Timelines and searches only read metadata. Bulk_create in batches.
-    """
-    rng = random.Random(f"bench-docs-{seed}")
-    types, weights = [t for t, _ in DOCUMENT_MIX], [w for _, w in DOCUMENT_MIX]
-    day0, rows, made = datetime.date(2016, 1, 1), [], 0
-    for pid in patient_ids:
-        for n in range(per_patient):
-            code = rng.choices(types, weights)[0]
-            rows.append(
-                Document(
-                    patient_id=pid,
-                    unique_id=f"urn:carnet:bench:{seed}:{pid}:{n}",
-                    type_code=code,
-                    class_code=class_of(code),
-                    title=str(type_name(code)),
-                    author_id=author_id,
-                    care_date=day0 + datetime.timedelta(days=rng.randint(0, 3800)),
-                    mime_type="application/pdf",
-                    size=1200,
-                    sha256="0" * 64,
-                    depositor=Document.Depositor.PROFESSIONAL,
-                    blob_ref="bench:no-content",
-                )
-            )
-            if len(rows) >= 5000:
-                made += len(Document.objects.bulk_create(rows, ignore_conflicts=True))
-                rows = []
-    made += len(Document.objects.bulk_create(rows, ignore_conflicts=True))
-    return made
 
 
 def database_size() -> str:

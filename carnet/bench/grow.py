@@ -3,7 +3,7 @@
 On PostgreSQL the filler rows are generated server-side (INSERT ... SELECT over generate_series: no Python per
 row, faster than COPY from the client). Filler patients carry format-valid NIRs (key 97 - n mod 97) in the
 "born abroad" range (département 99) so they never collide with the realistic Faker population of
-``carnet seed``; filler documents are metadata only (no content, see ``fixtures.metadata_rows``).
+``carnet seed``; filler documents are metadata only (no content, see ``carnet.records.bulk``).
 On SQLite the same rows go through bulk_create.
 """
 
@@ -12,6 +12,7 @@ import time
 from django.db import connection, transaction
 
 from carnet.identity.models import Patient
+from carnet.records.bulk import add_metadata_documents
 
 FILLER_NAME = "REMPLISSAGE"
 
@@ -30,24 +31,6 @@ FROM (
 ) AS numbered
 """
 
-DOCUMENTS_SQL = """
-INSERT INTO records_document (id, unique_id, type_code, class_code, title, author_organisation, care_date,
-    practice_setting, format_code, mime_type, size, sha256, sha1_b64, language, visibility, minor_secret,
-    sensitive_category, status, depositor, blob_ref, created_at, patient_id)
-SELECT gen_random_uuid(), 'urn:carnet:grow:' || p.id || ':' || n, t.code, t.class, t.title, '',
-    DATE '2016-01-01' + ((p.id * 7919 + n * 104729) %% 3800)::int, '', '', 'application/pdf', 1200,
-    repeat('0', 64),
-    '', 'fr-FR', 'normal', false, '', 'current', 'professional', 'bench:no-content', now(), p.id
-FROM identity_patient p
-CROSS JOIN generate_series(1, %(per)s) AS n
-JOIN (VALUES (0, '57833-6', 'MED', 'Ordonnance'), (1, '11502-2', 'LAB', 'Compte rendu de biologie'),
-             (2, '11488-4', 'CR', 'Compte rendu de consultation'), (3, '18748-4', 'IMG', 'Imagerie'),
-             (4, '60591-5', 'SYN', 'Synthèse médicale')) AS t(k, code, class, title)
-  ON t.k = CASE WHEN (p.id + n) %% 10 < 4 THEN 0 WHEN (p.id + n) %% 10 < 7 THEN 1
-                WHEN (p.id + n) %% 10 < 9 THEN 2 WHEN (p.id * n) %% 3 = 0 THEN 3 ELSE 4 END
-WHERE p.id > %(after)s AND p.birth_name = %(name)s
-"""
-
 
 def grow_to(patients: int, documents_per_patient: int) -> dict:
     """Add filler patients (and their metadata documents) until the database holds ``patients`` patients."""
@@ -58,15 +41,19 @@ def grow_to(patients: int, documents_per_patient: int) -> dict:
     first = Patient.objects.filter(birth_name=FILLER_NAME).count()
     after = Patient.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     if connection.vendor == "postgresql":
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(PATIENTS_SQL, {"name": FILLER_NAME, "first": first, "last": first + missing - 1})
-            cursor.execute(DOCUMENTS_SQL, {"per": documents_per_patient, "after": after, "name": FILLER_NAME})
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                params = {"name": FILLER_NAME, "first": first, "last": first + missing - 1}
+                cursor.execute(PATIENTS_SQL, params)
+            add_metadata_documents(after, documents_per_patient, birth_name=FILLER_NAME)
         vacuum_began = time.perf_counter()
         with connection.cursor() as cursor:
             # What an operator runs after a bulk load (and autovacuum would otherwise start in the middle of
             # the measurement): visibility map and hint bits set, statistics fresh.
-            cursor.execute("VACUUM (ANALYZE) identity_patient")
-            cursor.execute("VACUUM (ANALYZE) records_document")
+            # (Inside a transaction, as in the test suite, VACUUM cannot run: statistics only.)
+            command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
+            cursor.execute(f"{command} identity_patient")
+            cursor.execute(f"{command} records_document")
         vacuum = round(time.perf_counter() - vacuum_began, 1)
     else:
         _grow_sqlite(first, missing, documents_per_patient, after)
@@ -77,8 +64,8 @@ def grow_to(patients: int, documents_per_patient: int) -> dict:
 def _grow_sqlite(first: int, missing: int, per: int, after: int) -> None:
     import datetime
 
-    from carnet.bench.fixtures import metadata_rows
     from carnet.identity.nir import make_nir
+    from carnet.records.bulk import metadata_rows
 
     rows = [
         Patient(

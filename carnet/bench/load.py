@@ -11,6 +11,13 @@ import time
 from collections.abc import Callable
 
 
+def _close_thread_connections() -> None:
+    """Database connections a client thread opened (in-process sends) close with the thread."""
+    from django.db import connections
+
+    connections.close_all()
+
+
 def percentile(values: list[float], q: float) -> float:
     """The q-th percentile (0-100) by the nearest-rank method; 0.0 for no values."""
     if not values:
@@ -72,15 +79,18 @@ def run_constant_rate(
 
     def client():
         send = send_factory()
-        while (due := schedule.take()) is not None:
-            wait = start + due - clock()
-            if wait > 0:
-                sleep(wait)
-            ok = send()
-            latency = clock() - (start + due)
-            with lock:
-                latencies.append(latency)
-                failures[0] += 0 if ok else 1
+        try:
+            while (due := schedule.take()) is not None:
+                wait = start + due - clock()
+                if wait > 0:
+                    sleep(wait)
+                ok = send()
+                latency = clock() - (start + due)
+                with lock:
+                    latencies.append(latency)
+                    failures[0] += 0 if ok else 1
+        finally:
+            _close_thread_connections()
 
     threads = [threading.Thread(target=client, daemon=True) for _ in range(connections)]
     for thread in threads:
@@ -104,13 +114,16 @@ def run_saturation(send_factory: Callable[[], Callable[[], bool]], duration: flo
 
     def client():
         send = send_factory()
-        while time.perf_counter() < stop:
-            began = time.perf_counter()
-            ok = send()
-            with lock:
-                latencies.append(time.perf_counter() - began)
-                done[0] += 1 if ok else 0
-                failures[0] += 0 if ok else 1
+        try:
+            while time.perf_counter() < stop:
+                began = time.perf_counter()
+                ok = send()
+                with lock:
+                    latencies.append(time.perf_counter() - began)
+                    done[0] += 1 if ok else 0
+                    failures[0] += 0 if ok else 1
+        finally:
+            _close_thread_connections()
 
     started = time.perf_counter()
     threads = [threading.Thread(target=client, daemon=True) for _ in range(connections)]

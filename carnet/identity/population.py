@@ -166,15 +166,23 @@ def seed_population(
     *,
     professionals: int | None = None,
     documents_per_patient: int = 0,
+    metadata_documents: int = 0,
     progress=None,
 ) -> dict:
+    """Patients and professionals; ``documents_per_patient`` real encrypted deposits (slow: small
+    populations), ``metadata_documents`` metadata-only rows per patient (bulk: national scale)."""
+    from carnet.records.bulk import add_metadata_documents
+
     started = time.perf_counter()
+    before = Patient.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     pros = seed_professionals(professionals or max(20, patients // 100), seed)
     created = seed_patients(patients, seed, progress)
     docs = 0
     if documents_per_patient:
         newest = Patient.objects.order_by("-pk")[:patients].select_related("gp")
         docs = seed_documents(newest, documents_per_patient, seed)
+    if metadata_documents:
+        docs += add_metadata_documents(before, metadata_documents)
     return {
         "professionals": len(pros),
         "patients": created,

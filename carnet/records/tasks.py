@@ -15,6 +15,6 @@ def destroy_due_spaces() -> int:
     return closure.destroy_due_spaces()
 
 
-@task()
+@task(priority=-50)  # bulk work: after notifications and periodic tasks
 def index_document_text(document_id: str) -> bool:
     return actions.index_document_text(document_id)

@@ -34,3 +34,23 @@ def test_seed_command_with_documents(capsys):
     )
     assert "3 patients" in capsys.readouterr().out
     assert sum(p.documents.count() for p in Patient.objects.all()) == 6
+
+
+def test_seed_command_with_metadata_documents_at_scale_path(capsys):
+    """The national-scale path: metadata-only rows per patient (server-side on PostgreSQL), authored by the
+    patient's médecin traitant, realistic type mix, no content; earlier patients are left alone."""
+    from carnet.records.bulk import NO_CONTENT
+    from carnet.records.models import Document
+
+    seed_population(2, seed=1, professionals=5)
+    call_command(
+        "seed", "--patients", "12", "--seed", "9", "--professionals", "5", "--metadata-documents", "4"
+    )
+    out = capsys.readouterr().out
+    assert "12 patients" in out and "48 documents" in out and "database size" in out
+    newest = Patient.objects.order_by("-pk")[:12]
+    assert all(p.documents.count() == 4 for p in newest)
+    assert not Document.objects.filter(patient__in=Patient.objects.order_by("pk")[:2]).exists()
+    assert set(Document.objects.values_list("blob_ref", flat=True)) == {NO_CONTENT}
+    assert all(d.author_id == d.patient.gp_id for d in Document.objects.select_related("patient"))
+    assert Document.objects.values("type_code").distinct().count() >= 3

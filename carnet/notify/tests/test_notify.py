@@ -141,3 +141,19 @@ def test_a_notification_leaves_only_if_its_transaction_commits(settings):
         *queued.args_kwargs["args"], **queued.args_kwargs["kwargs"]
     )  # the worker's part
     assert list(OutboxMessage.objects.values_list("channel", "recipient")) == [("email", "alice@example.org")]
+
+
+def test_a_notification_is_taken_before_a_backlog_of_text_extraction(settings):
+    """The worker takes tasks by priority: a notice queued after documents to index leaves first."""
+    from django_tasks_db.models import DBTaskResult
+
+    from carnet.notify.tasks import deliver_notification
+    from carnet.records.tasks import index_document_text
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    alice = _patient(email="alice@example.org")
+    for n in range(3):
+        index_document_text.enqueue(f"00000000-0000-0000-0000-00000000000{n}")
+    actions.notify_patient(alice, "emergency-access", "Accès en urgence", "Connectez-vous.", urgent=True)
+    first = DBTaskResult.objects.ready().first()
+    assert first.task_path == deliver_notification.module_path

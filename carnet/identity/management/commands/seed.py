@@ -19,17 +19,28 @@ class Command(BaseCommand):
             default=0,
             help="real encrypted deposits (slow path: use for small populations)",
         )
+        parser.add_argument(
+            "--metadata-documents",
+            type=int,
+            default=0,
+            help="metadata-only documents per patient, without content (bulk path: national scale)",
+        )
 
-    def handle(self, *args, patients, seed, professionals, documents_per_patient, **options):
+    def handle(
+        self, *args, patients, seed, professionals, documents_per_patient, metadata_documents, **options
+    ):
         with tqdm(total=patients, unit=" patients", disable=None) as bar:
             result = seed_population(
                 patients,
                 seed,
                 professionals=professionals,
                 documents_per_patient=documents_per_patient,
+                metadata_documents=metadata_documents,
                 progress=bar,
             )
+        from carnet.bench.fixtures import database_size
+
         self.stdout.write(
             f"{result['patients']} patients, {result['professionals']} professionals, "
-            f"{result['documents']} documents in {result['seconds']} s"
+            f"{result['documents']} documents in {result['seconds']} s; database size {database_size()}"
         )
