@@ -119,15 +119,15 @@ def seed_patients(count: int, seed: int, progress=None) -> int:
             "pk", flat=True
         )
     )
-    created = 0
+    before = Patient.objects.count()
     for start in range(0, count, BATCH):
         batch = [
             _patient(fake, rng, seed * 100_000_000 + start + i, gps) for i in range(min(BATCH, count - start))
         ]
-        created += len(Patient.objects.bulk_create(batch, batch_size=BATCH, ignore_conflicts=True))
+        Patient.objects.bulk_create(batch, batch_size=BATCH, ignore_conflicts=True)
         if progress is not None:
             progress.update(len(batch))
-    return created
+    return Patient.objects.count() - before  # a generated NIR that already exists is skipped, not counted
 
 
 def seed_documents(patients, per_patient: int, seed: int) -> int:
