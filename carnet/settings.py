@@ -111,6 +111,12 @@ if DATABASES["default"]["ENGINE"] == "carnet.journal.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
     }
+elif DATABASES["default"]["ENGINE"] == "carnet.journal.backends.postgresql":
+    # Parameters bound by the server: psycopg then prepares a statement run often on a connection, so
+    # PostgreSQL plans the policy's list filter (and every frequent query) once per connection.
+    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = env_bool(
+        "CARNET_PG_SERVER_SIDE_BINDING", True
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "identity.User"

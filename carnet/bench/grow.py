@@ -19,7 +19,7 @@ FILLER_NAME = "REMPLISSAGE"
 PATIENTS_SQL = """
 INSERT INTO identity_patient (nir, birth_name, used_name, first_names, birth_date, sex, birthplace_code,
     email, phone, address, state, state_changed_at, created_at)
-SELECT n13 || lpad((97 - (n13::bigint %% 97))::text, 2, '0'), %(name)s, '', 'Camille',
+SELECT n13 || lpad((97 - (n13::bigint %% 97))::text, 2, '0'), %(name)s::text, '', 'Camille',
     DATE '1950-01-01' + (g %% 25000)::int,
     CASE WHEN g %% 2 = 0 THEN 'F' ELSE 'M' END, '99' || lpad(((g / 1200) %% 1000)::text, 3, '0'),
     '', '', '', 'open', now(), now()
@@ -27,7 +27,7 @@ FROM (
     SELECT g, (1 + g %% 2)::text || lpad((g %% 100)::text, 2, '0')
         || lpad((1 + (g / 100) %% 12)::text, 2, '0')
         || '99' || lpad(((g / 1200) %% 1000)::text, 3, '0') || lpad((1 + g / 1200000)::text, 3, '0') AS n13
-    FROM generate_series(%(first)s, %(last)s) AS g
+    FROM generate_series(%(first)s::bigint, %(last)s::bigint) AS g
 ) AS numbered
 """
 

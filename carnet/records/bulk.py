@@ -28,13 +28,13 @@ SELECT gen_random_uuid(), 'urn:carnet:meta:' || p.id || ':' || n, t.code, t.clas
     repeat('0', 64),
     '', 'fr-FR', 'normal', false, '', 'current', 'professional', 'bench:no-content', now(), p.id, p.gp_id
 FROM identity_patient p
-CROSS JOIN generate_series(1, %(per)s) AS n
+CROSS JOIN generate_series(1, %(per)s::int) AS n
 JOIN (VALUES (0, '57833-6', 'MED', 'Ordonnance'), (1, '11502-2', 'LAB', 'Compte rendu de biologie'),
              (2, '11488-4', 'CR', 'Compte rendu de consultation'), (3, '18748-4', 'IMG', 'Imagerie'),
              (4, '60591-5', 'SYN', 'Synthèse médicale')) AS t(k, code, class, title)
   ON t.k = CASE WHEN (p.id + n) %% 10 < 4 THEN 0 WHEN (p.id + n) %% 10 < 7 THEN 1
                 WHEN (p.id + n) %% 10 < 9 THEN 2 WHEN (p.id * n) %% 3 = 0 THEN 3 ELSE 4 END
-WHERE p.id > %(after)s AND (%(name)s = '' OR p.birth_name = %(name)s)
+WHERE p.id > %(after)s::bigint AND (%(name)s::text = '' OR p.birth_name = %(name)s::text)
 """
 
 
