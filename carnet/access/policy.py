@@ -7,8 +7,8 @@ searches apply, so counts and every page obey the same rules as single reads. De
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import BooleanField, Q
-from django.db.models.expressions import RawSQL
+from django.db.models import BooleanField, F, Q
+from django.db.models.expressions import Expression
 from django.utils import timezone
 
 from carnet.access.actor import Actor, Role
@@ -202,7 +202,7 @@ class _Clauses:
             [patient.pk],
         )
         self.readable_types = (
-            f"(SELECT type_code FROM {q(ProfessionRule._meta.db_table)} WHERE profession = %s)",
+            f"SELECT type_code FROM {q(ProfessionRule._meta.db_table)} WHERE profession = %s",
             [professional.profession],
         )
 
@@ -330,17 +330,41 @@ def decide_space(actor: Actor, patient: Patient) -> Decision | None:
     return None
 
 
+class _OnDocument(Expression):
+    """A hand-written SQL predicate over the document row: ``{status}``-style names in ``sql`` become the
+    columns of the document table under whatever alias the query gives it (subqueries relabel it)."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, sql: str, params: list, columns: list[str]):
+        super().__init__()
+        self.sql, self.params, self.columns = sql, params, [F(name) for name in columns]
+
+    def get_source_expressions(self):
+        return self.columns
+
+    def set_source_expressions(self, exprs):
+        self.columns = list(exprs)
+
+    def as_sql(self, compiler, connection):
+        names = {}
+        for column in self.columns:
+            sql, _params = compiler.compile(column)
+            names[column.target.attname] = sql
+        return self.sql.format(**names), list(self.params)
+
+
 def _professional_filter(professional, patient: Patient) -> Q:
     """Own documents, plus, with a basis (emergency, GP, grant), the readable ones; nothing if blocked.
 
-    The same rules as ``_professional_document``, as one SQL predicate (see ``_Clauses``): built from
-    Django expressions, the four subqueries cost more to compile than the database took to run them.
+    The same rules as ``_professional_document``, as one hand-written SQL predicate (``_Clauses`` for what
+    the patient decided) whose document columns Django names, so the filter stays right whatever alias the
+    query gives the table. Built from Django subquery expressions instead, it cost more to compile than
+    PostgreSQL took to run it.
     """
     c = _Clauses(professional, patient)
-    doc = connection.ops.quote_name(Document._meta.db_table) + "."
-    statuses = (f"{doc}status IN (%s, %s)", list(VISIBLE_STATUSES))
-    not_private = (f"{doc}visibility <> %s", [Visibility.PRIVATE])
-    not_masked = (f"{doc}visibility <> %s", [Visibility.MASKED])
+    not_masked = ("{visibility} <> %s", [Visibility.MASKED])
     if patient.gp_id == professional.pk:  # the standing grant is a basis; masked as the patient chose
         basis_and_masks = _join("(", not_masked, "OR", c.emergency, "OR NOT", c.masked_hidden_from_gp, ")")
     else:
@@ -350,16 +374,14 @@ def _professional_filter(professional, patient: Patient) -> Q:
     sql, params = _join(
         "NOT",
         c.block,
-        "AND (",
-        (f"{doc}author_id = %s", [professional.pk]),
-        "OR (",
-        statuses,
-        "AND",
-        not_private,
-        f"AND {doc}type_code IN",
-        c.readable_types,
-        "AND",
+        "AND ({author_id} = %s OR ({status} IN (%s, %s) AND {visibility} <> %s AND {type_code} IN (",
+        (c.readable_types[0], c.readable_types[1]),
+        ") AND",
         basis_and_masks,
         "))",
     )
-    return Q(RawSQL(sql, params, output_field=BooleanField()))
+    params = [*params[: len(c.block[1])], professional.pk, *VISIBLE_STATUSES, Visibility.PRIVATE] + params[
+        len(c.block[1]) :
+    ]
+    columns = ["author_id", "status", "visibility", "type_code"]
+    return Q(_OnDocument(sql, params, columns))

@@ -110,3 +110,23 @@ def test_reading_the_text_for_the_index_is_journaled_and_refused_to_anyone_else(
         with pytest.raises(AccessDenied):
             authorize(actor, P.RECORD_DOCUMENT_INDEX, record["lab"])
     assert reads.filter(allowed=False).count() == 2
+
+
+def test_the_policy_filter_holds_inside_a_subquery(alice, record, charlie, bob):
+    """The filter must not depend on the alias a query gives the document table (subqueries alias it)."""
+    from django.db.models import Exists
+
+    from carnet.access.actions import declare_consent
+    from carnet.records.models import Document
+
+    declare_consent(pro(charlie), alice)
+    actions.set_document_visibility(me(alice), record["consultation"], "masked")
+    for actor in (pro(charlie), pro(bob), me(alice)):
+        direct = ids(queries.visible_documents(actor, alice))
+        nested = ids(Document.objects.filter(pk__in=queries.visible_documents(actor, alice).values("pk")))
+        assert nested == direct
+    assert ids(queries.visible_documents(pro(charlie), alice)) == {record["lab"].pk}
+    # "does Alice have a document Charlie may read?" asked from every document row: yes on each of them,
+    # whatever the outer row is (a filter naming the outer table would answer from the outer row instead)
+    asked = Document.objects.annotate(readable=Exists(queries.visible_documents(pro(charlie), alice)))
+    assert set(asked.values_list("readable", flat=True)) == {True}
