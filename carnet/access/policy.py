@@ -374,14 +374,15 @@ def _professional_filter(professional, patient: Patient) -> Q:
     sql, params = _join(
         "NOT",
         c.block,
-        "AND ({author_id} = %s OR ({status} IN (%s, %s) AND {visibility} <> %s AND {type_code} IN (",
-        (c.readable_types[0], c.readable_types[1]),
+        "AND (",
+        ("{author_id} = %s", [professional.pk]),
+        "OR (",
+        ("{status} IN (%s, %s) AND {visibility} <> %s", [*VISIBLE_STATUSES, Visibility.PRIVATE]),
+        "AND {type_code} IN (",
+        c.readable_types,
         ") AND",
         basis_and_masks,
         "))",
     )
-    params = [*params[: len(c.block[1])], professional.pk, *VISIBLE_STATUSES, Visibility.PRIVATE] + params[
-        len(c.block[1]) :
-    ]
     columns = ["author_id", "status", "visibility", "type_code"]
     return Q(_OnDocument(sql, params, columns))

@@ -28,7 +28,7 @@ def run_journal_bench(entries: int = 20000, verify_rounds: int = 3) -> dict:
     best = max(results, key=lambda r: r.rate)
     # Side by side: the generic path (rows decoded and encoded in Python), which SQLite always uses.
     began = time.perf_counter()
-    failed, rows_checked, _head = verification._walk_rows(began)
+    failed, rows_checked, _head = verification._walk(verification._orm_rows(), began)
     rows_rate = rows_checked / (time.perf_counter() - began)
     return {
         "appended": entries,

@@ -61,10 +61,6 @@ class Entry(models.Model):
     def payload(self) -> dict:
         return {name: getattr(self, name) for name in PAYLOAD_FIELDS} | {"at": at_text(self.at)}
 
-    @property
-    def details(self) -> dict:
-        return json.loads(self.detail or "{}")
-
     def compute_hash(self) -> str:
         return chain_hash(self.prev_hash, self.canonical())
 

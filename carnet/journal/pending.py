@@ -3,7 +3,8 @@
 Chaining an entry takes the journal's lock until the transaction commits (the next entry must see this
 one's hash). Taken at the first decision of a request, it would serialise whole requests; taken at commit,
 it covers only the insert of the entries and the commit itself. The database wrappers of
-``carnet.journal.backends`` call ``before_commit``, ``savepoint_rolled_back`` and ``discard``.
+``carnet.journal.backends`` (``PendingJournalMixin``) call ``flush``, ``before_savepoint_commit``,
+``savepoint_rolled_back`` and ``discard``.
 
 Inside a test case's own transaction (Django's TestCase wraps each test in one), the outermost block
 opened by application code plays the role of the transaction: its entries are written when it exits.
@@ -34,10 +35,6 @@ def flush(conn) -> None:
         append(conn, [entry for _sids, entry in entries])
 
 
-def before_commit(conn) -> None:
-    flush(conn)
-
-
 def before_savepoint_commit(conn) -> None:
     """A savepoint is released: when it closed the application's outermost block (tests), write now."""
     if conn.journal_pending and not _app_blocks(conn):
@@ -63,7 +60,7 @@ class PendingJournalMixin:
     def commit(self):
         if self.journal_pending:
             try:
-                before_commit(self)
+                flush(self)
             except Exception:
                 self.rollback()
                 raise

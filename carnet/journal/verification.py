@@ -60,7 +60,7 @@ def _postgres_lines():
 
 
 def _postgres_rows():
-    """(seq, prev_hash, hash, canonical bytes) per entry, from the COPY stream (used by tests)."""
+    """(seq, prev_hash, hash, canonical bytes) per entry, cut out of the COPY stream's lines."""
     for lines in _postgres_lines():
         for line in lines:
             canonical = line[130:]
@@ -83,30 +83,10 @@ def _fail(started, count, seq, problem) -> Result:
     return Result(False, count, time.perf_counter() - started, seq, problem)
 
 
-def _walk_lines(started) -> tuple[Result | None, int, str]:
-    """The PostgreSQL fast path: per line one slice comparison, one SHA-256 and one integer check."""
-    sha256, prev, expected_seq, count = hashlib.sha256, GENESIS.encode(), 1, 0
-    for lines in _postgres_lines():
-        for line in lines:
-            tab = line.index(b"\t", 130)
-            seq = int(line[130:tab])
-            if seq != expected_seq:
-                kind = "deleted" if seq > expected_seq else "inserted or reordered"
-                problem = f"entry #{expected_seq}: {kind} (found #{seq} where #{expected_seq} was expected)"
-                return _fail(started, count, expected_seq, problem), count, ""
-            if line[:64] != prev:
-                problem = f"entry #{seq}: does not follow entry #{seq - 1} (inserted, deleted or reordered)"
-                return _fail(started, count, seq, problem), count, ""
-            stored = line[65:129]
-            if sha256(prev + line[130:]).hexdigest().encode() != stored:
-                return _fail(started, count, seq, f"entry #{seq}: modified"), count, ""
-            prev, expected_seq, count = stored, seq + 1, count + 1
-    return None, count, prev.decode()
-
-
-def _walk_rows(started) -> tuple[Result | None, int, str]:
+def _walk(rows, started) -> tuple[Result | None, int, str]:
+    """Check (seq, prev_hash, hash, canonical bytes) rows in order: contiguous, chained, each hash right."""
     sha256, prev_hash, expected_seq, count = hashlib.sha256, GENESIS, 1, 0
-    for seq, stored_prev, stored_hash, canonical in _orm_rows():
+    for seq, stored_prev, stored_hash, canonical in rows:
         if seq != expected_seq:
             kind = "deleted" if seq > expected_seq else "inserted or reordered"
             problem = f"entry #{expected_seq}: {kind} (found #{seq} where #{expected_seq} was expected)"
@@ -123,8 +103,8 @@ def _walk_rows(started) -> tuple[Result | None, int, str]:
 def verify_chain(*, checkpoint: dict | None = None, public_pem: str | None = None) -> Result:
     """Walk every entry in seq order; stop at the first one that does not fit the chain."""
     started = time.perf_counter()
-    walk = _walk_lines if connection.vendor == "postgresql" else _walk_rows
-    failed, count, head_hash = walk(started)
+    rows = _postgres_rows() if connection.vendor == "postgresql" else _orm_rows()
+    failed, count, head_hash = _walk(rows, started)
     if failed is not None:
         return failed
     problem = _check_checkpoints(count, head_hash, checkpoint, public_pem)

@@ -51,10 +51,13 @@ def add_metadata_documents(after_patient_id: int, per_patient: int, *, birth_nam
     patients = Patient.objects.filter(pk__gt=after_patient_id)
     if birth_name:
         patients = patients.filter(birth_name=birth_name)
-    made = 0
-    for pid, gp_id in patients.values_list("pk", "gp_id").iterator(chunk_size=5000):
-        made += metadata_rows([pid], per_patient, seed=after_patient_id, author_id=gp_id)
-    return made
+    by_gp: dict[int | None, list[int]] = {}
+    for pid, gp_id in patients.order_by("pk").values_list("pk", "gp_id").iterator(chunk_size=5000):
+        by_gp.setdefault(gp_id, []).append(pid)
+    return sum(
+        metadata_rows(ids, per_patient, seed=after_patient_id, author_id=gp_id)
+        for gp_id, ids in by_gp.items()
+    )
 
 
 def metadata_rows(patient_ids: list[int], per_patient: int, seed: int, author_id: int | None) -> int:

@@ -5,6 +5,8 @@ check the visible behaviour: nothing is lost on commit, nothing survives a rollb
 takes its own entries with it, and the chain stays whole.
 """
 
+import contextlib
+
 import pytest
 from django.db import connection, transaction
 
@@ -50,12 +52,9 @@ def test_a_rolled_back_transaction_leaves_no_entry():
 def test_a_rolled_back_savepoint_takes_only_its_own_entries():
     with transaction.atomic():
         _note("outer")
-        try:
-            with transaction.atomic():
-                _note("inner")
-                raise ValueError
-        except ValueError:
-            pass
+        with contextlib.suppress(ValueError), transaction.atomic():
+            _note("inner")
+            raise ValueError
         _note("outer again")
     assert _reasons() == ["outer", "outer again"]
     assert verify_chain().ok

@@ -4,4 +4,4 @@ from carnet.journal.pending import PendingJournalMixin
 
 
 class DatabaseWrapper(PendingJournalMixin, base.DatabaseWrapper):
-    pass
+    """Django's own engine, writing waiting journal entries just before each commit."""
