@@ -1,5 +1,7 @@
 from dataclasses import dataclass
 
+from carnet.errors import Refused
+
 
 @dataclass(frozen=True)
 class Decision:
@@ -13,10 +15,10 @@ class Decision:
         return self.allowed
 
 
-class AccessDenied(Exception):
+class AccessDenied(Refused):
     """Raised by access functions; ``hide`` means answer as if the resource did not exist (404)."""
 
     def __init__(self, decision: Decision, hide: bool = False):
-        super().__init__(decision.reason)
+        super().__init__(decision.reason, decision.reason, status=404 if hide else 403)
         self.decision = decision
         self.hide = hide

@@ -1,0 +1,1 @@
+"""The patient space, one module per domain: views parse, call one service, render."""

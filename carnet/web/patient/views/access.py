@@ -1,0 +1,131 @@
+"""Who may see the record: professionals, presence code, categories, apps, mandates."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from carnet.access import actions as access
+from carnet.access.policy import settings_of
+from carnet.access.queries import access_overview
+from carnet.web.auth.decorators import patient_required, reauth_required
+from carnet.web.errors import refusals
+from carnet.web.patient import forms
+
+
+@patient_required
+def access_settings(request):
+    patient = request.actor.patient
+    current = settings_of(patient)
+    initial = {
+        "confirmed_mode": current.grant_mode == "confirmed",
+        "refuses_emergency": current.refuses_emergency,
+        "refuses_samu": current.refuses_samu,
+        "gp_sees_masked": current.gp_sees_masked,
+    }
+    form = forms.SettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with refusals(request):
+            access.update_access_settings(
+                request.actor, patient, grant_mode="confirmed" if data.pop("confirmed_mode") else "", **data
+            )
+            messages.success(request, _("Vos réglages sont enregistrés."))
+            return redirect("patient:access")
+    context = {
+        "form": form,
+        "overview": access_overview(request.actor, patient),
+        "presence_code": request.session.pop("presence_code", ""),
+    }
+    return render(request, "web/patient/access.html", context)
+
+
+@require_POST
+@patient_required
+def access_change(request, operation, professional_id):
+    with refusals(request):
+        access.change_professional_access(request.actor, request.actor.patient, operation, professional_id)
+        messages.success(request, _("C'est fait."))
+    return redirect("patient:access")
+
+
+@require_POST
+@patient_required
+def presence_code(request):
+    with refusals(request):
+        code = access.issue_presence_code(request.actor, request.actor.patient)
+        request.session["presence_code"] = code
+        if request.POST.get("sms") and request.actor.patient.phone:
+            from carnet.notify.sms import send_sms
+
+            send_sms(
+                request.actor.patient.phone,
+                _("Votre code de présence carnet : %(code)s (valable une heure).") % {"code": code},
+            )
+    return redirect("patient:access")
+
+
+@require_POST
+@patient_required
+def category_choice(request):
+    with refusals(request):
+        access.set_category_choice(
+            request.actor,
+            request.actor.patient,
+            request.POST.get("category", ""),
+            request.POST.get("visibility", ""),
+        )
+        messages.success(request, _("Votre choix est enregistré."))
+    return redirect("patient:access")
+
+
+@patient_required
+def apps(request):
+    from carnet.fhir.actions import connected_apps, revoke_app
+
+    if request.method == "POST":
+        revoke_app(request.actor, int(request.POST.get("application", 0)))
+        messages.success(request, _("L'application n'a plus accès à votre dossier."))
+        return redirect("patient:apps")
+    return render(request, "web/patient/apps.html", {"apps": connected_apps(request.actor)})
+
+
+@patient_required
+@reauth_required
+def mandates(request):
+    from carnet.identity.models import Mandate, User
+
+    form = forms.MandateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        caregiver = User.objects.filter(username__iexact=form.cleaned_data["login"]).first()
+        if caregiver is None:
+            form.add_error("login", _("Aucun compte carnet ne porte cet identifiant."))
+        else:
+            with refusals(request, form):
+                access.grant_mandate(
+                    request.actor,
+                    request.actor.patient,
+                    caregiver,
+                    form.cleaned_data["scopes"],
+                    form.cleaned_data["days"],
+                )
+                messages.success(request, _("Le mandat est créé."))
+                return redirect("patient:mandates")
+    active = Mandate.objects.filter(
+        patient=request.actor.patient, revoked_at__isnull=True, ends_at__gt=timezone.now()
+    ).select_related("caregiver")
+    return render(request, "web/patient/mandates.html", {"form": form, "mandates": active})
+
+
+@require_POST
+@patient_required
+def revoke_mandate(request, mandate_id):
+    from carnet.identity.models import Mandate
+
+    mandate = Mandate.objects.filter(pk=mandate_id, patient=request.actor.patient).first()
+    if mandate is not None:
+        with refusals(request):
+            access.revoke_mandate(request.actor, mandate)
+            messages.success(request, _("Le mandat est retiré."))
+    return redirect("patient:mandates")
