@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "carnet.vault",
     "carnet.records",
     "carnet.notify",
+    "carnet.stats",
     "carnet.fhir",
     "carnet.web",
     "carnet.bench",

@@ -27,6 +27,7 @@ class Permission(StrEnum):
     RECORD_PROFILE_WRITE = "record:profile:write"
     RECORD_WISHES_READ = "record:wishes:read"
     RECORD_WISHES_WRITE = "record:wishes:write"
+    STATS_TABLES_REFRESH = "stats:tables:refresh"
 
 
 READS = frozenset(

@@ -22,9 +22,12 @@ from carnet.records.models import Document, Visibility
 DOCUMENT_READS = {P.RECORD_DOCUMENT_READ, P.RECORD_DOCUMENT_SEARCH}
 # Operators' work on the service: never on clinical content, and nobody else's.
 OPERATOR_ACTIONS = {P.ACCESS_EMERGENCY_REVIEW, P.ACCESS_MATRIX_CHANGE, P.JOURNAL_CONTEST_ANSWER}
+# The service's own work on aggregates (no patient's data is read or changed): tasks and operators.
+SERVICE_ACTIONS = {P.STATS_TABLES_REFRESH}
 OWN_SPACE_ACTIONS = (
     set(P)
     - OPERATOR_ACTIONS
+    - SERVICE_ACTIONS
     - {
         P.ACCESS_EMERGENCY_OPEN,
         P.ACCESS_SAMU_OPEN,
@@ -72,6 +75,10 @@ def decide(actor: Actor, action: str, resource) -> Decision:
         if actor.role == Role.OPERATOR:
             return allow("operator-review")
         return deny("operator-only", "only operators do this")
+    if action in SERVICE_ACTIONS:
+        if actor.role in (Role.OPERATOR, Role.SYSTEM):
+            return allow("service-work")
+        return deny("service-only", "only the service and its operators do this")
     patient = patient_of(resource)
     if patient is None:
         return deny("no-patient", "resource has no patient")
