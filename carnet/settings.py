@@ -252,6 +252,8 @@ CARNET_GRANT_MODE = env_str("CARNET_GRANT_MODE", "declared")  # declared | confi
 if CARNET_GRANT_MODE not in {"declared", "confirmed"}:
     raise ImproperlyConfigured("CARNET_GRANT_MODE must be 'declared' or 'confirmed'")
 CARNET_GRANT_EXPIRY_DAYS = env_int("CARNET_GRANT_EXPIRY_DAYS", 365)
+# Public statistics: a run reads up to this many seconds ago (transactions still open are read next time).
+CARNET_STATS_LAG_SECONDS = env_int("CARNET_STATS_LAG_SECONDS", 300)
 CARNET_EMERGENCY_HOURS = env_int("CARNET_EMERGENCY_HOURS", 4)
 CARNET_HIDDEN_WARN_DAYS = env_int("CARNET_HIDDEN_WARN_DAYS", 14)
 CARNET_HIDDEN_MAX_DAYS = env_int("CARNET_HIDDEN_MAX_DAYS", 30)

@@ -1,7 +1,8 @@
 """The statistics' only writes: add what is new in the journal and the tables to the counters, then publish.
 
 A run reads a window: journal entries after the last sequence read, rows stamped after the last run,
-both up to ``now - LAG`` so that transactions still open when the run starts are read by the next one.
+both up to ``now - CARNET_STATS_LAG_SECONDS``, so that transactions still open when the run starts
+are read by the next one.
 Everything is counted once; ``rebuild_statistics`` starts again from nothing.
 """
 
@@ -10,6 +11,7 @@ import json
 import time
 from collections import Counter
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,7 +21,6 @@ from carnet.access.permissions import Permission as P
 from carnet.stats import publish, sources
 from carnet.stats.models import ActiveProfessional, Cell, Cursor, DocumentReading, PublishedTable
 
-LAG = datetime.timedelta(minutes=5)
 PATIENT_SIDE = {Role.PATIENT, Role.REPRESENTATIVE, Role.CAREGIVER}
 DELAY_BUCKETS = ((0, "0"), (1, "1"), (3, "2-3"), (7, "4-7"), (14, "8-14"), (30, "15-30"), (90, "31-90"))
 CURSOR = "main"
@@ -32,7 +33,7 @@ def refresh_statistics(actor: Actor = SYSTEM, *, now: datetime.datetime | None =
     authorize(actor, P.STATS_TABLES_REFRESH, None)
     started = time.monotonic()
     cursor, _ = Cursor.objects.select_for_update().get_or_create(name=CURSOR)
-    until = (now or timezone.now()) - LAG
+    until = (now or timezone.now()) - datetime.timedelta(seconds=settings.CARNET_STATS_LAG_SECONDS)
     counts: Counter = Counter()
     _count_spaces(counts, cursor.until, until)
     _count_deposits(counts, cursor.until, until)

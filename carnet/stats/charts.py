@@ -14,7 +14,7 @@ SCALE = ("#dbe9f6", "#a7c8e8", "#6ea6d8", "#3a7fc1", "#1f5fa8", "#0f3d75")
 
 
 def bar_chart(chart_id: str, title: str, summary: str, labels: list[str], values: list) -> str:
-    """Vertical bars, one per month; a secret value is a grey stub marked in the description."""
+    """Vertical bars, one per month (short labels such as 11/26); a secret value is a grey stub."""
     width, height, left, bottom = 640, 220, 48, 28
     known = [v for v in values if v is not None] or [0]
     top = max(known) or 1
@@ -29,7 +29,7 @@ def bar_chart(chart_id: str, title: str, summary: str, labels: list[str], values
             h = (height - bottom - 12) * value / top
             parts.append(_rect(x, height - bottom - h, w, h, BAR, f"{label} : {value}"))
         if len(values) <= 12 or i % 3 == 0:
-            parts.append(_text(x + w / 2, height - 10, label[2:7] if len(label) >= 7 else label, "middle"))
+            parts.append(_text(x + w / 2, height - 10, label, "middle"))
     return _svg(chart_id, title, summary, width, height, "".join(parts))
 
 
@@ -68,12 +68,13 @@ def tile_map(chart_id: str, title: str, summary: str, values: dict, secret: set)
 
 def _legend(x: float, y: float, top: int) -> str:
     parts = []
-    for i, colour in enumerate(SCALE):
+    for i, colour in enumerate(SCALE if top > 1 else ()):
         low = int(top * i / len(SCALE))
         parts.append(_rect(x + i * 70, y, 18, 14, colour, ""))
         parts.append(_text(x + i * 70 + 22, y + 11, f"≥ {low}", "start"))
-    parts.append(_rect(x + len(SCALE) * 70, y, 18, 14, SECRET, ""))
-    parts.append(_text(x + len(SCALE) * 70 + 22, y + 11, _("secret"), "start"))
+    shift = len(SCALE) * 70 if top > 1 else 0
+    parts.append(_rect(x + shift, y, 18, 14, SECRET, ""))
+    parts.append(_text(x + shift + 22, y + 11, _("< 11 ou secret"), "start"))
     return "".join(parts)
 
 

@@ -40,6 +40,7 @@ class Shown:
     grand: str | None
     chart: str
     summary: str
+    row_header: str = ""
     extra: dict = field(default_factory=dict)
 
 
@@ -61,6 +62,8 @@ def show(slug: str) -> Shown:
     data = published.data
     across = data["across"]
     headers = [texts.label(slug, across, code) for code in data["columns"]]
+    if across == "department":
+        headers = [str(texts.TITLES[slug]).split(",")[0]]
     row_labels = [_row_label(data, row) for row in data["rows"]]
     rows = [
         (
@@ -93,7 +96,9 @@ def show(slug: str) -> Shown:
         values = {code: line[0] for code, line in zip(data["rows"], data["cells"], strict=True)}
         shown.chart = charts.tile_map(f"chart-{slug}", title, summary, values, secret)
     else:
-        shown.chart = charts.bar_chart(f"chart-{slug}", title, summary, row_labels, series)
+        short = [f"{row[5:7]}/{row[2:4]}" for row in data["rows"]]
+        shown.chart = charts.bar_chart(f"chart-{slug}", title, summary, short, series)
+    shown.row_header = _("Département") if across == "department" else _("Mois")
     if slug == "documents-jamais-lus":
         shown.extra["shares"] = _never_read_shares(data, row_labels)
     return shown

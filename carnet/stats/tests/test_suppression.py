@@ -2,7 +2,6 @@
 against an attacker who enumerates every integer completion of the hidden cells (independent of the
 linear programs the protection uses), on adversarial tables and on tables hypothesis generates."""
 
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
