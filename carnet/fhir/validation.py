@@ -28,7 +28,7 @@ def validate(body, expected: str | tuple[str, ...] = ()) -> dict:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first.get("loc", ()))
         raise FhirError(400, "structure", f"invalid {kind}: {where}: {first.get('msg')}") from None
-    except (TypeError, ValueError) as error:  # a few validators raise these directly
+    except (TypeError, ValueError, KeyError, AttributeError) as error:  # raised by a few validators
         raise FhirError(400, "structure", f"invalid {kind}: {error}") from None
 
 
