@@ -5,6 +5,7 @@ is refused with an OperationOutcome naming the entry."""
 
 import base64
 import hashlib
+import json
 from dataclasses import dataclass, field
 
 from carnet.fhir import mapping
@@ -35,15 +36,9 @@ class Submission:
 
     @property
     def key(self) -> str:
-        """What makes a replay recognisable: the SubmissionSet's uniqueId, its documents' ids and bytes."""
-        unique = [str(i.get("value")) for i in self.list_resource.get("identifier") or []]
-        parts = sorted(_fingerprint(d) for d in self.documents)
-        return "urn:carnet:submission:" + hashlib.sha256("\n".join(unique + parts).encode()).hexdigest()
-
-
-def _fingerprint(provided: Provided) -> str:
-    unique_id = (provided.resource.get("masterIdentifier") or {}).get("value")
-    return f"{unique_id}:{hashlib.sha256(provided.content).hexdigest()}"
+        """What makes a replay recognisable: the same bundle again (its canonical JSON)."""
+        canonical = json.dumps(self.entries, sort_keys=True, ensure_ascii=False)
+        return "urn:carnet:submission:" + hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def _fail(index: int, message: str, status: int = 422, code: str = "invalid") -> FhirError:
