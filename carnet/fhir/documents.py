@@ -4,8 +4,9 @@ policy filtered (totals and every page obey the same rules), with ``_sort``, ``_
 
 import datetime
 
-from django.db.models import Count, Q, Window
-from django.db.models.fields.json import KT
+from django.db.models import Count, Q, TextField, Window
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
+from django.db.models.functions import Cast
 
 from carnet.access.actor import Actor, Role
 from carnet.fhir import mapping, people
@@ -171,7 +172,7 @@ def find_documents(actor: Actor, query: Query) -> dict:
     patient = patient_of(actor, query)
     found = queries.list_documents(actor, patient, status="")
     if query.getlist("creation"):
-        found = found.annotate(creation_text=KT(f"{STORED}content__0__attachment__creation"))
+        found = found.alias(creation_text=_creation_text())
     found = found.filter(_filters(query))
     count, offset = query.page()
     if query.summary_count:
@@ -181,6 +182,14 @@ def find_documents(actor: Actor, query: Query) -> dict:
     total = page[0].search_total if page else (found.count() if offset else 0)
     resources = [mapping.document_resource(d, stored_body(d)) for d in page]
     return searchset(query, total, resources, patient_id=patient.pk, included=_included(query, patient, page))
+
+
+def _creation_text():
+    """``content[0].attachment.creation`` of the producer's resource, as text (KT cannot cross a relation)."""
+    node = KeyTransform("content", "fhir_resource__body")
+    for key in ("0", "attachment"):
+        node = KeyTransform(key, node)
+    return Cast(KeyTextTransform("creation", node), TextField())
 
 
 def stored_body(document: Document) -> dict | None:
