@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "carnet.records",
     "carnet.notify",
     "carnet.stats",
+    "carnet.research",
     "carnet.fhir",
     "carnet.web",
     "carnet.bench",

@@ -48,6 +48,11 @@ class Permission(StrEnum):
     RECORD_PROFILE_WRITE = "record:profile:write"
     RECORD_WISHES_READ = "record:wishes:read"
     RECORD_WISHES_WRITE = "record:wishes:write"
+    RESEARCH_CHOICE_READ = "research:choice:read"
+    RESEARCH_CHOICE_SET = "research:choice:set"
+    RESEARCH_EXTRACT_CREATE = "research:extract:create"
+    RESEARCH_EXTRACT_INCLUDE = "research:extract:include"
+    RESEARCH_STUDY_REGISTER = "research:study:register"
     STATS_TABLES_REFRESH = "stats:tables:refresh"
     VAULT_KEYS_ROTATE = "vault:keys:rotate"
 
@@ -105,6 +110,8 @@ SERVICE_ACTIONS = {
     Permission.NOTIFY_DIGEST_SEND: {"system"},
     Permission.NOTIFY_LETTERS_PRINT: {"system", "operator"},
     Permission.RECORD_DOCUMENT_RELEASE_DUE: {"system"},
+    Permission.RESEARCH_EXTRACT_CREATE: {"operator"},
+    Permission.RESEARCH_STUDY_REGISTER: {"operator"},
     Permission.STATS_TABLES_REFRESH: {"system", "operator"},
     Permission.VAULT_KEYS_ROTATE: {"system"},
 }

@@ -11,6 +11,7 @@ from django.db.models import BooleanField, F, Q
 from django.db.models.expressions import Expression
 from django.utils import timezone
 
+from carnet.access import research
 from carnet.access.actor import Actor, Role
 from carnet.access.decision import Decision
 from carnet.access.models import Block, EmergencyAccess, Grant, PatientAccessSettings, ProfessionRule
@@ -38,6 +39,7 @@ OWN_SPACE_ACTIONS = (
     - set(ACCOUNT_ACTIONS_BY_ROLE)
     - USER_ACTIONS
     - set(SERVICE_ACTIONS)
+    - {P.RESEARCH_EXTRACT_INCLUDE}
     - {
         P.ACCESS_EMERGENCY_OPEN,
         P.ACCESS_SAMU_OPEN,
@@ -98,6 +100,8 @@ def decide(actor: Actor, action: str, resource) -> Decision:
         return deny("service-only", "only the service runs this")
     if action in USER_ACTIONS:
         return _own_account(actor, action, resource)
+    if action == P.RESEARCH_EXTRACT_INCLUDE:
+        return research.decide_inclusion(actor, resource)
     patient = patient_of(resource)
     if patient is None:
         return deny("no-patient", "resource has no patient")

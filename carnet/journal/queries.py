@@ -57,6 +57,11 @@ WHAT = {
     P.RECORD_DOCUMENT_RELEASE_DUE: _("a montré un document retenu à la fin du délai"),
     P.VAULT_KEYS_ROTATE: _("a renouvelé les clés de chiffrement"),
     P.STATS_TABLES_REFRESH: _("a mis à jour les statistiques publiques"),
+    P.RESEARCH_CHOICE_READ: _("a consulté vos choix pour la recherche"),
+    P.RESEARCH_CHOICE_SET: _("a changé vos choix pour la recherche"),
+    P.RESEARCH_EXTRACT_CREATE: _("a produit un extrait pour une étude"),
+    P.RESEARCH_EXTRACT_INCLUDE: _("a inclus vos données dans l'extrait d'une étude de recherche"),
+    P.RESEARCH_STUDY_REGISTER: _("a enregistré une étude de recherche"),
 }
 HOW = {
     "web": _("site"),

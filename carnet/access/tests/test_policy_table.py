@@ -133,6 +133,11 @@ ACTIONS = {
     P.JOURNAL_CONTEST_ANSWER: ("patient", {"operator"}),
     P.ACCESS_MATRIX_CHANGE: ("patient", {"operator"}),
     P.STATS_TABLES_REFRESH: ("patient", {"operator", "system"}),
+    P.RESEARCH_CHOICE_READ: ("patient", {"patient", "representative"}),
+    P.RESEARCH_CHOICE_SET: ("patient", {"patient", "representative"}),
+    P.RESEARCH_EXTRACT_CREATE: ("patient", {"operator"}),
+    P.RESEARCH_EXTRACT_INCLUDE: ("patient", set()),  # only for a candidate of a study: see research tests
+    P.RESEARCH_STUDY_REGISTER: ("patient", {"operator"}),
 }
 
 
