@@ -46,7 +46,7 @@ RESOURCES = {
     "Binary": (["read"], {}, [], []),
     "List": (
         ["read", "search-type"],
-        PATIENT_SEARCH | {"code": "token", "identifier": "token", "status": "token"},
+        PATIENT_SEARCH | {"code": "token"},
         [],
         [f"{MHD}/StructureDefinition/IHE.MHD.Comprehensive.SubmissionSet"],
     ),
