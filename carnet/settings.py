@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "carnet.records",
     "carnet.notify",
     "carnet.fhir",
+    "carnet.agenda",
+    "carnet.catalogue",
     "carnet.web",
     "carnet.bench",
 ]
@@ -186,6 +188,9 @@ OAUTH2_PROVIDER = {
         "patient/Immunization.rs": "lire vos vaccinations",
         "patient/Observation.rs": "lire vos mesures (poids, tension...)",
         "patient/AuditEvent.rs": "lire le journal des accès à votre dossier",
+        "patient/Observation.c": "ajouter des mesures (poids, tension...)",
+        "patient/Appointment.rs": "lire votre agenda",
+        "patient/Appointment.cu": "ajouter et déplacer des rendez-vous dans votre agenda",
     },
     "DEFAULT_SCOPES": ["launch/patient"],
     **{
