@@ -47,6 +47,10 @@ class AccessDeniedMiddleware:
         from carnet.access.decision import AccessDenied
         from carnet.web.errors import REFUSAL_TEXT
 
+        from carnet.errors import NotFound
+
+        if isinstance(exception, NotFound) and not isinstance(exception, AccessDenied):
+            raise Http404("not found")
         if not isinstance(exception, AccessDenied):
             return None
         if exception.hide:
