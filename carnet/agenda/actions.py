@@ -113,8 +113,9 @@ def cancel_event(actor: Actor, event: Event) -> Event:
 
 @atomic_action
 def set_reminders(actor: Actor, event: Event, minutes_before) -> list[Reminder]:
-    """The patient chooses when to be reminded (delays from REMINDER_CHOICES)."""
-    authorize(actor, P.AGENDA_EVENT_UPDATE, event)
+    """The patient chooses when to be reminded (delays from REMINDER_CHOICES), on any event of their agenda:
+    how the agenda reaches them (reminders, feed) is theirs to manage."""
+    authorize(actor, P.AGENDA_FEED_MANAGE, event)
     event.reminders.filter(sent_at__isnull=True).delete()
     return _schedule_reminders(event, minutes_before)
 
