@@ -10,6 +10,11 @@ DATE = forms.DateInput(attrs={"type": "date"})
 class FileForm(forms.ModelForm):
     """The editor's file; one reason field per category and mode (filled = asked for)."""
 
+    privacy_notice_url = forms.URLField(label=_("Politique de confidentialité"), assume_scheme="https")
+    jwks_url = forms.URLField(
+        label=_("Adresse des clés publiques (JWKS)"), assume_scheme="https", required=False
+    )
+
     class Meta:
         model = ApplicationFile
         fields = [
