@@ -27,6 +27,17 @@ def _resource(kind: str, interactions: list[str], params: list[str] = ()) -> dic
     return resource
 
 
+def smart_oauth_uris() -> dict:
+    """SMART App Launch: where a patient app authorizes and gets its token (read by SMART clients)."""
+    return {
+        "url": "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris",
+        "extension": [
+            {"url": "authorize", "valueUri": f"{settings.SITE_URL}/oauth/authorize/"},
+            {"url": "token", "valueUri": f"{settings.SITE_URL}/oauth/token/"},
+        ],
+    }
+
+
 def capability_statement() -> dict:
     profile_resources = [
         "AllergyIntolerance",
@@ -48,6 +59,7 @@ def capability_statement() -> dict:
             {
                 "mode": "server",
                 "security": {
+                    "extension": [smart_oauth_uris()],
                     "service": [
                         {
                             "coding": [
@@ -71,6 +83,9 @@ def capability_statement() -> dict:
                     *[_resource(kind, ["search-type", "create"], ["patient"]) for kind in profile_resources],
                     _resource("AuditEvent", ["search-type"], ["patient"]),
                     _resource("Consent", ["search-type"], ["patient"]),
+                    _resource(
+                        "Appointment", ["read", "search-type", "create", "update", "patch"], ["patient"]
+                    ),
                 ],
                 "interaction": [{"code": "transaction"}],
             }

@@ -45,9 +45,8 @@ class AccessDeniedMiddleware:
         from django.template.response import TemplateResponse
 
         from carnet.access.decision import AccessDenied
-        from carnet.web.errors import REFUSAL_TEXT
-
         from carnet.errors import NotFound
+        from carnet.web.errors import REFUSAL_TEXT
 
         if isinstance(exception, NotFound) and not isinstance(exception, AccessDenied):
             raise Http404("not found")

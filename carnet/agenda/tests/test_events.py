@@ -48,7 +48,11 @@ def test_an_event_needs_a_title_and_an_end_after_its_start(alice):
 
 def test_professional_sets_an_appointment_with_themselves_and_the_patient_is_told(alice, bob):
     event = actions.create_event(pro(bob), alice, actions.EventData("Consultation", at(5)))
-    assert event.professional == bob and "Bob" in event.created_by_label and event.created_by_role == "professional"
+    assert (
+        event.professional == bob
+        and "Bob" in event.created_by_label
+        and event.created_by_role == "professional"
+    )
     assert OutboxMessage.objects.filter(subject__contains="rendez-vous").exists()
     moved = actions.move_event(pro(bob), event, at(6))
     assert moved.starts_at == at(6)
@@ -110,7 +114,8 @@ def test_agenda_pages_show_who_created_each_event(client, alice, bob):
     page = client.get("/patient/agenda/").content.decode()
     assert "Consultation" in page and "ajouté par" in page and "Bob" in page
     response = client.post(
-        "/patient/agenda/", {"title": "Vaccin", "starts_at": at(4).strftime("%Y-%m-%dT%H:%M"), "reminders": [1440]}
+        "/patient/agenda/",
+        {"title": "Vaccin", "starts_at": at(4).strftime("%Y-%m-%dT%H:%M"), "reminders": [1440]},
     )
     assert response.status_code == 302
     event = Event.objects.get(title="Vaccin")

@@ -21,7 +21,9 @@ def reminders_sent(patient):
 
 
 def test_reminders_leave_at_their_time_once_and_say_nothing_clinical(alice):
-    event = actions.create_event(me(alice), alice, actions.EventData("Oncologie", at(3)), reminders=[60, 1440])
+    event = actions.create_event(
+        me(alice), alice, actions.EventData("Oncologie", at(3)), reminders=[60, 1440]
+    )
     assert sorted(event.reminders.values_list("minutes_before", flat=True)) == [60, 1440]
     assert actions.send_due_reminders(now=event.starts_at - datetime.timedelta(days=2)) == 0
     the_day_before = event.starts_at - datetime.timedelta(hours=23)
