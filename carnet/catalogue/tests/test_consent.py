@@ -10,8 +10,14 @@ from carnet.journal.models import Entry
 from carnet.web.tests.test_journeys import signed_in
 
 pytestmark = pytest.mark.django_db
-BOTH = (
-    "launch/patient patient/Observation.rs patient/Observation.c patient/Appointment.rs patient/Appointment.cu"
+BOTH = " ".join(
+    [
+        "launch/patient",
+        "patient/Observation.rs",
+        "patient/Observation.c",
+        "patient/Appointment.rs",
+        "patient/Appointment.cu",
+    ]
 )
 
 
