@@ -132,6 +132,20 @@ ACTIONS = {
     P.ACCESS_EMERGENCY_REVIEW: ("patient", {"operator"}),
     P.JOURNAL_CONTEST_ANSWER: ("patient", {"operator"}),
     P.ACCESS_MATRIX_CHANGE: ("patient", {"operator"}),
+    # The agenda, the catalogue and measurements (event-level rules: carnet/agenda/tests/test_policy_agenda.py).
+    P.AGENDA_EVENT_CREATE: ("patient", {"patient", "representative"}),
+    P.AGENDA_EVENT_READ: ("patient", {"patient", "representative", "caregiver-read"}),
+    P.AGENDA_FEED_MANAGE: ("patient", {"patient", "representative"}),
+    P.AGENDA_PREVENTION_ANSWER: ("patient", {"patient", "representative"}),
+    P.AGENDA_REMINDER_SEND: ("patient", set()),
+    P.CATALOGUE_APP_CONNECT: ("patient", {"patient", "representative"}),
+    P.CATALOGUE_FILE_DECIDE: ("patient", {"operator"}),
+    P.CATALOGUE_FILE_SUBMIT: ("patient", set()),
+    P.RECORD_MEASUREMENT_READ: (
+        "patient",
+        {"patient", "representative", "caregiver-read", "gp", *world.GRANTED} - {"occupational"},
+    ),
+    P.RECORD_MEASUREMENT_WRITE: ("patient", {"patient", "representative"}),
 }
 
 
