@@ -132,7 +132,7 @@ ACTIONS = {
     P.ACCESS_EMERGENCY_REVIEW: ("patient", {"operator"}),
     P.JOURNAL_CONTEST_ANSWER: ("patient", {"operator"}),
     P.ACCESS_MATRIX_CHANGE: ("patient", {"operator"}),
-    # The agenda, the catalogue and measurements (event-level rules: carnet/agenda/tests/test_policy_agenda.py).
+    # Agenda, catalogue, measurements (rules on events: carnet/agenda/tests/test_policy_agenda.py).
     P.AGENDA_EVENT_CREATE: ("patient", {"patient", "representative"}),
     P.AGENDA_EVENT_READ: ("patient", {"patient", "representative", "caregiver-read"}),
     P.AGENDA_FEED_MANAGE: ("patient", {"patient", "representative"}),
