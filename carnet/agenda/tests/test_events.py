@@ -53,7 +53,7 @@ def test_professional_sets_an_appointment_with_themselves_and_the_patient_is_tol
         and "Bob" in event.created_by_label
         and event.created_by_role == "professional"
     )
-    assert OutboxMessage.objects.filter(subject__contains="rendez-vous").exists()
+    assert OutboxMessage.objects.filter(recipient=alice.email).exists()  # the patient is told
     moved = actions.move_event(pro(bob), event, at(6))
     assert moved.starts_at == at(6)
     assert actions.cancel_event(pro(bob), event).status == Event.Status.CANCELLED

@@ -109,7 +109,7 @@ def test_suspension_revokes_every_token_at_once_and_tells_the_users(submitted, e
         submitted.state == "suspended"
         and not AccessToken.objects.filter(application=submitted.application).exists()
     )
-    assert OutboxMessage.objects.filter(recipient=alice.email, subject__contains="application").exists()
+    assert OutboxMessage.objects.filter(recipient=alice.email).exists()
     actions.decide_file(operator(erin), submitted, actions.DecisionData("withdraw", "retrait définitif", {}))
     submitted.refresh_from_db()
     assert submitted.state == "withdrawn" and not submitted.is_live()
