@@ -20,6 +20,7 @@ class Permission(StrEnum):
     AGENDA_REMINDER_SEND = "agenda:reminder:send"
     CATALOGUE_APP_CONNECT = "catalogue:app:connect"
     CATALOGUE_FILE_DECIDE = "catalogue:file:decide"
+    CATALOGUE_FILE_EXPIRE = "catalogue:file:expire"
     CATALOGUE_FILE_SUBMIT = "catalogue:file:submit"
     JOURNAL_CONTEST_ANSWER = "journal:contest:answer"
     JOURNAL_ENTRY_CONTEST = "journal:entry:contest"

@@ -38,6 +38,7 @@ OWN_SPACE_ACTIONS = (
         P.RECORD_DOCUMENT_INDEX,
         P.AGENDA_REMINDER_SEND,
         P.CATALOGUE_FILE_SUBMIT,
+        P.CATALOGUE_FILE_EXPIRE,
     }
 )
 PRO_BASIS_ACTIONS = (READS - {P.JOURNAL_ENTRY_READ}) | {P.RECORD_PROFILE_WRITE, P.RECORD_MEASUREMENT_READ}
@@ -80,6 +81,10 @@ def decide(actor: Actor, action: str, resource) -> Decision:
         return deny("operator-only", "only operators do this")
     if action == P.CATALOGUE_FILE_SUBMIT:
         return _editor(actor, resource)
+    if action == P.CATALOGUE_FILE_EXPIRE:
+        if actor.role == Role.SYSTEM:
+            return allow("reference-period-ended")
+        return deny("system-only", "only the scheduled task ends a referencing period")
     patient = patient_of(resource)
     if patient is None:
         return deny("no-patient", "resource has no patient")

@@ -140,6 +140,7 @@ ACTIONS = {
     P.AGENDA_REMINDER_SEND: ("patient", set()),
     P.CATALOGUE_APP_CONNECT: ("patient", {"patient", "representative"}),
     P.CATALOGUE_FILE_DECIDE: ("patient", {"operator"}),
+    P.CATALOGUE_FILE_EXPIRE: ("patient", {"system"}),
     P.CATALOGUE_FILE_SUBMIT: ("patient", set()),
     P.RECORD_MEASUREMENT_READ: (
         "patient",

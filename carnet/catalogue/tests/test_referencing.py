@@ -153,3 +153,26 @@ def test_operators_review_through_the_pages(client, submitted, erin, alice):
     client.logout()
     signed_in(client, alice.user)
     assert client.get("/operateurs/catalogue/").status_code == 302
+
+
+def test_an_ended_period_suspends_the_app_and_revokes_its_tokens(alice):
+    from carnet.catalogue.tasks import end_expired_references_task
+
+    file = factories.make_referenced_app("Ancienne", "https://old.example/cb")
+    live = factories.make_referenced_app("Active", "https://new.example/cb")
+    ApplicationFile.objects.filter(pk=file.pk).update(
+        referenced_until=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    for app in (file.application, live.application):
+        AccessToken.objects.create(
+            user=alice.user,
+            application=app,
+            token=f"t-{app.pk}",
+            expires=timezone.now() + datetime.timedelta(minutes=5),
+        )
+    assert end_expired_references_task.call() == 1
+    file.refresh_from_db()
+    assert file.state == "suspended" and not AccessToken.objects.filter(application=file.application).exists()
+    assert AccessToken.objects.filter(application=live.application).exists()
+    assert Entry.objects.filter(action="catalogue:file:expire", actor_role="system", allowed=True).exists()
+    assert end_expired_references_task.call() == 0
