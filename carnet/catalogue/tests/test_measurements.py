@@ -154,3 +154,14 @@ def test_measurement_pages_table_and_chart(client, alice, bob, dave, as_app):
     client.logout()
     signed_in(client, dave.user)
     assert "72" not in client.get(f"/pro/mesures/{alice.pk}/").content.decode()
+
+
+def test_professionals_read_measurements_through_the_api_as_the_policy_allows(
+    alice, bob, dave, as_app, as_pro
+):
+    as_app(alice, ["patient/Observation.c"]).post("Observation", weight(alice, 71.8, identifier="w-9"))
+    found = as_pro(bob).get("Observation", patient=str(alice.pk)).json()
+    assert [e["resource"]["valueQuantity"]["value"] for e in found["entry"]] == [71.8]
+    assert as_pro(dave).get("Observation", patient=str(alice.pk)).status_code == 403
+    measurement_id = found["entry"][0]["resource"]["id"]
+    assert as_pro(dave).get(f"Observation/{measurement_id}").status_code == 404
