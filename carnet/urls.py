@@ -4,10 +4,12 @@ from django.urls import include, path
 from carnet.catalogue.consent import ConsentView
 from carnet.fhir.api import api as fhir_api
 from carnet.fhir.oauth_views import fhir_root, token
+from carnet.fhir.smart import root_configuration
 
 urlpatterns = [
     path("fhir", fhir_root),
     path("fhir/", fhir_api.urls),
+    path(".well-known/smart-configuration", root_configuration),
     path("oauth/token/", token, name="oauth-token"),
     path("oauth/authorize/", ConsentView.as_view(), name="oauth-authorize"),  # catalogue's consent screen
     path("oauth/", include("oauth2_provider.urls", namespace="oauth2_provider")),

@@ -9,13 +9,15 @@ from decimal import Decimal, InvalidOperation
 from fhir.resources.R4B.observation import Observation
 from pydantic import ValidationError
 
-from carnet.access.actor import Actor
+from carnet.access.actor import Actor, Role
 from carnet.catalogue import actions, queries
 from carnet.catalogue.measures import BY_CODE, DIASTOLIC, DIASTOLIC_RANGE, KINDS, LOINC, SYSTOLIC, UCUM
 from carnet.catalogue.models import Measurement
 from carnet.fhir import mapping, search
 from carnet.fhir.appointment import as_outcome
+from carnet.fhir.documents import patient_of
 from carnet.fhir.outcome import FhirError, fhir_response
+from carnet.fhir.paging import query_of
 
 CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
 
@@ -110,24 +112,27 @@ def create(actor: Actor, body: dict, application=None):
 
 
 def read(actor: Actor, observation_id: str):
-    if not observation_id.startswith("m-") or not observation_id[2:].isdigit():
+    """An app's measurement (``m-{id}``); any other id is a health-profile Observation."""
+    if not observation_id.startswith("m-"):
+        return fhir_response(search.read_profile(actor, "Observation", observation_id))
+    if not observation_id[2:].isdigit():
         raise FhirError(404, "not-found", "no such resource")
     with as_outcome():
         measurement = queries.get_measurement(actor, int(observation_id[2:]))
     return fhir_response(to_fhir(measurement))
 
 
-def find(actor: Actor, params, self_url: str):
+def find(actor: Actor, query):
     """The health profile's Observations (``carnet.fhir.search``) and the apps' measurements, in one
     searchset; ``code`` (LOINC, with or without its system) narrows both."""
-    bundle = search.find_other(actor, "Observation", params)
-    patient = actor.patient if actor.patient is not None else search._patient_from(actor, params)
+    bundle = search.find_profile(actor, "Observation", query)
+    patient = patient_of(actor, query)
     with as_outcome():
         rows = list(queries.measurements(actor, patient))
-    wanted = params.get("code", "").rpartition("|")[2]
-    base = self_url.split("?")[0]
+    wanted = query.get("code").rpartition("|")[2]
+    base = query.base.split("?")[0]
     mine = [to_fhir(m) for m in rows if not wanted or KINDS[m.kind][0] == wanted]
-    entries = [e for e in bundle["entry"] if not wanted or _codes(e["resource"]) & {wanted}]
+    entries = [e for e in bundle.get("entry", []) if not wanted or _codes(e["resource"]) & {wanted}]
     entries += [{"fullUrl": f"{base}/{r['id']}", "resource": r, "search": {"mode": "match"}} for r in mine]
     bundle["entry"], bundle["total"] = entries, len(entries)
     return fhir_response(bundle)
@@ -137,16 +142,19 @@ def _codes(resource: dict) -> set[str]:
     return {c.get("code", "") for c in resource.get("code", {}).get("coding", [])}
 
 
-def register(api, body) -> None:
-    """Routes on the FHIR API (called from ``carnet.fhir.api`` before its generic routes)."""
+def register(api, body, profile_create) -> None:
+    """Routes on the FHIR API (called from ``carnet.fhir.api`` before its generic routes). A connected app
+    writes measurements here; anyone else's Observation is a health-profile entry (``profile_create``)."""
 
     @api.post("/Observation")
     def create_observation(request):
-        return create(request.actor, body(request), getattr(request, "application", None))
+        if request.actor.role != Role.APP:
+            return profile_create(request)
+        return create(request.actor, body(request))
 
     @api.get("/Observation")
     def find_observations(request):
-        return find(request.actor, request.GET, request.build_absolute_uri())
+        return find(request.actor, query_of(request))
 
     @api.get("/Observation/{observation_id}")
     def read_observation(request, observation_id: str):
