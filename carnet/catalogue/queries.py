@@ -2,7 +2,6 @@
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from oauth2_provider.models import AccessToken
 
 from carnet.access.actor import Actor
@@ -12,6 +11,7 @@ from carnet.catalogue.categories import CATEGORIES, category_of_scope
 from carnet.catalogue.models import ApplicationFile, Measurement
 from carnet.errors import NotFound
 from carnet.journal.models import Entry
+from carnet.journal.queries import WHAT
 
 
 def referenced_apps(theme: str = "", text: str = "") -> QuerySet:
@@ -73,20 +73,6 @@ def granted_scopes(file: ApplicationFile) -> set[str]:
     return {scope for r in file.requests.all() for scope in CATEGORIES[r.category][r.mode]}
 
 
-ACTIVITY = {
-    P.AGENDA_EVENT_CANCEL: _("a annulé un rendez-vous"),
-    P.AGENDA_EVENT_CREATE: _("a ajouté un rendez-vous"),
-    P.AGENDA_EVENT_READ: _("a lu votre agenda"),
-    P.AGENDA_EVENT_UPDATE: _("a déplacé un rendez-vous"),
-    P.JOURNAL_ENTRY_READ: _("a lu votre journal"),
-    P.RECORD_DOCUMENT_READ: _("a lu un document"),
-    P.RECORD_DOCUMENT_SEARCH: _("a cherché dans vos documents"),
-    P.RECORD_MEASUREMENT_READ: _("a lu vos mesures"),
-    P.RECORD_MEASUREMENT_WRITE: _("a écrit une mesure"),
-    P.RECORD_PROFILE_READ: _("a lu votre profil de santé"),
-}
-
-
 def connected_apps(actor: Actor, patient) -> list[dict]:
     """The patient's connected apps, each with its kept categories and what it read and wrote, and when,
     from the journal (this reading of the journal is journaled too)."""
@@ -105,7 +91,7 @@ def connected_apps(actor: Actor, patient) -> list[dict]:
         entry["activity"] = [
             {
                 "at": line["at"],
-                "what": ACTIVITY.get(line["action"], line["action"]),
+                "what": WHAT.get(line["action"], line["action"]),
                 "allowed": line["allowed"],
             }
             for line in lines.order_by("-seq").values("at", "action", "allowed")[:20]

@@ -15,6 +15,7 @@ from carnet.catalogue.chart import chart
 from carnet.catalogue.forms import BrowseForm, DecisionForm, FileForm
 from carnet.catalogue.measures import KINDS, label
 from carnet.catalogue.models import ApplicationFile
+from carnet.errors import Refused
 from carnet.fhir.actions import revoke_app
 from carnet.identity.models import Patient
 from carnet.web.auth.decorators import operator_required, patient_required, professional_required
@@ -39,7 +40,10 @@ def editor_required(view):
 @patient_required
 def apps(request):
     if request.method == "POST":
-        revoke_app(request.actor, int(request.POST.get("application", 0) or 0))
+        application = request.POST.get("application", "")
+        if not application.isdigit():
+            raise Refused("bad_application", _("Choisissez une application de la liste."))
+        revoke_app(request.actor, int(application))
         messages.success(request, _("L'application n'a plus accès à votre dossier."))
         return redirect("catalogue:apps")
     connected = []
