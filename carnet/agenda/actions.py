@@ -19,7 +19,8 @@ from carnet.agenda import prevention
 from carnet.agenda.models import CalendarFeed, Event, PreventionProposal, Reminder
 from carnet.errors import Conflict, Refused
 from carnet.identity.models import Patient
-from carnet.notify.actions import notify_patient
+from carnet.notify.outbox import channel_for, notify_patient
+from carnet.notify.queries import preference_of
 from carnet.records.models import ProfileEntry
 from carnet.records.queries import health_profile
 
@@ -125,7 +126,7 @@ def _schedule_reminders(event: Event, minutes_before) -> list[Reminder]:
     if any(m not in REMINDER_CHOICES for m in wanted):
         raise Refused("reminder-delay", _("Choisissez un délai de rappel proposé."))
     patient, now = event.patient, timezone.now()
-    letter_only = not patient.email and not patient.phone
+    letter_only = channel_for(patient, preference_of(patient)) == "letter"
     rows = [
         Reminder(
             event=event,

@@ -21,7 +21,7 @@ from carnet.catalogue.categories import CATEGORIES, CRITERIA
 from carnet.catalogue.models import ApplicationFile, DataRequest, Measurement, Review
 from carnet.errors import Conflict, Refused
 from carnet.identity.models import Patient
-from carnet.notify.actions import notify_patient
+from carnet.notify.outbox import notify_patient
 
 FILE_FIELDS = [
     "name",

@@ -61,3 +61,13 @@ def test_only_the_offered_delays_and_letters_only_a_week_ahead(alice):
     alice.save()
     event = actions.create_event(me(alice), alice, actions.EventData("IRM", at(20)), reminders=[60, 10080])
     assert list(event.reminders.values_list("minutes_before", flat=True)) == [10080]
+
+
+def test_a_patient_who_chose_letters_gets_only_the_week_ahead_reminder(alice):
+    from carnet.notify.models import NotificationPreference
+
+    NotificationPreference.objects.create(patient_id=alice.pk, channel="letter")
+    event = actions.create_event(
+        me(alice), alice, actions.EventData("IRM", at(20)), reminders=[60, 1440, 10080]
+    )
+    assert list(event.reminders.values_list("minutes_before", flat=True)) == [10080]
