@@ -69,6 +69,7 @@ WHAT = {
     P.CATALOGUE_FILE_SUBMIT: _("a déposé le dossier d'une application"),
     P.RECORD_MEASUREMENT_READ: _("a lu vos mesures"),
     P.RECORD_MEASUREMENT_WRITE: _("a écrit une mesure"),
+    P.STATS_TABLES_REFRESH: _("a mis à jour les statistiques publiques"),
 }
 HOW = {
     "web": _("site"),

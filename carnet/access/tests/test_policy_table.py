@@ -147,6 +147,7 @@ ACTIONS = {
         {"patient", "representative", "caregiver-read", "gp", *world.GRANTED} - {"occupational"},
     ),
     P.RECORD_MEASUREMENT_WRITE: ("patient", {"patient", "representative"}),
+    P.STATS_TABLES_REFRESH: ("patient", {"operator", "system"}),
 }
 
 
