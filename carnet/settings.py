@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "carnet.stats",
     "carnet.research",
     "carnet.fhir",
+    "carnet.agenda",
+    "carnet.catalogue",
     "carnet.web",
     "carnet.bench",
 ]
@@ -189,6 +191,9 @@ OAUTH2_PROVIDER = {
         "patient/Immunization.rs": "lire vos vaccinations",
         "patient/Observation.rs": "lire vos mesures (poids, tension...)",
         "patient/AuditEvent.rs": "lire le journal des accès à votre dossier",
+        "patient/Observation.c": "ajouter des mesures (poids, tension...)",
+        "patient/Appointment.rs": "lire votre agenda",
+        "patient/Appointment.cu": "ajouter et déplacer des rendez-vous dans votre agenda",
     },
     "DEFAULT_SCOPES": ["launch/patient"],
     **{

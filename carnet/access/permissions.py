@@ -28,6 +28,17 @@ class Permission(StrEnum):
     ACCOUNT_SPACE_REOPEN = "account:space:reopen"
     ACCOUNT_SPACE_SUSPEND = "account:space:suspend"
     ACCOUNT_TOTP_SETUP = "account:totp:setup"
+    AGENDA_EVENT_CANCEL = "agenda:event:cancel"
+    AGENDA_EVENT_CREATE = "agenda:event:create"
+    AGENDA_EVENT_READ = "agenda:event:read"
+    AGENDA_EVENT_UPDATE = "agenda:event:update"
+    AGENDA_FEED_MANAGE = "agenda:feed:manage"
+    AGENDA_PREVENTION_ANSWER = "agenda:prevention:answer"
+    AGENDA_REMINDER_SEND = "agenda:reminder:send"
+    CATALOGUE_APP_CONNECT = "catalogue:app:connect"
+    CATALOGUE_FILE_DECIDE = "catalogue:file:decide"
+    CATALOGUE_FILE_EXPIRE = "catalogue:file:expire"
+    CATALOGUE_FILE_SUBMIT = "catalogue:file:submit"
     JOURNAL_CONTEST_ANSWER = "journal:contest:answer"
     JOURNAL_ENTRY_CONTEST = "journal:entry:contest"
     JOURNAL_ENTRY_READ = "journal:entry:read"
@@ -44,6 +55,8 @@ class Permission(StrEnum):
     RECORD_DOCUMENT_SEARCH = "record:document:search"
     RECORD_DOCUMENT_SET_VISIBILITY = "record:document:set-visibility"
     RECORD_EXPORT_CREATE = "record:export:create"
+    RECORD_MEASUREMENT_READ = "record:measurement:read"
+    RECORD_MEASUREMENT_WRITE = "record:measurement:write"
     RECORD_PROFILE_READ = "record:profile:read"
     RECORD_PROFILE_WRITE = "record:profile:write"
     RECORD_WISHES_READ = "record:wishes:read"
@@ -66,10 +79,17 @@ READS = frozenset(
         Permission.RECORD_WISHES_READ,
     }
 )
+AGENDA_WRITES = frozenset(
+    {Permission.AGENDA_EVENT_CREATE, Permission.AGENDA_EVENT_UPDATE, Permission.AGENDA_EVENT_CANCEL}
+)
+# Reads a caregiver with a read mandate also has (not in READS: professionals' basis never opens them).
+OWN_READS = frozenset({Permission.AGENDA_EVENT_READ, Permission.RECORD_MEASUREMENT_READ})
 # What each caregiver mandate scope allows (domain.md §1).
 MANDATE_SCOPES = {
-    "read": READS,
+    "read": READS | OWN_READS,
     "documents": READS
+    | OWN_READS
+    | AGENDA_WRITES
     | {
         Permission.RECORD_DOCUMENT_DEPOSIT,
         Permission.RECORD_DOCUMENT_DELETE,
@@ -125,6 +145,13 @@ APP_SCOPES = {
     "Immunization": {Permission.RECORD_PROFILE_READ},
     "Observation": {Permission.RECORD_PROFILE_READ},
     "AuditEvent": {Permission.JOURNAL_ENTRY_READ},
+    "Appointment": {Permission.AGENDA_EVENT_READ},
+}
+APP_SCOPES["Observation"] = APP_SCOPES["Observation"] | {Permission.RECORD_MEASUREMENT_READ}
+# SMART v2 write scopes (``patient/Type.c``, ``.u``, ``.d``) granted through the catalogue: what each opens.
+APP_WRITE_SCOPES = {
+    "Observation": {Permission.RECORD_MEASUREMENT_WRITE},
+    "Appointment": set(AGENDA_WRITES),
 }
 
 
@@ -138,5 +165,19 @@ def app_allows(scopes, action: str) -> bool:
         if resource == "*" and any(action in actions for actions in APP_SCOPES.values()):
             return True
         if action in APP_SCOPES.get(resource, ()):
+            return True
+    return False
+
+
+def app_writes(scopes, action: str) -> bool:
+    """True if one SMART write scope (``patient/Type.c``, ``.cu``, ``.cud``) opens ``action``; no wildcard."""
+    for scope in scopes:
+        context, _, rest = scope.partition("/")
+        resource, _, verbs = rest.partition(".")
+        if (
+            context == "patient"
+            and {"c", "u", "d"} & set(verbs)
+            and action in APP_WRITE_SCOPES.get(resource, ())
+        ):
             return True
     return False

@@ -17,7 +17,18 @@ from ninja.security import HttpBearer
 
 from carnet.access.decision import AccessDenied
 from carnet.errors import Refused
-from carnet.fhir import actions, documents, mapping, mhd, people, profile, search, smart
+from carnet.fhir import (
+    actions,
+    appointment,
+    documents,
+    mapping,
+    measurements,
+    mhd,
+    people,
+    profile,
+    search,
+    smart,
+)
 from carnet.fhir.capability import capability_statement
 from carnet.fhir.outcome import FhirError, fhir_response, outcome
 from carnet.fhir.paging import query_of
@@ -262,6 +273,12 @@ def find_audit_events(request):
 @api.get("/Consent")
 def find_consents(request):
     return fhir_response(search.find_consents(request.actor, query_of(request)))
+
+
+appointment.register(api, _body)  # the agenda's Appointment (before the generic routes below)
+measurements.register(
+    api, _body, lambda request: create_profile(request, "Observation")
+)  # apps' measurements
 
 
 @api.get("/{resource_type}")

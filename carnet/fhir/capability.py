@@ -68,6 +68,7 @@ RESOURCES = {
     },
     "AuditEvent": (["search-type"], PATIENT_SEARCH, [], []),
     "Consent": (["search-type"], PATIENT_SEARCH, [], []),
+    "Appointment": (["read", "search-type", "create", "update", "patch"], PATIENT_SEARCH, [], []),
 }
 
 
