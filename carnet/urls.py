@@ -17,3 +17,5 @@ urlpatterns = [
     path("pro/", include("carnet.web.pro.urls")),
     path("operateurs/", include("carnet.web.backoffice.urls")),
 ]
+
+handler500 = "carnet.web.views.server_error"

@@ -106,11 +106,20 @@ def activate(request):
         except IdentityError as error:
             form.add_error("code", error.message)
         except ValidationError as error:
-            form.add_error("login" if str(error.code).startswith("login") else "password", error)
+            for message in error.error_list:  # password validators raise several messages at once
+                form.add_error(_field_of(message.code), message)
         else:
             messages.success(request, _("Votre espace est activé. Connectez-vous avec votre identifiant."))
             return redirect("auth:sign-in")
     return render(request, "web/auth/activate.html", {"form": form})
+
+
+def _field_of(code) -> str:
+    """The activation field a refusal's code is about (the message goes under that field)."""
+    code = str(code or "")
+    if code.startswith("login"):
+        return "login"
+    return {"no_phone": "phone", "no_email": "email"}.get(code, "password")
 
 
 def oppose(request):
