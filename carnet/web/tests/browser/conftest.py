@@ -97,7 +97,7 @@ def check(request):
         assert not missing, f"{name}: aria-describedby names ids that do not exist: {missing}"
         violations = axe.run(page).response["violations"]
         bad = [
-            (v["id"], v["impact"], [n["target"] for n in v["nodes"]])
+            (v["id"], v["impact"], [(n["target"], n.get("failureSummary", "")[:300]) for n in v["nodes"]])
             for v in violations
             if v["impact"] in {"serious", "critical"}
         ]
