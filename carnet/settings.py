@@ -260,7 +260,7 @@ CARNET_OTP_TTL_SECONDS = env_int("CARNET_OTP_TTL_SECONDS", 300)
 CARNET_LOGIN_MAX_FAILURES = env_int("CARNET_LOGIN_MAX_FAILURES", 5)
 CARNET_LOCKOUT_MINUTES = env_int("CARNET_LOCKOUT_MINUTES", 15)
 CARNET_REAUTH_SECONDS = env_int("CARNET_REAUTH_SECONDS", 5 * 60)
-# The public service's pages: help line and the theme (carnet's own, or the State's DSFR for a State operator).
+# The public service's pages: help line, theme (carnet's own, or the State's DSFR for a State operator).
 CARNET_HELP_PHONE = env_str("CARNET_HELP_PHONE", "36 46")
 CARNET_THEME = env_str("CARNET_THEME", "carnet")  # carnet | dsfr
 if CARNET_THEME not in {"carnet", "dsfr"}:
