@@ -6,7 +6,10 @@ from django.forms import BaseForm
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
+
+from carnet.access.decision import DEFAULT_TEXT, RULE_TEXT
 
 register = template.Library()
 
@@ -97,3 +100,9 @@ def timeline_svg(timeline, title_id="timeline-title"):
                 parts.append(format_html('<circle cx="{}" cy="{}" r="{}" fill="#0a4fa6"/>', x, y, radius))
     parts.append(mark_safe("</svg>"))  # a constant closing tag
     return format_html_join("", "{}", ((part,) for part in parts))
+
+
+@register.filter
+def refusal_text(decision) -> str:
+    """What a person is told about a refusal, in plain words (the rule code stays in the journal)."""
+    return gettext(str(RULE_TEXT.get(getattr(decision, "rule", ""), DEFAULT_TEXT)))
