@@ -92,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "carnet.web.context.service",
             ],
         },
     },
@@ -267,6 +268,11 @@ CARNET_OTP_TTL_SECONDS = env_int("CARNET_OTP_TTL_SECONDS", 300)
 CARNET_LOGIN_MAX_FAILURES = env_int("CARNET_LOGIN_MAX_FAILURES", 5)
 CARNET_LOCKOUT_MINUTES = env_int("CARNET_LOCKOUT_MINUTES", 15)
 CARNET_REAUTH_SECONDS = env_int("CARNET_REAUTH_SECONDS", 5 * 60)
+# The public service's pages: help line, theme (carnet's own, or the State's DSFR for a State operator).
+CARNET_HELP_PHONE = env_str("CARNET_HELP_PHONE", "36 46")
+CARNET_THEME = env_str("CARNET_THEME", "carnet")  # carnet | dsfr
+if CARNET_THEME not in {"carnet", "dsfr"}:
+    raise ImproperlyConfigured("CARNET_THEME must be 'carnet' or 'dsfr'")
 # Benchmark-only: switches policy, journal and encryption off to measure their cost. Never in production.
 CARNET_BENCH_INSECURE = env_bool("CARNET_BENCH_INSECURE", False)
 if CARNET_BENCH_INSECURE and HTTPS:

@@ -24,3 +24,5 @@ urlpatterns = [
     path("operateurs/", include("carnet.web.backoffice.urls")),
     path("statistiques/", include("carnet.web.stats.urls")),
 ]
+
+handler500 = "carnet.web.views.server_error"

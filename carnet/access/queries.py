@@ -5,9 +5,10 @@ from django.utils import timezone
 from carnet.access.actor import Actor
 from carnet.access.gate import authorize
 from carnet.access.matrix import PLAIN_WORDS
-from carnet.access.models import AccessContest, Block, EmergencyAccess, Grant
+from carnet.access.models import AccessContest, Block, EmergencyAccess, Grant, ProfessionRule
 from carnet.access.permissions import Permission as P
-from carnet.identity.models import Mandate
+from carnet.identity.models import Mandate, Profession
+from carnet.records.codes import ALL_TYPES
 
 
 def access_overview(actor: Actor, patient) -> dict:
@@ -43,3 +44,15 @@ def active_emergency(professional, patient):
         .order_by("-ends_at")
         .first()
     )
+
+
+def profession_grid() -> tuple[list, list]:
+    """The live matrix as a grid for patients: the professions, then one row per document type with, for
+    each profession, whether it reads that type (operators change it; this is never fixed text)."""
+    rules = set(ProfessionRule.objects.values_list("profession", "type_code"))
+    professions = list(Profession.choices)
+    rows = [
+        (str(name), [(str(label), (code_p, code) in rules) for code_p, label in professions])
+        for code, (_class, name) in ALL_TYPES.items()
+    ]
+    return professions, rows

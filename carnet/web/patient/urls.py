@@ -15,6 +15,7 @@ urlpatterns = [
     path("profil/", profile.health_profile, name="profile"),
     path("profil/volontes/", profile.wish, name="wish"),
     path("journal/", journal.journal, name="journal"),
+    path("journal/telecharger/", journal.download, name="journal-download"),
     path("journal/<int:seq>/contester/", journal.contest, name="contest"),
     path("acces/", access.access_settings, name="access"),
     path("acces/code-de-presence/", access.presence_code, name="presence-code"),
