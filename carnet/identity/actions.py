@@ -1,19 +1,30 @@
 """The only code that changes people's accounts: the lifecycle of a space (domain.md §2)."""
 
 import datetime
+import unicodedata
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carnet.access.actor import SYSTEM, Actor, Role
 from carnet.access.decision import Decision
-from carnet.identity import codes
+from carnet.identity import codes, oidc
 from carnet.identity.errors import ActivationRefused, TransitionRefused
-from carnet.identity.models import ActivationCode, Opposition, Patient, Representative, User
+from carnet.identity.models import (
+    ActivationCode,
+    Opposition,
+    Patient,
+    Professional,
+    ProviderDevice,
+    Representative,
+    User,
+)
+from carnet.identity.oidc import SignInWithProviderRefused
 from carnet.journal.actions import record
 from carnet.notify.actions import queue_letter, send_email
 
@@ -290,3 +301,94 @@ def hand_over_at_majority(today: datetime.date | None = None) -> int:
             if patient.user_id is None:
                 invite_patient(patient)
     return len(patients)
+
+
+# Sign-in through an OpenID Connect provider: carnet.identity.oidc checked the answer, this names the person.
+# A refusal creates nothing; a professional of the directory gets a login on their first sign-in.
+
+
+def _refuse_provider_sign_in(code: str, message: str) -> SignInWithProviderRefused:
+    return SignInWithProviderRefused(code, message)
+
+
+@transaction.atomic
+def sign_in_professional_by_provider(provider: oidc.Provider, claims: dict) -> tuple[User, ProviderDevice]:
+    """The RPPS (or ADELI) read from the provider's claim must name exactly one active professional."""
+    number = oidc.national_id(provider, claims)
+    found = list(Professional.objects.select_for_update().filter(Q(rpps=number) | Q(adeli=number))[:2])
+    if not number or not found:
+        raise _refuse_provider_sign_in(
+            "unknown_rpps",
+            _(
+                "Votre identité professionnelle est reconnue, mais votre numéro RPPS ne figure pas dans "
+                "l'annuaire de carnet. Votre établissement ou l'opérateur peut vous y inscrire."
+            ),
+        )
+    if len(found) > 1:
+        raise _refuse_provider_sign_in(
+            "ambiguous_rpps",
+            _("Votre numéro désigne plusieurs fiches de l'annuaire : l'opérateur doit le corriger."),
+        )
+    professional = found[0]
+    if professional.user is not None and not professional.user.is_active:
+        raise _refuse_provider_sign_in(
+            "inactive_professional", _("Votre accès à carnet est désactivé : contactez l'opérateur.")
+        )
+    if professional.user is None:
+        user = User(
+            username=f"{provider.name}-{number}",
+            first_name=professional.given_name,
+            last_name=professional.family_name,
+            email=professional.email,
+        )
+        user.set_unusable_password()
+        user.save()
+        professional.user = user
+        professional.save(update_fields=["user"])
+    return professional.user, _provider_device(professional.user, provider)
+
+
+def _provider_device(user: User, provider: oidc.Provider) -> ProviderDevice:
+    device, _created = ProviderDevice.objects.get_or_create(
+        user=user, provider=provider.name, defaults={"name": provider.name, "confirmed": True}
+    )
+    return device
+
+
+def _plain(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", str(text or ""))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return bare.casefold().replace("-", " ").strip()
+
+
+def sign_in_patient_by_provider(provider: oidc.Provider, claims: dict) -> tuple[User, ProviderDevice]:
+    """FranceConnect's identity traits (birth name, first name, birth date, sex, birthplace) must name
+    exactly one activated space: FranceConnect gives no NIR, so all the traits it gives must agree."""
+    try:
+        birth_date = datetime.date.fromisoformat(str(claims.get("birthdate", "")))
+    except ValueError:
+        birth_date = None
+    sex = {"female": Patient.Sex.FEMALE, "male": Patient.Sex.MALE}.get(claims.get("gender", ""))
+    first = _plain(claims.get("given_name", "")).split(" ")[0]
+    candidates = [
+        patient
+        for patient in Patient.objects.filter(birth_date=birth_date, sex=sex).select_related("user")
+        if _plain(patient.birth_name) == _plain(claims.get("family_name", ""))
+        and _plain(patient.first_names).split(" ")[0] == first
+        and (not claims.get("birthplace") or claims["birthplace"] == patient.birthplace_code)
+    ]
+    if len(candidates) != 1 or not first:
+        raise _refuse_provider_sign_in(
+            "no_matching_space",
+            _(
+                "Aucun espace de santé ne correspond à l'identité transmise par FranceConnect. "
+                "Connectez-vous avec votre identifiant, ou activez votre espace avec votre code provisoire."
+            ),
+        )
+    patient = candidates[0]
+    if patient.user is None or not patient.user.is_active or patient.state != State.OPEN:
+        raise _refuse_provider_sign_in(
+            "space_not_active",
+            _("Votre espace n'est pas encore activé : activez-le d'abord avec votre code provisoire."),
+        )
+    return patient.user, _provider_device(patient.user, provider)
