@@ -11,6 +11,7 @@ class Permission(StrEnum):
     ACCESS_MATRIX_CHANGE = "access:matrix:change"
     ACCESS_SAMU_OPEN = "access:samu:open"
     ACCESS_SETTINGS_MANAGE = "access:settings:manage"
+    ACCESS_STANDING_READ = "access:standing:read"
     JOURNAL_CONTEST_ANSWER = "journal:contest:answer"
     JOURNAL_ENTRY_CONTEST = "journal:entry:contest"
     JOURNAL_ENTRY_READ = "journal:entry:read"

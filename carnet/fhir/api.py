@@ -11,7 +11,7 @@ from ninja import NinjaAPI
 from ninja.security import HttpBearer
 
 from carnet.access.decision import AccessDenied
-from carnet.fhir import search
+from carnet.fhir import access_ops, search
 from carnet.fhir.mhd import provide_bundle
 from carnet.fhir.outcome import FhirError, fhir_response, outcome
 from carnet.fhir.security import actor_for_token
@@ -151,3 +151,6 @@ def find_profile(request, resource_type: str):
 def create_profile(request, resource_type: str):
     entry = search.create_profile_entry(request.actor, resource_type, _body(request))
     return fhir_response(entry, 201, {"Location": f"{resource_type}/{entry['id']}"})
+
+
+api.add_router("", access_ops.router)  # the access operations (DMP test / declare authorisation)

@@ -2,6 +2,8 @@
 
 from django.conf import settings
 
+from carnet.fhir.access_ops import OPERATIONS
+
 DOCUMENT_SEARCH = [
     "patient",
     "patient.identifier",
@@ -25,6 +27,14 @@ def _resource(kind: str, interactions: list[str], params: list[str] = ()) -> dic
             {"name": name, "type": "token" if name != "date" else "date"} for name in params
         ]
     return resource
+
+
+def access_operations() -> list[dict]:
+    """The access operations of ``carnet.fhir.access_ops`` (instance level, on Patient)."""
+    return [
+        {"name": name, "definition": f"{settings.SITE_URL}/fhir/OperationDefinition/{name}"}
+        for name in OPERATIONS
+    ]
 
 
 def capability_statement() -> dict:
@@ -67,7 +77,10 @@ def capability_statement() -> dict:
                     ),
                     _resource("Binary", ["read"]),
                     _resource("List", ["search-type"], ["patient", "code", "_count", "_offset"]),
-                    _resource("Patient", ["search-type"], ["identifier"]),
+                    {
+                        **_resource("Patient", ["search-type"], ["identifier"]),
+                        "operation": access_operations(),
+                    },
                     *[_resource(kind, ["search-type", "create"], ["patient"]) for kind in profile_resources],
                     _resource("AuditEvent", ["search-type"], ["patient"]),
                     _resource("Consent", ["search-type"], ["patient"]),
