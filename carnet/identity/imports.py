@@ -42,6 +42,7 @@ PROFESSIONAL_COLUMNS = [
     "organisation",
     "finess",
 ]
+OPTIONAL_PROFESSIONAL_COLUMNS = ["email"]  # for enrolment invitations where no OpenID provider is set
 BATCH = 1000
 
 
@@ -169,6 +170,10 @@ def _update_contact(patient: Patient, values: dict, report: ImportReport) -> Non
 def _professional(row: dict) -> dict:
     errors = {}
     values = {name: (row.get(name) or "").strip() for name in PROFESSIONAL_COLUMNS}
+    if (row.get("email") or "").strip():
+        values["email"] = row["email"].strip()
+        if "@" not in values["email"]:
+            errors["email"] = "adresse électronique invalide"
     for name, check in (("rpps", normalize_rpps), ("adeli", normalize_adeli)):
         try:
             values[name] = check(values[name]) if values[name] else None
