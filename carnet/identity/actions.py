@@ -1,6 +1,7 @@
 """The only code that changes people's accounts: the lifecycle of a space (domain.md §2)."""
 
 import datetime
+import secrets
 import unicodedata
 
 from django.conf import settings
@@ -10,9 +11,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from carnet.access.actor import SYSTEM, Actor, Role
 from carnet.access.decision import Decision
+from carnet.errors import Refused
 from carnet.identity import codes, oidc
 from carnet.identity.errors import ActivationRefused, TransitionRefused
 from carnet.identity.models import (
@@ -20,6 +24,7 @@ from carnet.identity.models import (
     Opposition,
     Patient,
     Professional,
+    ProfessionalInvitation,
     ProviderDevice,
     Representative,
     User,
@@ -392,3 +397,105 @@ def sign_in_patient_by_provider(provider: oidc.Provider, claims: dict) -> tuple[
             _("Votre espace n'est pas encore activé : activez-le d'abord avec votre code provisoire."),
         )
     return patient.user, _provider_device(patient.user, provider)
+
+
+# Enrolment by invitation, where no OpenID Connect provider is configured: a single-use, expiring link
+# by e-mail; the professional chooses a login and a password and registers an authenticator app (TOTP),
+# whose code is then asked at every sign-in.
+
+
+def invite_professional(actor: Actor, professional: Professional) -> str:
+    """Send the enrolment link (operators); an earlier unused link stops working. Returns the token."""
+    if actor.role not in (Role.OPERATOR, Role.SYSTEM):
+        raise Refused("operators_only", _("Seuls les opérateurs invitent des professionnels."), status=403)
+    if professional.user_id is not None:
+        raise Refused("already_enrolled", _("Ce professionnel a déjà un accès à carnet."), status=409)
+    if not professional.email:
+        raise Refused("no_email", _("L'annuaire ne donne pas d'adresse électronique pour ce professionnel."))
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    with transaction.atomic():
+        ProfessionalInvitation.objects.filter(professional=professional, used_at__isnull=True).update(
+            expires_at=now
+        )
+        ProfessionalInvitation.objects.create(
+            professional=professional,
+            token_hash=codes.keyed_hash(token),
+            expires_at=now + datetime.timedelta(days=settings.CARNET_PRO_INVITATION_DAYS),
+        )
+        body = _(
+            "Bonjour %(name)s,\n\nVous êtes invité à accéder à carnet, le dossier de santé partagé. "
+            "Choisissez votre identifiant, votre mot de passe et votre application d'authentification sur "
+            "%(site)s/connexion/inscription/%(token)s/ (lien valable %(days)d jours, une seule fois)."
+        ) % {
+            "name": professional.display_name,
+            "site": settings.SITE_URL,
+            "token": token,
+            "days": settings.CARNET_PRO_INVITATION_DAYS,
+        }
+        send_email(professional.email, _("Votre accès professionnel à carnet"), body)
+        record(actor, "account:professional:invite", Decision(True, "invite", "enrolment-invitation"))
+    return token
+
+
+def invite_professionals(actor: Actor, professionals) -> tuple[int, int]:
+    """Invite each professional not enrolled yet who has an e-mail; returns (invited, left out)."""
+    invited = left_out = 0
+    for professional in professionals:
+        if professional.user_id is None and professional.email:
+            invite_professional(actor, professional)
+            invited += 1
+        else:
+            left_out += 1
+    return invited, left_out
+
+
+def invitation_for(token: str) -> ProfessionalInvitation:
+    """The invitation behind a link, or a refusal that says why it no longer works."""
+    invitation = (
+        ProfessionalInvitation.objects.select_related("professional")
+        .filter(token_hash=codes.keyed_hash(token or ""))
+        .first()
+    )
+    if invitation is None:
+        raise Refused("invitation_unknown", _("Ce lien d'invitation n'est pas valide."), status=404)
+    if invitation.used_at is not None:
+        raise Refused("invitation_used", _("Ce lien a déjà servi : connectez-vous avec votre identifiant."))
+    if invitation.expires_at <= timezone.now() or invitation.professional.user_id is not None:
+        raise Refused("invitation_expired", _("Ce lien a expiré : demandez une nouvelle invitation."))
+    return invitation
+
+
+@transaction.atomic
+def enrol_professional(token: str, login: str, password: str, totp_key: str, totp_code: str) -> User:
+    """Consume the invitation: the login, the password and the authenticator app (its first code) at once."""
+    invitation = invitation_for(token)
+    ProfessionalInvitation.objects.select_for_update().filter(pk=invitation.pk).first()
+    professional = invitation.professional
+    login = check_login(login, None, professional.email)
+    user = User(
+        username=login,
+        email=professional.email,
+        first_name=professional.given_name,
+        last_name=professional.family_name,
+        otp_channel=User.OtpChannel.TOTP,
+    )
+    validate_password(password, user)
+    code = "".join(ch for ch in (totp_code or "") if ch.isdigit())
+    if not code or not TOTP(bytes.fromhex(totp_key)).verify(int(code), tolerance=1):
+        raise ValidationError(
+            _("Ce code n'est pas le bon : vérifiez l'heure de votre téléphone."), code="totp_code"
+        )
+    user.set_password(password)
+    user.save()
+    TOTPDevice.objects.create(user=user, name="application", key=totp_key, confirmed=True)
+    invitation.used_at = timezone.now()
+    invitation.save(update_fields=["used_at"])
+    professional.user = user
+    professional.save(update_fields=["user"])
+    record(
+        Actor(role=Role.PROFESSIONAL, user=user, professional=professional),
+        "account:professional:enrol",
+        Decision(True, "enrol", "enrolment-invitation"),
+    )
+    return user

@@ -207,19 +207,22 @@ def import_professionals(text: str, file_name: str = "", progress: Iterable | No
         _history("professionals", file_name, report)
         return report
     with transaction.atomic():
+        batch = _history("professionals", file_name, report)
         for values in parsed:
             key = {"rpps": values["rpps"]} if values["rpps"] else {"adeli": values["adeli"]}
-            _obj, created = Professional.objects.update_or_create(**key, defaults=values)
+            _obj, created = Professional.objects.update_or_create(
+                **key, defaults={**values, "import_batch": batch}
+            )
             report.created += created
             report.updated += not created
             if progress is not None:
                 progress.update(1)
-        _history("professionals", file_name, report)
+        ImportBatch.objects.filter(pk=batch.pk).update(created=report.created, updated=report.updated)
     return report
 
 
-def _history(kind: str, file_name: str, report: ImportReport) -> None:
-    ImportBatch.objects.create(
+def _history(kind: str, file_name: str, report: ImportReport) -> ImportBatch:
+    return ImportBatch.objects.create(
         kind=kind,
         file_name=file_name[:255],
         lines=report.lines,

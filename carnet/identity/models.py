@@ -68,6 +68,9 @@ class Professional(models.Model):
     user = models.OneToOneField(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="professional"
     )
+    import_batch = models.ForeignKey(
+        "ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="professionals"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from carnet.web.auth import oidc, views
+from carnet.web.auth import enrol, oidc, views
 
 app_name = "auth"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("connexion/application/", views.totp_setup, name="totp-setup"),
     path("connexion/avec/<slug:slug>/", oidc.start, name="provider-start"),
     path("connexion/avec/<slug:slug>/retour/", oidc.callback, name="provider-callback"),
+    path("connexion/inscription/<str:token>/", enrol.enrol, name="enrol"),
     path("deconnexion/", views.sign_out, name="sign-out"),
     path("activation/", views.activate, name="activate"),
     path("opposition/", views.oppose, name="oppose"),
