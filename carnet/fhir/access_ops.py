@@ -65,7 +65,7 @@ def _run(action, *args, **kwargs):
         raise FhirError(422, "business-rule", f"{error.code}: {error.message}") from None
 
 
-def _consent(patient, professional, status: str, end, purpose: str = "") -> dict:
+def _consent(identifier: str, patient, professional, status: str, end, purpose: str = "") -> dict:
     provision = {
         "type": "permit",
         "actor": [
@@ -81,6 +81,7 @@ def _consent(patient, professional, status: str, end, purpose: str = "") -> dict
         provision["purpose"] = [{"system": f"{HL7}/v3-ActReason", "code": purpose}]
     return {
         "resourceType": "Consent",
+        "id": identifier,
         "status": status,
         "scope": {"coding": [{"system": f"{HL7}/consentscope", "code": "patient-privacy"}]},
         "category": [{"coding": [{"system": "http://loinc.org", "code": "59284-0"}]}],
@@ -107,14 +108,18 @@ def access_status(request, patient_id: str):
 def declare_consent(request, patient_id: str):
     actor, patient = _professional_and_patient(request, patient_id)
     grant = _run(access.declare_consent, actor, patient)
-    return fhir_response(_consent(patient, actor.professional, "active", grant.expires_at), 201)
+    return fhir_response(
+        _consent(f"grant-{grant.pk}", patient, actor.professional, "active", grant.expires_at), 201
+    )
 
 
 @router.post("/Patient/{patient_id}/$request-access")
 def request_access(request, patient_id: str):
     actor, patient = _professional_and_patient(request, patient_id)
     grant = _run(access.request_access, actor, patient)
-    return fhir_response(_consent(patient, actor.professional, "proposed", grant.expires_at), 202)
+    return fhir_response(
+        _consent(f"grant-{grant.pk}", patient, actor.professional, "proposed", grant.expires_at), 202
+    )
 
 
 @router.post("/Patient/{patient_id}/$redeem-presence-code")
@@ -122,7 +127,9 @@ def redeem_presence_code(request, patient_id: str):
     actor, patient = _professional_and_patient(request, patient_id)
     code = str(_parameters(request).get("code", ""))
     grant = _run(access.redeem_presence_code, actor, patient, code)
-    return fhir_response(_consent(patient, actor.professional, "active", grant.expires_at), 201)
+    return fhir_response(
+        _consent(f"grant-{grant.pk}", patient, actor.professional, "active", grant.expires_at), 201
+    )
 
 
 @router.post("/Patient/{patient_id}/$break-glass")
@@ -135,4 +142,9 @@ def break_glass(request, patient_id: str):
         given.get("samu") is True,
     )
     emergency = _run(access.break_glass, actor, patient, reason, text, samu=samu)
-    return fhir_response(_consent(patient, actor.professional, "active", emergency.ends_at, "ETREAT"), 201)
+    return fhir_response(
+        _consent(
+            f"emergency-{emergency.pk}", patient, actor.professional, "active", emergency.ends_at, "ETREAT"
+        ),
+        201,
+    )

@@ -159,6 +159,9 @@ def handler_for(provider: Provider):
                 return self._send(*provider.userinfo(self.headers))
             if url.path == "/_control":
                 return self._send(200, {**provider.control, "last_authorize": provider.last_authorize})
+            if url.path == "/_control/id_token":  # a well-formed id_token for this nonce, as /token signs it
+                claims = {"claims": {"sub": "person-1"}, "nonce": query.get("nonce", "")}
+                return self._send(200, {"id_token": provider._id(claims)})
             return self._send(404, {"error": "not_found"})
 
         def do_POST(self):

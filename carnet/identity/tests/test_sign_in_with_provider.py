@@ -7,6 +7,7 @@ import pytest
 import requests
 
 from carnet import factories
+from carnet.identity import oidc
 from carnet.identity.models import Professional, User
 from carnet.identity.tests.oidc_fixtures import ProviderProcess, follow_provider
 
@@ -185,3 +186,15 @@ def test_the_provider_process_checks_pkce(psc):
     """The test provider is strict itself: a token request without the verifier is refused."""
     answer = requests.post(f"{psc.issuer}/token", data={"code": "x"}, timeout=5)
     assert answer.status_code == 401
+
+
+def test_an_id_token_is_accepted_once_for_its_nonce(psc):
+    """Beside the session's own nonce, carnet remembers the nonces it accepted: the same id_token presented
+    twice (two callbacks racing on one session) is refused the second time."""
+    provider = oidc.provider("psc")
+    metadata = oidc.discover(provider)
+    token = requests.get(f"{psc.issuer}/_control/id_token", params={"nonce": "n-1"}, timeout=5).json()
+    assert oidc.validate_id_token(provider, metadata, token["id_token"], "n-1")["sub"] == "person-1"
+    with pytest.raises(oidc.SignInWithProviderRefused) as replayed:
+        oidc.validate_id_token(provider, metadata, token["id_token"], "n-1")
+    assert replayed.value.code == "nonce_replayed"
