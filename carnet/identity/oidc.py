@@ -228,6 +228,8 @@ def validate_id_token(p: Provider, metadata: dict, id_token: str, nonce: str) ->
     audience = claims["aud"] if isinstance(claims["aud"], list) else [claims["aud"]]
     if len(audience) > 1 and claims.get("azp") != p.client_id:
         raise _refused("id_token_azp")
+    if p.acr_values and claims.get("acr") not in p.acr_values.split():
+        raise _refused("id_token_acr")  # the provider authenticated the person less strongly than asked
     used = f"oidc-nonce:{hashlib.sha256(nonce.encode()).hexdigest()}"
     if not cache.add(used, 1, NONCE_SECONDS):
         raise _refused("nonce_replayed")

@@ -115,7 +115,7 @@ class Provider:
             "iat": now - 7200 if mode == "expired" else now,
             "exp": now - 3600 if mode == "expired" else now + 300,
             "nonce": self.previous_nonce if mode == "stale_nonce" else grant.get("nonce", ""),
-            "acr": grant.get("acr_values", ""),
+            "acr": "eidas0" if mode == "weak_acr" else grant.get("acr_values", ""),
         }
         if mode == "unsigned":
             part = lambda value: base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()  # noqa: E731
@@ -160,7 +160,11 @@ def handler_for(provider: Provider):
             if url.path == "/_control":
                 return self._send(200, {**provider.control, "last_authorize": provider.last_authorize})
             if url.path == "/_control/id_token":  # a well-formed id_token for this nonce, as /token signs it
-                claims = {"claims": {"sub": "person-1"}, "nonce": query.get("nonce", "")}
+                claims = {
+                    "claims": {"sub": "person-1"},
+                    "nonce": query.get("nonce", ""),
+                    "acr_values": "eidas1",
+                }
                 return self._send(200, {"id_token": provider._id(claims)})
             return self._send(404, {"error": "not_found"})
 

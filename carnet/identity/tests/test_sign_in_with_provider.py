@@ -82,6 +82,7 @@ def test_a_missing_claim_is_refused(client, psc, dave):
         ("expired", b"id_token_expired_token_exp"),
         ("unsigned", b"id_token_unsupported_algorithm"),
         ("bad_signature", b"id_token_bad_signature"),
+        ("weak_acr", b"id_token_acr"),
     ],
 )
 def test_an_untrustworthy_id_token_is_refused(client, psc, dave, mode, code):
