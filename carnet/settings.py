@@ -273,6 +273,39 @@ CARNET_HELP_PHONE = env_str("CARNET_HELP_PHONE", "36 46")
 CARNET_THEME = env_str("CARNET_THEME", "carnet")  # carnet | dsfr
 if CARNET_THEME not in {"carnet", "dsfr"}:
     raise ImproperlyConfigured("CARNET_THEME must be 'carnet' or 'dsfr'")
+# OpenID Connect sign-in (carnet.identity.oidc): Pro Santé Connect for professionals, FranceConnect for
+# patients; each is offered only when its issuer and client id are set.
+CARNET_OIDC = {
+    name: {
+        "issuer": env_str(f"CARNET_{prefix}_ISSUER"),
+        "client_id": env_str(f"CARNET_{prefix}_CLIENT_ID"),
+        "client_secret": env_str(f"CARNET_{prefix}_CLIENT_SECRET"),
+        "private_key_file": env_str(f"CARNET_{prefix}_PRIVATE_KEY_FILE"),
+        "auth_method": env_str(
+            f"CARNET_{prefix}_AUTH_METHOD",
+            "private_key_jwt" if env_str(f"CARNET_{prefix}_PRIVATE_KEY_FILE") else "client_secret_basic",
+        ),
+        "scopes": env_str(f"CARNET_{prefix}_SCOPES", scopes),
+        "acr_values": env_str(f"CARNET_{prefix}_ACR_VALUES", "eidas1"),
+        "id_claim": env_str(f"CARNET_{prefix}_ID_CLAIM", claim),
+        "id_prefix": env_str(f"CARNET_{prefix}_ID_PREFIX", id_prefix),
+        "timeout": env_int(f"CARNET_{prefix}_TIMEOUT_SECONDS", 10),
+    }
+    for name, prefix, scopes, claim, id_prefix in (
+        ("psc", "PSC", "openid scope_all", "SubjectNameID", "8"),
+        (
+            "franceconnect",
+            "FRANCECONNECT",
+            "openid given_name family_name birthdate gender birthplace",
+            "",
+            "",
+        ),
+    )
+}
+for _oidc in CARNET_OIDC.values():
+    if _oidc["auth_method"] not in {"private_key_jwt", "client_secret_basic", "client_secret_post"}:
+        raise ImproperlyConfigured("CARNET_*_AUTH_METHOD: private_key_jwt, client_secret_basic or _post")
+CARNET_PRO_INVITATION_DAYS = env_int("CARNET_PRO_INVITATION_DAYS", 14)
 # Benchmark-only: switches policy, journal and encryption off to measure their cost. Never in production.
 CARNET_BENCH_INSECURE = env_bool("CARNET_BENCH_INSECURE", False)
 if CARNET_BENCH_INSECURE and HTTPS:

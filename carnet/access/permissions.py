@@ -13,9 +13,13 @@ class Permission(StrEnum):
     ACCESS_MATRIX_CHANGE = "access:matrix:change"
     ACCESS_SAMU_OPEN = "access:samu:open"
     ACCESS_SETTINGS_MANAGE = "access:settings:manage"
+    ACCESS_STANDING_READ = "access:standing:read"
     ACCOUNT_DEVICE_REMEMBER = "account:device:remember"
+    ACCOUNT_PROFESSIONAL_ENROL = "account:professional:enrol"
+    ACCOUNT_PROFESSIONAL_INVITE = "account:professional:invite"
     ACCOUNT_SIGN_IN_CODE = "account:sign-in:code"
     ACCOUNT_SIGN_IN_PASSWORD = "account:sign-in:password"
+    ACCOUNT_SIGN_IN_PROVIDER = "account:sign-in:provider"
     ACCOUNT_SPACE_ACTIVATE = "account:space:activate"
     ACCOUNT_SPACE_CLOSE = "account:space:close"
     ACCOUNT_SPACE_DESTROY = "account:space:destroy"
@@ -123,10 +127,20 @@ ACCOUNT_ACTIONS_BY_ROLE = {
 }
 # A person's sign-in and devices (the resource is the User): the person, or the anonymous visitor who is
 # signing in as them (the action checks the password or the code).
-SIGN_IN_ACTIONS = frozenset({Permission.ACCOUNT_SIGN_IN_CODE, Permission.ACCOUNT_SIGN_IN_PASSWORD})
+SIGN_IN_ACTIONS = frozenset(
+    {
+        Permission.ACCOUNT_SIGN_IN_CODE,
+        Permission.ACCOUNT_SIGN_IN_PASSWORD,
+        Permission.ACCOUNT_SIGN_IN_PROVIDER,  # the provider vouched for the person (carnet.identity.oidc)
+    }
+)
 USER_ACTIONS = SIGN_IN_ACTIONS | {Permission.ACCOUNT_DEVICE_REMEMBER, Permission.ACCOUNT_TOTP_SETUP}
 # The service's housekeeping, about no patient in particular: who may run each one.
 SERVICE_ACTIONS = {
+    Permission.ACCOUNT_PROFESSIONAL_ENROL: {
+        "anonymous"
+    },  # the visitor holding the link (the action checks it)
+    Permission.ACCOUNT_PROFESSIONAL_INVITE: {"system", "operator"},
     Permission.NOTIFY_DIGEST_SEND: {"system"},
     Permission.NOTIFY_LETTERS_PRINT: {"system", "operator"},
     Permission.RECORD_DOCUMENT_RELEASE_DUE: {"system"},

@@ -49,6 +49,7 @@ OWN_SPACE_ACTIONS = (
         P.ACCESS_EMERGENCY_OPEN,
         P.ACCESS_SAMU_OPEN,
         P.ACCESS_GRANT_CREATE,
+        P.ACCESS_STANDING_READ,
         P.ACCESS_GRANT_EXTEND,
         P.RECORD_DOCUMENT_REPLACE,
         P.RECORD_DOCUMENT_HIDE,
@@ -321,6 +322,8 @@ def _standing_of(professional, patient: Patient) -> _Standing:
 
 
 def _professional(professional, action: str, patient: Patient, resource) -> Decision:
+    if action == P.ACCESS_STANDING_READ:  # a blocked professional too learns that they are blocked
+        return allow("professional-own-standing")
     standing = _standing_of(professional, patient)
     if standing.blocked:
         return deny("blocked", "the patient blocked this professional")

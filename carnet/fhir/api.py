@@ -18,6 +18,7 @@ from ninja.security import HttpBearer
 from carnet.access.decision import AccessDenied
 from carnet.errors import Refused
 from carnet.fhir import (
+    access_ops,
     actions,
     appointment,
     documents,
@@ -311,3 +312,6 @@ def _profile_type(resource_type: str) -> str:
     if resource_type not in profile.RESOURCE_KIND:
         raise FhirError(404, "not-supported", f"resource type {resource_type} is not served")
     return resource_type
+
+
+api.add_router("", access_ops.router)  # the access operations (DMP test / declare authorisation)

@@ -49,6 +49,12 @@ WHAT = {
     P.ACCOUNT_DEVICE_REMEMBER: _("s'est connecté depuis un appareil"),
     P.ACCOUNT_SIGN_IN_CODE: _("a demandé un code de connexion"),
     P.ACCOUNT_SIGN_IN_PASSWORD: _("a saisi le mot de passe de connexion"),
+    P.ACCOUNT_SIGN_IN_PROVIDER: _(
+        "s'est connecté par un service d'identification (Pro Santé Connect, FranceConnect)"
+    ),
+    P.ACCOUNT_PROFESSIONAL_INVITE: _("a invité un professionnel à s'inscrire"),
+    P.ACCOUNT_PROFESSIONAL_ENROL: _("s'est inscrit avec son invitation"),
+    P.ACCESS_STANDING_READ: _("a vérifié s'il a accès à votre dossier"),
     P.ACCOUNT_SPACE_ACTIVATE: _("a activé votre espace"),
     P.ACCOUNT_SPACE_CLOSE: _("a clôturé votre espace"),
     P.ACCOUNT_SPACE_DESTROY: _("a détruit le dossier à la fin de sa conservation"),

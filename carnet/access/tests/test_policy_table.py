@@ -126,6 +126,7 @@ ACTIONS = {
     P.ACCESS_SETTINGS_MANAGE: ("patient", {"patient", "representative"}),
     P.ACCESS_EMERGENCY_OPEN: ("patient", set(world.PROFESSIONALS) - {"occupational"}),
     P.ACCESS_SAMU_OPEN: ("patient", set(world.PROFESSIONALS) - {"occupational"}),
+    P.ACCESS_STANDING_READ: ("patient", set(world.PROFESSIONALS)),
     P.JOURNAL_ENTRY_READ: ("patient", {"patient", "representative", "caregiver-read"}),
     P.JOURNAL_ENTRY_CONTEST: ("patient", {"patient", "representative"}),
     P.ACCESS_MANDATE_GRANT: ("patient", {"patient", "representative"}),
