@@ -59,6 +59,8 @@ def profession_grid() -> tuple[list, list]:
         for code, (_class, name) in ALL_TYPES.items()
     ]
     return professions, rows
+
+
 def professional_standing(actor: Actor, patient) -> dict:
     """What professional software may know before reading (the DMP's "test authorisation"): whether the
     space is open and this professional's own standing; nothing about anyone else or the patient's other
