@@ -10,8 +10,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from carnet.bench import runs
+from carnet.bench.statistics_run import statistics_bench
 
-NAMES = ["deposit", "timeline", "search", "journal", "growth"]
+NAMES = ["deposit", "timeline", "search", "journal", "growth", "stats"]
 
 
 def _flatten(prefix: str, value, rows: list) -> None:
@@ -68,6 +69,8 @@ class Command(BaseCommand):
             return runs.search(o["rounds"])
         if bench == "journal":
             return runs.journal(o["entries"])
+        if bench == "stats":
+            return statistics_bench(sizes, rounds=o["rounds"])
         return runs.growth(sizes, rounds=o["rounds"])
 
     def _write(self, name, results, output) -> None:
