@@ -2,11 +2,14 @@
 
 from django.utils import timezone
 
+from carnet.access.actions import effective_mode
 from carnet.access.actor import Actor
+from carnet.access.decision import AccessDenied
 from carnet.access.gate import authorize
 from carnet.access.matrix import PLAIN_WORDS
 from carnet.access.models import AccessContest, Block, EmergencyAccess, Grant, ProfessionRule
 from carnet.access.permissions import Permission as P
+from carnet.access.policy import decide
 from carnet.identity.models import Mandate, Profession
 from carnet.records.codes import ALL_TYPES
 
@@ -56,3 +59,37 @@ def profession_grid() -> tuple[list, list]:
         for code, (_class, name) in ALL_TYPES.items()
     ]
     return professions, rows
+
+
+def professional_standing(actor: Actor, patient) -> dict:
+    """What professional software may know before reading (the DMP's "test authorisation"): whether the
+    space is open and this professional's own standing; nothing about anyone else or the patient's other
+    choices. Journaled like every access question."""
+    try:
+        authorize(actor, P.ACCESS_STANDING_READ, patient, detail={"view": "standing"})
+    except AccessDenied as denied:
+        if denied.decision.rule != "space-not-open":
+            raise
+        return {"space": "unavailable"}
+    read = decide(actor, P.RECORD_PROFILE_READ, patient)
+    standing = {"space": "open", "mode": effective_mode(patient)}
+    if read.allowed:
+        emergency = active_emergency(actor.professional, patient)
+        grant = (
+            Grant.objects.filter(
+                patient=patient,
+                professional=actor.professional,
+                revoked_at__isnull=True,
+                confirmed_at__isnull=False,
+            )
+            .order_by("-expires_at")
+            .first()
+        )
+        until = emergency.ends_at if read.rule == "emergency-access" else getattr(grant, "expires_at", None)
+        return {**standing, "standing": "authorised", "basis": read.rule, "until": until}
+    if read.rule == "blocked":
+        return {"space": "open", "standing": "blocked"}
+    pending = Grant.objects.filter(
+        patient=patient, professional=actor.professional, revoked_at__isnull=True, confirmed_at__isnull=True
+    ).exists()
+    return {**standing, "standing": "pending-confirmation" if pending else "not-authorised"}

@@ -49,6 +49,12 @@ WHAT = {
     P.ACCOUNT_DEVICE_REMEMBER: _("s'est connecté depuis un appareil"),
     P.ACCOUNT_SIGN_IN_CODE: _("a demandé un code de connexion"),
     P.ACCOUNT_SIGN_IN_PASSWORD: _("a saisi le mot de passe de connexion"),
+    P.ACCOUNT_SIGN_IN_PROVIDER: _(
+        "s'est connecté par un service d'identification (Pro Santé Connect, FranceConnect)"
+    ),
+    P.ACCOUNT_PROFESSIONAL_INVITE: _("a invité un professionnel à s'inscrire"),
+    P.ACCOUNT_PROFESSIONAL_ENROL: _("s'est inscrit avec son invitation"),
+    P.ACCESS_STANDING_READ: _("a vérifié s'il a accès à votre dossier"),
     P.ACCOUNT_SPACE_ACTIVATE: _("a activé votre espace"),
     P.ACCOUNT_SPACE_CLOSE: _("a clôturé votre espace"),
     P.ACCOUNT_SPACE_DESTROY: _("a détruit le dossier à la fin de sa conservation"),
@@ -66,6 +72,25 @@ WHAT = {
     P.NOTIFY_PREFERENCES_CHANGE: _("a changé vos préférences de notification"),
     P.RECORD_DOCUMENT_RELEASE_DUE: _("a montré un document retenu à la fin du délai"),
     P.VAULT_KEYS_ROTATE: _("a renouvelé les clés de chiffrement"),
+    P.AGENDA_EVENT_CANCEL: _("a annulé un rendez-vous"),
+    P.AGENDA_EVENT_CREATE: _("a ajouté un rendez-vous"),
+    P.AGENDA_EVENT_READ: _("a lu votre agenda"),
+    P.AGENDA_EVENT_UPDATE: _("a déplacé un rendez-vous"),
+    P.AGENDA_FEED_MANAGE: _("a réglé les rappels ou l'adresse de votre agenda"),
+    P.AGENDA_PREVENTION_ANSWER: _("a répondu à une proposition de prévention"),
+    P.AGENDA_REMINDER_SEND: _("vous a envoyé un rappel de rendez-vous"),
+    P.CATALOGUE_APP_CONNECT: _("a connecté une application à votre dossier"),
+    P.CATALOGUE_FILE_DECIDE: _("a décidé du référencement d'une application"),
+    P.CATALOGUE_FILE_EXPIRE: _("a suspendu une application à la fin de son référencement"),
+    P.CATALOGUE_FILE_SUBMIT: _("a déposé le dossier d'une application"),
+    P.RECORD_MEASUREMENT_READ: _("a lu vos mesures"),
+    P.RECORD_MEASUREMENT_WRITE: _("a écrit une mesure"),
+    P.STATS_TABLES_REFRESH: _("a mis à jour les statistiques publiques"),
+    P.RESEARCH_CHOICE_READ: _("a consulté vos choix pour la recherche"),
+    P.RESEARCH_CHOICE_SET: _("a changé vos choix pour la recherche"),
+    P.RESEARCH_EXTRACT_CREATE: _("a produit un extrait pour une étude"),
+    P.RESEARCH_EXTRACT_INCLUDE: _("a inclus vos données dans l'extrait d'une étude de recherche"),
+    P.RESEARCH_STUDY_REGISTER: _("a enregistré une étude de recherche"),
 }
 # The settings entries say what was done (their detail's key), never "changed your settings" for a mere visit.
 SETTINGS = {

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from carnet.web.patient.views import access, account, documents, home, journal, profile
+from carnet.web.patient.views import access, account, documents, home, journal, profile, research
 
 app_name = "patient"
 urlpatterns = [
@@ -29,4 +29,7 @@ urlpatterns = [
     path("export/", documents.export_page, name="export"),
     path("export/<str:kind>/", documents.export_file, name="export-file"),
     path("cloture/", account.closure, name="closure"),
+    path("recherche/", research.research, name="research"),
+    path("recherche/choix/", research.research_choice, name="research-choice"),
+    path("recherche/etudes/<int:study_id>/", research.research_answer, name="research-answer"),
 ]
