@@ -271,6 +271,7 @@ CARNET_REAUTH_SECONDS = env_int("CARNET_REAUTH_SECONDS", 5 * 60)
 # The public service's pages: help line, theme (carnet's own, or the State's DSFR for a State operator).
 CARNET_HELP_PHONE = env_str("CARNET_HELP_PHONE", "36 46")
 CARNET_THEME = env_str("CARNET_THEME", "carnet")  # carnet | dsfr
+CARNET_PDF_FONT_DIR = env_str("CARNET_PDF_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
 if CARNET_THEME not in {"carnet", "dsfr"}:
     raise ImproperlyConfigured("CARNET_THEME must be 'carnet' or 'dsfr'")
 # OpenID Connect sign-in (carnet.identity.oidc): Pro Santé Connect for professionals, FranceConnect for

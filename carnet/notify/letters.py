@@ -1,32 +1,23 @@
 """Postal letters as PDF (fpdf2), for people without internet: they go to the print queue."""
 
-from fpdf import FPDF
+from django.utils.translation import gettext as _
+
+from carnet.pdffonts import new_pdf, printable
 
 
 def letter_pdf(address: str, subject: str, body: str) -> bytes:
-    pdf = FPDF(format="A4")
+    pdf = new_pdf(format="A4")
     pdf.set_margins(20, 20, 20)
     pdf.add_page()
-    pdf.set_font("Helvetica", size=11)
-    pdf.multi_cell(0, 6, "carnet - votre espace de santé", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(pdf.carnet_font, size=11)
+    pdf.multi_cell(0, 6, printable(pdf, _("carnet - votre espace de santé")), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(10)
     pdf.set_x(110)
-    pdf.multi_cell(80, 6, _latin(address), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(80, 6, printable(pdf, address), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(15)
-    pdf.set_font("Helvetica", style="B", size=12)
-    pdf.multi_cell(0, 7, _latin(subject), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(pdf.carnet_font, style="B", size=12)
+    pdf.multi_cell(0, 7, printable(pdf, subject), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
-    pdf.set_font("Helvetica", size=11)
-    pdf.multi_cell(0, 6, _latin(body), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(pdf.carnet_font, size=11)
+    pdf.multi_cell(0, 6, printable(pdf, body), new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
-
-
-def _latin(text: str) -> str:
-    """The core PDF fonts speak Latin-1: keep French accents, replace the rest."""
-    return (
-        text.replace("’", "'")
-        .replace("«", '"')
-        .replace("»", '"')
-        .encode("latin-1", "replace")
-        .decode("latin-1")
-    )

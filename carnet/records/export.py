@@ -10,6 +10,7 @@ from fpdf import FPDF
 from carnet.access.actor import Actor
 from carnet.access.gate import authorize
 from carnet.access.permissions import Permission as P
+from carnet.pdffonts import new_pdf, printable
 from carnet.records import codes, queries
 from carnet.records.models import ProfileEntry, Wish
 from carnet.vault import queries as vault
@@ -127,17 +128,15 @@ def fhir_bundle(actor: Actor, patient) -> dict:
 
 
 def _pdf() -> FPDF:
-    pdf = FPDF(format="A4")
+    pdf = new_pdf(format="A4")
     pdf.set_margins(15, 15, 15)
     pdf.add_page()
     return pdf
 
 
 def _line(pdf: FPDF, text: str, size: int = 10, bold: bool = False) -> None:
-    pdf.set_font("Helvetica", style="B" if bold else "", size=size)
-    pdf.multi_cell(
-        0, size * 0.6, text.encode("latin-1", "replace").decode("latin-1"), new_x="LMARGIN", new_y="NEXT"
-    )
+    pdf.set_font(pdf.carnet_font, style="B" if bold else "", size=size)
+    pdf.multi_cell(0, size * 0.6, printable(pdf, text), new_x="LMARGIN", new_y="NEXT")
 
 
 def summary_pdf(actor: Actor, patient) -> bytes:

@@ -53,7 +53,9 @@ def _patient_page(request, patient, status=200, **bound):
     """The patient's page; a form that failed comes back filled in and marked (``bound``)."""
     actor = request.actor
     can_read = decide(actor, P.RECORD_PROFILE_READ, patient)
+    reads_wishes = decide(actor, P.RECORD_WISHES_READ, patient)
     context = {
+        "wishes": list(queries.patient_wishes(actor, patient)) if reads_wishes else [],
         "patient": patient,
         "can_read": can_read,
         "mode": access.effective_mode(patient),

@@ -146,3 +146,10 @@ def test_timeline_picture_with_its_data_table(patient_client, bob, bobs_read):
     main = _main(patient_client.get("/patient/journal/"))
     assert '<svg class="timeline"' in main and "<circle" in main
     assert "Accès par personne" in main and bob.display_name in main
+
+
+def test_the_journal_reads_in_english_too(client, alice, bob, bobs_read):
+    signed_in(client, alice.user)
+    main = _main(client.get("/patient/journal/", headers={"accept-language": "en"}))
+    assert "Who looked at my record" in main and "read a document" in main
+    assert "a consulté" not in main and not CODE.findall(re.sub(r"<[^>]+>", " ", main))

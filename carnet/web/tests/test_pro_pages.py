@@ -2,6 +2,7 @@
 
 import pytest
 
+from carnet.journal.models import Entry
 from carnet.web.tests.test_journeys import gp_deposits, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -96,3 +97,33 @@ def test_withdrawing_asks_for_confirmation_first(client_factory, alice, bob):
     page = signed_in(client_factory(), bob.user).get(f"/pro/patients/{alice.pk}/").content.decode()
     assert '<details class="confirm"><summary>Retirer…</summary>' in page
     assert "Oui, retirer ce document" in page
+
+
+@pytest.fixture
+def wishes(alice):
+    from carnet.records.actions import set_wish
+    from carnet.records.tests.helpers import me
+
+    set_wish(me(alice), alice, kind="trusted-person", name="Paul Martin", phone="0612345678")
+    set_wish(me(alice), alice, kind="advance-directives", text="Pas d'acharnement thérapeutique.")
+
+
+def test_wishes_reach_the_gp_and_the_read_is_journaled(client_factory, alice, bob, wishes):
+    from carnet.access.permissions import Permission as P
+
+    page = signed_in(client_factory(), bob.user).get(f"/pro/patients/{alice.pk}/").content.decode()
+    assert "Volontés du patient" in page and "Paul Martin" in page and "acharnement" in page
+    assert Entry.objects.filter(patient_id=alice.pk, action=P.RECORD_WISHES_READ, allowed=True).exists()
+
+
+def test_wishes_stay_hidden_without_access_then_come_first_after_breaking_the_glass(
+    client_factory, alice, dave, wishes
+):
+    from carnet.access.actions import break_glass
+    from carnet.records.tests.helpers import pro
+
+    client = signed_in(client_factory(), dave.user)
+    assert "Paul Martin" not in client.get(f"/pro/patients/{alice.pk}/").content.decode()
+    break_glass(pro(dave), alice, "unconscious", "Patiente inconsciente aux urgences")
+    page = client.get(f"/pro/patients/{alice.pk}/").content.decode()
+    assert "Paul Martin" in page and page.index("Volontés du patient") < page.index("<h2>Documents</h2>")

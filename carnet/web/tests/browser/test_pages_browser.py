@@ -105,3 +105,21 @@ def test_refused_activation_keeps_the_person_on_the_page_with_a_summary(new_page
     check(page, f"activation-refused-{width}")
     summary.get_by_role("link").first.click()
     assert page.evaluate("document.activeElement.id") == "id_password"
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_the_professionals_patient_page_shows_wishes_and_fits(new_page, check, alice, bob, width):
+    from carnet.records.actions import deposit_document, set_document_visibility, set_wish
+    from carnet.records.tests.helpers import me, meta, pro
+
+    set_wish(me(alice), alice, kind="trusted-person", name="Paul Martin", phone="0612345678")
+    set_wish(me(alice), alice, kind="advance-directives", text="Pas d'acharnement thérapeutique.")
+    document = deposit_document(pro(bob), alice, b"%PDF-1.4 x", meta(title="Bilan cardiologique"))
+    set_document_visibility(me(alice), document, "masked")
+    page = sign_in(new_page(width=width), bob.user)
+    page.goto(f"/pro/patients/{alice.pk}/")
+    assert page.get_by_role("heading", name="Volontés du patient").is_visible()
+    assert page.evaluate(OVERFLOW) <= 0
+    check(page, f"pro-patient-page-{width}")
+    page.get_by_text("Retirer…").click()
+    assert page.get_by_role("button", name="Oui, retirer ce document").is_visible()
