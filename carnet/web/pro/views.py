@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carnet.access import actions as access
+from carnet.access.grants import effective_mode
 from carnet.access.permissions import Permission as P
 from carnet.access.policy import decide
 from carnet.access.queries import active_emergency
@@ -22,8 +23,6 @@ from carnet.web.downloads import document_download
 from carnet.web.errors import refusals
 from carnet.web.patient.forms import ProfileEntryForm
 from carnet.web.pro import forms
-
-ACCESS_MODES = {"declare", "request", "code", "glass"}
 
 
 @professional_required
@@ -51,7 +50,7 @@ def patient(request, patient_id):
     context = {
         "patient": patient,
         "can_read": can_read,
-        "mode": access.effective_mode(patient),
+        "mode": effective_mode(patient),
         "documents": queries.list_documents(actor, patient, status=""),
         "profile": queries.health_profile(actor, patient) if can_read else [],
         "deposit_form": forms.DepositForm(),
@@ -63,31 +62,40 @@ def patient(request, patient_id):
     return render(request, "web/pro/patient.html", context)
 
 
-@require_POST
-@professional_required
-def get_access(request, patient_id, how):
-    if how not in ACCESS_MODES:
-        raise Http404("unknown access mode")
-    actor, patient = request.actor, _patient(patient_id)
-    with refusals(request):
-        if how == "declare":
-            access.declare_consent(actor, patient)
-        elif how == "request":
-            access.request_access(actor, patient)
-        elif how == "code":
-            access.redeem_presence_code(actor, patient, request.POST.get("code", ""))
-        else:  # "glass": break the glass, only when named
-            form = forms.BreakGlassForm(request.POST)
-            form.is_valid()
-            access.break_glass(
-                actor,
-                patient,
-                form.cleaned_data.get("reason_code", ""),
-                form.cleaned_data.get("reason_text", ""),
-                samu=form.cleaned_data.get("samu", False),
-            )
-        messages.success(request, _("Accès enregistré."))
-    return redirect("pro:patient", patient_id=patient.pk)
+def _getting_access(how):
+    """One URL per way of getting access (declare, request, code, glass): each calls its one action."""
+
+    @require_POST
+    @professional_required
+    def view(request, patient_id):
+        actor, patient = request.actor, _patient(patient_id)
+        with refusals(request):
+            how(actor, patient, request.POST)
+            messages.success(request, _("Accès enregistré."))
+        return redirect("pro:patient", patient_id=patient.pk)
+
+    return view
+
+
+def _break_glass(actor, patient, data):
+    form = forms.BreakGlassForm(data)
+    form.is_valid()
+    reason = form.cleaned_data
+    access.break_glass(
+        actor,
+        patient,
+        reason.get("reason_code", ""),
+        reason.get("reason_text", ""),
+        samu=reason.get("samu", False),
+    )
+
+
+declare = _getting_access(lambda actor, patient, data: access.declare_consent(actor, patient))
+request_access = _getting_access(lambda actor, patient, data: access.request_access(actor, patient))
+redeem_code = _getting_access(
+    lambda actor, patient, data: access.redeem_presence_code(actor, patient, data.get("code", ""))
+)
+break_glass = _getting_access(_break_glass)
 
 
 @require_POST
