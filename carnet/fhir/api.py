@@ -11,6 +11,7 @@ from ninja import NinjaAPI
 from ninja.security import HttpBearer
 
 from carnet.access.decision import AccessDenied
+from carnet.errors import Refused
 from carnet.fhir import search
 from carnet.fhir.mhd import provide_bundle
 from carnet.fhir.outcome import FhirError, fhir_response, outcome
@@ -63,6 +64,13 @@ def _conflict(request, error):
 @api.exception_handler(RecordError)
 def _record_error(request, error):
     return outcome(422, "business-rule", error.message)
+
+
+@api.exception_handler(Refused)
+def _refused(request, error):
+    """Any other refusal of the house: its status and its (translated) message, a FHIR issue type."""
+    issue = {403: "forbidden", 404: "not-found", 409: "conflict", 410: "deleted", 429: "throttled"}
+    return outcome(error.status, issue.get(error.status, "business-rule"), error.message)
 
 
 def _body(request: HttpRequest) -> dict:
