@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "carnet.vault",
     "carnet.records",
     "carnet.notify",
+    "carnet.stats",
     "carnet.fhir",
     "carnet.web",
     "carnet.bench",
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "carnet.web.middleware.SecurityHeadersMiddleware",
+    "carnet.fhir.middleware.FhirMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -262,6 +264,8 @@ CARNET_EARLY_DESTRUCTION_GRACE_DAYS = env_int("CARNET_EARLY_DESTRUCTION_GRACE_DA
 CARNET_SUSPENSION_DAYS = env_int("CARNET_SUSPENSION_DAYS", 42)
 CARNET_GRANT_MODE = env_choice("CARNET_GRANT_MODE", "declared", {"declared", "confirmed"})
 CARNET_GRANT_EXPIRY_DAYS = env_int("CARNET_GRANT_EXPIRY_DAYS", 365)
+# Public statistics: a run reads up to this many seconds ago (transactions still open are read next time).
+CARNET_STATS_LAG_SECONDS = env_int("CARNET_STATS_LAG_SECONDS", 300)
 CARNET_EMERGENCY_HOURS = env_int("CARNET_EMERGENCY_HOURS", 4)
 CARNET_HIDDEN_WARN_DAYS = env_int("CARNET_HIDDEN_WARN_DAYS", 14)
 CARNET_HIDDEN_MAX_DAYS = env_int("CARNET_HIDDEN_MAX_DAYS", 30)

@@ -18,9 +18,16 @@ ACTION_MODULES = sorted(CARNET.glob("*/actions.py"))
 
 # The journal's own writes: what authorize journals cannot itself ask authorize (carnet/journal/actions.py).
 JOURNAL_OWN = {"journal/actions.py": {"make_checkpoint"}}
-# Not yet moved by their owner (issue 15, carnet/fhir): listed so that the lead can check they go.
-FHIR_NOT_YET_MOVED = {"fhir/actions.py": {"connected_apps", "revoke_app"}}
-EXEMPT = JOURNAL_OWN | FHIR_NOT_YET_MOVED
+# Not yet moved by their owners: listed, with why, so that the lead can check they go (the lists only shrink).
+NOT_YET_MOVED = {
+    # issue 15 (carnet/fhir): provide_bundle and publish parse, then call actions that authorize (records
+    # deposits); connected_apps is a read; revoke_app journals by hand instead of asking the policy.
+    "fhir/actions.py": {"connected_apps", "provide_bundle", "publish", "revoke_app"},
+    # the statistics app: rebuild_statistics authorizes inside its own transaction block; month_of is a date
+    # helper (a queries or dates module is its place).
+    "stats/actions.py": {"month_of", "rebuild_statistics"},
+}
+EXEMPT = JOURNAL_OWN | NOT_YET_MOVED
 # Public actions that authorize first but are not one transaction, and why.
 NOT_ONE_TRANSACTION = {
     "records/actions.py": {

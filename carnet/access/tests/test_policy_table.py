@@ -170,6 +170,7 @@ ACTIONS = {
     P.NOTIFY_LETTERS_PRINT: ("nothing", {"system", "operator"}),
     P.RECORD_DOCUMENT_RELEASE_DUE: ("document", {"system"}),
     P.VAULT_KEYS_ROTATE: ("nothing", {"system"}),
+    P.STATS_TABLES_REFRESH: ("patient", {"operator", "system"}),
 }
 # Lifecycle actions are decided in every state of the space (the action checks the state change).
 STATE_FREE = {action for action in ACTIONS if action.startswith("account:space:")}

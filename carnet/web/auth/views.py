@@ -2,6 +2,7 @@
 
 import base64
 import time
+from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
@@ -48,7 +49,7 @@ def sign_in(request):
             request.session[PENDING] = user.pk
             if user.otp_channel != User.OtpChannel.TOTP:
                 signin.send_sign_in_code(user)
-            return redirect(f"/connexion/code/?next={_next(request)}")
+            return redirect(f"/connexion/code/?{urlencode({'next': _next(request)})}")
     return render(request, "web/auth/sign_in.html", {"form": form, "next": _next(request)}, status=status)
 
 
