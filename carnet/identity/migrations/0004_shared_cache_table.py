@@ -12,6 +12,6 @@ def create_cache_table(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("identity", "0002_importbatch_opposition_activationcode_and_more")]
+    dependencies = [("identity", "0003_professional_sign_in")]
 
     operations = [migrations.RunPython(create_cache_table, migrations.RunPython.noop, elidable=True)]
