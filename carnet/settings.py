@@ -231,6 +231,19 @@ EMAIL_USE_TLS = env_bool("CARNET_EMAIL_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("CARNET_EMAIL_FROM", "carnet <ne-pas-repondre@carnet.invalid>")
 CARNET_SMS_BACKEND = env_str("CARNET_SMS_BACKEND", "carnet.notify.sms.OutboxSmsBackend")
 
+# Shared counters (sign-in rate limits): in the database by default, so every process and every server
+# counts the same failures; any Django cache backend shared across processes will do (never LocMem).
+CACHES = {
+    "default": {
+        "BACKEND": env_str("CARNET_CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache"),
+        "LOCATION": env_str("CARNET_CACHE_LOCATION", "carnet_cache"),
+    }
+}
+if "locmem" in CACHES["default"]["BACKEND"].lower() or "dummy" in CACHES["default"]["BACKEND"].lower():
+    raise ImproperlyConfigured("CARNET_CACHE_BACKEND must be shared across processes (database, Redis...)")
+CARNET_SIGN_IN_IP_FAILURES = env_int("CARNET_SIGN_IN_IP_FAILURES", 300)  # failures per address per window
+CARNET_SIGN_IN_IP_WINDOW_MINUTES = env_int("CARNET_SIGN_IN_IP_WINDOW_MINUTES", 15)
+
 # Background work: database queue (django-tasks-db); tests run tasks inline.
 TASKS = {"default": {"BACKEND": env_str("CARNET_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 

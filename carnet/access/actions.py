@@ -12,7 +12,11 @@ from django.utils.translation import gettext as _
 
 from carnet.access.actor import Actor
 from carnet.access.gate import atomic_action, authorize
-from carnet.access.grants import grant_extension_end, grants_to_extend
+from carnet.access.grants import (  # effective_mode re-exported for the FHIR API while it moves
+    effective_mode,
+    grant_extension_end,
+    grants_to_extend,
+)
 from carnet.access.models import (
     AccessContest,
     Block,
@@ -23,11 +27,10 @@ from carnet.access.models import (
     ProfessionRule,
 )
 from carnet.access.permissions import Permission as P
-from carnet.access.policy import settings_of
 from carnet.access.sensitivity import CATEGORIES
 from carnet.errors import NotFound, Refused
 from carnet.identity.codes import keyed_hash
-from carnet.identity.models import Mandate, Professional
+from carnet.identity.models import Mandate
 from carnet.journal.models import Entry
 from carnet.notify.outbox import email_later, notify_patient
 
@@ -42,11 +45,6 @@ PRESENCE_CODE_MAX_FAILURES = 5
 
 # The old name of the access domain's refusals, kept while other areas move to carnet.errors.Refused.
 AccessError = Refused
-
-
-def effective_mode(patient) -> str:
-    """The deployment's mode, or the stricter one the patient chose."""
-    return "confirmed" if settings_of(patient).grant_mode == "confirmed" else settings.CARNET_GRANT_MODE
 
 
 def _expiry() -> datetime.datetime:
@@ -235,8 +233,12 @@ def break_glass(
     """Emergency access: reason required, time-limited, notified at once, queued for review."""
     if reason_code not in EMERGENCY_REASONS or len((reason_text or "").strip()) < 10:
         raise Refused("reason_required", _("Indiquez le motif et une explication (10 caractères au moins)."))
-    action = P.ACCESS_SAMU_OPEN if samu else P.ACCESS_EMERGENCY_OPEN
-    authorize(actor, action, patient, detail={"reason": reason_code})
+    authorize(
+        actor,
+        P.ACCESS_SAMU_OPEN if samu else P.ACCESS_EMERGENCY_OPEN,
+        patient,
+        detail={"reason": reason_code},
+    )
     now = timezone.now()
     access = EmergencyAccess.objects.create(
         patient=patient,
@@ -354,21 +356,11 @@ def change_matrix(actor: Actor, profession: str, type_code: str, allowed: bool) 
         ProfessionRule.objects.filter(profession=profession, type_code=type_code).delete()
 
 
-def change_professional_access(actor: Actor, patient, operation: str, professional_id: int) -> None:
-    """The patient's buttons on a professional: revoke, block, unblock, confirm a pending request."""
-    professional = Professional.objects.filter(pk=professional_id).first()
-    if professional is None:
-        raise NotFound("unknown_professional", _("Ce professionnel n'existe pas."))
-    if operation == "revoke":
-        revoke_access(actor, patient, professional)
-    elif operation == "block":
-        block_professional(actor, patient, professional)
-    elif operation == "unblock":
-        unblock_professional(actor, patient, professional)
-    elif operation == "confirm":
-        for grant in Grant.objects.filter(
-            patient=patient, professional=professional, confirmed_at__isnull=True, revoked_at__isnull=True
-        ):
-            confirm_access(actor, grant)
-    else:
-        raise Refused("unknown_operation", _("Opération inconnue."))
+@atomic_action
+def confirm_pending_access(actor: Actor, patient, professional) -> int:
+    """The patient accepts a professional's pending requests (confirmed mode)."""
+    authorize(actor, P.ACCESS_SETTINGS_MANAGE, patient, detail={"confirm": professional.pk})
+    pending = Grant.objects.filter(
+        patient=patient, professional=professional, confirmed_at__isnull=True, revoked_at__isnull=True
+    )
+    return pending.update(confirmed_at=timezone.now())

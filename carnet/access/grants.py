@@ -1,4 +1,5 @@
-"""Which grants a visit pushes (a read of the gate's, so it needs nothing of the gate: no cycle)."""
+"""Reads about grants that the gate and the actions share: the grant mode in force, which grants a visit
+pushes (nothing here needs the gate: no import cycle)."""
 
 import datetime
 
@@ -7,6 +8,12 @@ from django.utils import timezone
 
 from carnet.access.actor import Actor
 from carnet.access.models import Grant
+from carnet.access.policy import settings_of
+
+
+def effective_mode(patient) -> str:
+    """The deployment's mode, or the stricter one the patient chose."""
+    return "confirmed" if settings_of(patient).grant_mode == "confirmed" else settings.CARNET_GRANT_MODE
 
 
 def grant_extension_end() -> datetime.datetime:

@@ -25,7 +25,7 @@ def access_overview(actor: Actor, patient) -> dict:
         "pending": grants.filter(confirmed_at__isnull=True),
         "blocks": Block.objects.filter(patient=patient).select_related("professional"),
         "emergencies": EmergencyAccess.objects.filter(patient=patient).select_related("professional"),
-        "mandates": Mandate.objects.filter(patient=patient, revoked_at__isnull=True, ends_at__gt=now),
+        "mandates": Mandate.objects.active(now).filter(patient=patient),
         "contests": AccessContest.objects.filter(patient=patient),
         "matrix": PLAIN_WORDS,
     }
@@ -47,6 +47,16 @@ def active_emergency(professional, patient):
         .order_by("-ends_at")
         .first()
     )
+
+
+def active_mandates(patient):
+    """The mandates the patient gave that are in force, with their caregivers (her own page)."""
+    return Mandate.objects.active().filter(patient=patient).select_related("caregiver")
+
+
+def mandate_of(patient, mandate_id: int) -> Mandate | None:
+    """One mandate of this patient's (None if it is someone else's)."""
+    return Mandate.objects.filter(pk=mandate_id, patient=patient).first()
 
 
 def profession_grid() -> tuple[list, list]:

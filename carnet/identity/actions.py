@@ -21,6 +21,7 @@ from carnet.access.permissions import Permission as P
 from carnet.dates import years_after
 from carnet.errors import Conflict, Refused
 from carnet.identity import codes, oidc
+from carnet.identity.logins import check_login
 from carnet.identity.models import (
     ActivationCode,
     KnownDevice,
@@ -91,11 +92,6 @@ def invite_patient(patient: Patient, actor: Actor = SYSTEM) -> str:
     return code
 
 
-def nir_is_opposed(nir: str) -> bool:
-    """A read kept here for the importers (no change of data)."""
-    return Opposition.objects.filter(nir_hash=codes.keyed_hash(nir)).exists()
-
-
 def _patient_for_code(code: str, *, for_update: bool = True) -> tuple[ActivationCode, Patient]:
     found = ActivationCode.objects.select_for_update() if for_update else ActivationCode.objects
     row = (
@@ -135,38 +131,6 @@ def open_space(actor: Actor, patient: Patient) -> Patient:
     authorize(actor, P.ACCOUNT_SPACE_OPEN, patient, detail={"rule": "opposition-window-passed"})
     _move(patient, {State.PENDING}, State.OPEN)
     return patient
-
-
-def check_login(login: str, patient: Patient | None, email: str) -> str:
-    """A login is the person's own word: neither their NIR (however written) nor their e-mail."""
-    login = (login or "").strip()
-    compact = "".join(ch for ch in login.upper() if ch.isalnum())
-    if patient is not None and compact in {patient.nir, patient.nir[:13]}:
-        raise ValidationError(
-            _("L'identifiant ne peut pas être votre numéro de sécurité sociale."), code="login_nir"
-        )
-    if (
-        len(compact) in (13, 15)
-        and compact[:1] in "12378"
-        and compact[1:].replace("A", "").replace("B", "").isdigit()
-    ):
-        raise ValidationError(
-            _("L'identifiant ne peut pas être un numéro de sécurité sociale."), code="login_nir"
-        )
-    if email and login.lower() in {email.lower(), email.split("@")[0].lower()}:
-        raise ValidationError(
-            _("L'identifiant ne peut pas être votre adresse électronique."), code="login_email"
-        )
-    if not 3 <= len(login) <= 60 or not all(ch.isalnum() or ch in "._-" for ch in login):
-        raise ValidationError(
-            _("L'identifiant fait 3 à 60 caractères : lettres, chiffres, point, tiret ou tiret bas."),
-            code="login_format",
-        )
-    if User.objects.filter(username__iexact=login).exists():
-        raise ValidationError(
-            _("Cet identifiant est déjà pris : choisissez-en un autre."), code="login_taken"
-        )
-    return login
 
 
 @atomic_action

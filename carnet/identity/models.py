@@ -176,6 +176,13 @@ class Representative(models.Model):
         return f"{self.user} → {self.patient.display_name}"
 
 
+class MandateQuerySet(models.QuerySet):
+    def active(self, now=None):
+        """The one definition of an active mandate: not revoked, started, not ended (as ``is_active``)."""
+        now = now or timezone.now()
+        return self.filter(revoked_at__isnull=True, starts_at__lte=now, ends_at__gt=now)
+
+
 class Mandate(models.Model):
     """A caregiver or digital mediator allowed by the patient to act for them (scoped, time-limited)."""
 
@@ -190,6 +197,8 @@ class Mandate(models.Model):
     starts_at = models.DateTimeField(default=timezone.now)
     ends_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MandateQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"{self.caregiver} pour {self.patient.display_name}"

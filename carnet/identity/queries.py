@@ -3,8 +3,11 @@
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
-from carnet.identity.models import Patient
+from carnet.errors import NotFound
+from carnet.identity import codes
+from carnet.identity.models import Opposition, Patient, Professional, User
 from carnet.identity.validators import normalize_nir
 
 
@@ -22,3 +25,21 @@ def find_patient_by_ins(nir: str, birth_date: datetime.date | None) -> Patient |
 
 def spaces_due_for_destruction(now: datetime.datetime):
     return Patient.objects.filter(state=Patient.State.CLOSED, destroy_after__lte=now)
+
+
+def nir_is_opposed(nir: str) -> bool:
+    """True if this NIR opposed to the creation of a space (only a keyed hash of it is kept)."""
+    return Opposition.objects.filter(nir_hash=codes.keyed_hash(nir)).exists()
+
+
+def professional_by_id(professional_id: int) -> Professional:
+    """The professional a page names, or a clear 404."""
+    professional = Professional.objects.filter(pk=professional_id).first()
+    if professional is None:
+        raise NotFound("unknown_professional", _("Ce professionnel n'existe pas."))
+    return professional
+
+
+def user_by_login(login: str) -> User | None:
+    """The account with this login (any case), or None."""
+    return User.objects.filter(username__iexact=(login or "").strip()).first()

@@ -3,6 +3,8 @@
 The steps check; the writes they cause (failure counts, codes, devices) are actions of
 ``carnet.identity.actions``, each asking the policy first."""
 
+import datetime
+
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.cache import cache
@@ -18,23 +20,49 @@ from carnet.identity.otp import OneTimeCodeDevice
 from carnet.notify.actions import notify_patient
 
 GENERIC = _("Identifiant ou mot de passe incorrect.")
-IP_LIMIT = 30  # password attempts per IP per window
-IP_WINDOW_SECONDS = 15 * 60
 
 
 def _ip_key(ip: str) -> str:
-    return f"signin-ip:{codes.keyed_hash(ip or '-')[:32]}"
+    return f"signin-ip-failures:{codes.keyed_hash(ip or '-')[:32]}"
 
 
-def _count_ip_attempt(ip: str) -> None:
-    key = _ip_key(ip)
-    cache.add(key, 0, IP_WINDOW_SECONDS)
-    if cache.incr(key) > IP_LIMIT:
+def _at(moment: datetime.datetime) -> str:
+    return f"{timezone.localtime(moment):%H:%M}"
+
+
+def _check_ip(ip: str) -> None:
+    """Refuse while this address has had too many *failures* (successes never count): one address is often
+    a whole building (a hospital, a France Services office, a mobile network), so the ceiling is high."""
+    counted = cache.get(_ip_key(ip))
+    if counted and counted["failures"] >= settings.CARNET_SIGN_IN_IP_FAILURES:
+        until = datetime.datetime.fromisoformat(counted["until"])
         raise Refused(
             "rate_limited",
-            _("Trop de tentatives depuis cette adresse. Réessayez dans 15 minutes."),
+            _("Trop d'échecs de connexion depuis cette adresse. Réessayez après %(time)s.")
+            % {"time": _at(until)},
             status=429,
         )
+
+
+def _count_ip_failure(ip: str) -> None:
+    """One more failure from this address, in a window that starts at its first failure (shared cache)."""
+    now = timezone.now()
+    counted = cache.get(_ip_key(ip))
+    if counted is None or datetime.datetime.fromisoformat(counted["until"]) <= now:
+        until = now + datetime.timedelta(minutes=settings.CARNET_SIGN_IN_IP_WINDOW_MINUTES)
+        counted = {"failures": 0, "until": until.isoformat()}
+    counted["failures"] += 1
+    left = (datetime.datetime.fromisoformat(counted["until"]) - now).total_seconds()
+    cache.set(_ip_key(ip), counted, max(1, int(left)))
+
+
+def _locked_refusal(user: User) -> Refused:
+    return Refused(
+        "locked",
+        _("Ce compte est verrouillé après trop d'essais. Réessayez après %(time)s.")
+        % {"time": _at(user.locked_until)},
+        status=429,
+    )
 
 
 def _is_locked(user: User) -> bool:
@@ -46,22 +74,36 @@ def _register_failure(user: User) -> None:
 
 
 def check_password_step(login: str, password: str, ip: str = "") -> User:
-    """First step. Errors never tell whether the login exists, except the lockout a person must know of."""
-    _count_ip_attempt(ip)
+    """First step. Errors never tell whether the login exists, except the lockout a person must know of.
+
+    Only failures count: per account (the lockout) and per address (a high ceiling)."""
+    _check_ip(ip)
     user = User.objects.filter(username__iexact=(login or "").strip()).first()
     if user is not None and _is_locked(user):
-        raise Refused(
-            "locked",
-            _("Ce compte est verrouillé après trop d'essais. Réessayez dans %(minutes)d minutes.")
-            % {"minutes": settings.CARNET_LOCKOUT_MINUTES},
-            status=429,
-        )
+        raise _locked_refusal(user)
     authenticated = authenticate(username=user.username if user else login, password=password)
     if authenticated is None:
+        _count_ip_failure(ip)
         if user is not None:
             _register_failure(user)
         raise Refused("bad_credentials", GENERIC)
     return actions.register_sign_in_success(ANONYMOUS, authenticated)
+
+
+def check_reauthentication(user: User, password: str, ip: str = "") -> None:
+    """The password again before a sensitive action: guesses count as sign-in failures (account, address)."""
+    _check_ip(ip)
+    user.refresh_from_db(fields=["failed_logins", "locked_until"])
+    if _is_locked(user):
+        raise _locked_refusal(user)
+    if not user.check_password(password):
+        _count_ip_failure(ip)
+        actions.register_sign_in_failure(Actor.for_account(user), user)
+        user.refresh_from_db(fields=["failed_logins", "locked_until"])
+        if _is_locked(user):
+            raise _locked_refusal(user)
+        raise Refused("bad_password", _("Mot de passe incorrect."), field="password")
+    actions.register_sign_in_success(Actor.for_account(user), user)
 
 
 def send_sign_in_code(user: User) -> OneTimeCodeDevice:
@@ -72,7 +114,7 @@ def send_sign_in_code(user: User) -> OneTimeCodeDevice:
 def verify_sign_in_code(user: User, code: str):
     """Check the code (or the TOTP); wrong codes count towards the lockout; a code works once."""
     if _is_locked(user):
-        raise Refused("locked", _("Ce compte est verrouillé après trop d'essais."), status=429)
+        raise _locked_refusal(user)
     code = "".join(ch for ch in (code or "") if ch.isdigit())
     devices = list(OneTimeCodeDevice.objects.filter(user=user, confirmed=True))
     if user.otp_channel == User.OtpChannel.TOTP:

@@ -5,6 +5,7 @@ import time
 from django.db import connection
 
 from carnet.access.actor import SYSTEM
+from carnet.access.permissions import Permission as P
 from carnet.access.policy import allow
 from carnet.journal import verification
 from carnet.journal.chain import record
@@ -17,7 +18,7 @@ def run_journal_bench(entries: int = 20000, verify_rounds: int = 3) -> dict:
     for n in range(entries):
         record(
             SYSTEM,
-            "record:document:read",
+            P.RECORD_DOCUMENT_READ,
             decision,
             patient=n % 1000 + 1,
             resource_type="Document",

@@ -1,7 +1,5 @@
 """Who is acting in a request: the Actor every service passes to the policy and the journal."""
 
-from django.utils import timezone
-
 from carnet.access.actor import ANONYMOUS, Actor, Channel, Role
 from carnet.identity.models import Mandate, Patient, Representative
 
@@ -16,11 +14,7 @@ def spaces_of(user) -> list[tuple[str, Patient]]:
         spaces.append(("patient", own))
     for rep in Representative.objects.filter(user=user, ended_at__isnull=True).select_related("patient"):
         spaces.append(("representative", rep.patient))
-    now = timezone.now()
-    mandates = Mandate.objects.filter(
-        caregiver=user, revoked_at__isnull=True, starts_at__lte=now, ends_at__gt=now
-    )
-    for mandate in mandates.select_related("patient"):
+    for mandate in Mandate.objects.active().filter(caregiver=user).select_related("patient"):
         spaces.append(("caregiver", mandate.patient))
     return spaces
 
@@ -44,9 +38,7 @@ def _person_actor(request, user) -> Actor:
     for kind, patient in spaces:
         if wanted is None or patient.pk == wanted:
             if kind == "caregiver":
-                mandate = Mandate.objects.filter(
-                    caregiver=user, patient=patient, revoked_at__isnull=True
-                ).first()
+                mandate = Mandate.objects.active().filter(caregiver=user, patient=patient).first()
                 return Actor(role=Role.CAREGIVER, user=user, patient=patient, mandate=mandate)
             role = Role.PATIENT if kind == "patient" else Role.REPRESENTATIVE
             return Actor(role=role, user=user, patient=patient)

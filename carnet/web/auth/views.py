@@ -35,7 +35,7 @@ def _next(request, default="/") -> str:
 
 
 def sign_in(request):
-    form = forms.SignInForm(request.POST or None)
+    form, status = forms.SignInForm(request.POST or None), 200
     if request.method == "POST" and form.is_valid():
         try:
             user = signin.check_password_step(
@@ -43,13 +43,14 @@ def sign_in(request):
             )
         except Refused as error:
             form.add_error(None, error.message)
+            status = 429 if error.status == 429 else 200  # too many failures: the page says until when
         else:
             request.session.cycle_key()
             request.session[PENDING] = user.pk
             if user.otp_channel != User.OtpChannel.TOTP:
                 signin.send_sign_in_code(user)
             return redirect(f"/connexion/code/?{urlencode({'next': _next(request)})}")
-    return render(request, "web/auth/sign_in.html", {"form": form, "next": _next(request)})
+    return render(request, "web/auth/sign_in.html", {"form": form, "next": _next(request)}, status=status)
 
 
 def sign_in_code(request):
@@ -130,10 +131,15 @@ def reauth(request):
         return redirect("auth:sign-in")
     form = forms.PasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if request.user.check_password(form.cleaned_data["password"]):
+        try:
+            signin.check_reauthentication(
+                request.user, form.cleaned_data["password"], request.META.get("REMOTE_ADDR", "")
+            )
+        except Refused as error:
+            form.add_error("password" if error.field else None, error.message)
+        else:
             request.session[REAUTH_AT] = time.time()
             return redirect(_next(request))
-        form.add_error("password", _("Mot de passe incorrect."))
     return render(request, "web/auth/reauth.html", {"form": form, "next": _next(request)})
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carnet.access import actions as access
+from carnet.access.grants import effective_mode
 from carnet.access.permissions import Permission as P
 from carnet.access.policy import decide
 from carnet.access.queries import active_emergency
@@ -22,8 +23,6 @@ from carnet.web.downloads import document_download
 from carnet.web.errors import refusals
 from carnet.web.patient.forms import ProfileEntryForm
 from carnet.web.pro import forms
-
-ACCESS_MODES = {"declare", "request", "code", "glass"}
 
 
 @professional_required
@@ -58,7 +57,7 @@ def _patient_page(request, patient, status=200, **bound):
         "wishes": list(queries.patient_wishes(actor, patient)) if reads_wishes else [],
         "patient": patient,
         "can_read": can_read,
-        "mode": access.effective_mode(patient),
+        "mode": effective_mode(patient),
         "documents": queries.list_documents(actor, patient, status=""),
         "profile": queries.health_profile(actor, patient) if can_read else [],
         "deposit_form": forms.DepositForm(),
@@ -70,23 +69,33 @@ def _patient_page(request, patient, status=200, **bound):
     return render(request, "web/pro/patient.html", context, status=status)
 
 
+def _getting_access(how):
+    """One URL per way of getting access (declare, request, code; glass below): each calls its one action."""
+
+    @require_POST
+    @professional_required
+    def view(request, patient_id):
+        actor, patient = request.actor, _patient(patient_id)
+        with refusals(request):
+            how(actor, patient, request.POST)
+            messages.success(request, _("Accès enregistré."))
+        return redirect("pro:patient", patient_id=patient.pk)
+
+    return view
+
+
+declare = _getting_access(lambda actor, patient, data: access.declare_consent(actor, patient))
+request_access = _getting_access(lambda actor, patient, data: access.request_access(actor, patient))
+redeem_code = _getting_access(
+    lambda actor, patient, data: access.redeem_presence_code(actor, patient, data.get("code", ""))
+)
+
+
 @require_POST
 @professional_required
-def get_access(request, patient_id, how):
-    if how not in ACCESS_MODES:
-        raise Http404("unknown access mode")
-    actor, patient = request.actor, _patient(patient_id)
-    with refusals(request):
-        if how == "declare":
-            access.declare_consent(actor, patient)
-        elif how == "request":
-            access.request_access(actor, patient)
-        elif how == "code":
-            access.redeem_presence_code(actor, patient, request.POST.get("code", ""))
-        else:  # "glass": break the glass, only when named; a refusal keeps the explanation typed
-            return _break_glass(request, patient)
-        messages.success(request, _("Accès enregistré."))
-    return redirect("pro:patient", patient_id=patient.pk)
+def break_glass(request, patient_id):
+    """Break the glass, only when named; a refusal keeps the explanation typed."""
+    return _break_glass(request, _patient(patient_id))
 
 
 def _break_glass(request, patient):

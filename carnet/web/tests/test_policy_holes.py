@@ -139,7 +139,7 @@ def test_break_glass_tells_the_gp_through_the_outbox_after_the_commit(settings, 
 
 def test_an_unknown_professional_in_the_access_buttons_is_a_404(client, alice):
     signed_in(client, alice.user)
-    assert client.post("/patient/acces/block/999999/").status_code == 404
+    assert client.post("/patient/acces/999999/bloquer/").status_code == 404
 
 
 def test_a_non_numeric_app_id_is_a_clear_refusal(client, alice):

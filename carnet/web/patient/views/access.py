@@ -2,16 +2,17 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from carnet.access import actions as access
 from carnet.access.policy import settings_of
-from carnet.access.queries import access_overview, profession_grid
+from carnet.access.queries import access_overview, active_mandates, mandate_of, profession_grid
 from carnet.access.sensitivity import CATEGORIES
 from carnet.errors import Refused
 from carnet.fhir.actions import connected_apps, revoke_app
+from carnet.identity.queries import professional_by_id, user_by_login
 from carnet.web.auth.decorators import patient_required, reauth_required
 from carnet.web.errors import refusals
 from carnet.web.patient import forms
@@ -50,13 +51,27 @@ def access_settings(request):
     return render(request, "web/patient/access.html", context)
 
 
-@require_POST
-@patient_required
-def access_change(request, operation, professional_id):
-    with refusals(request):
-        access.change_professional_access(request.actor, request.actor.patient, operation, professional_id)
-        messages.success(request, _("C'est fait."))
-    return redirect("patient:access")
+def _on_professional(action, done):
+    """A button on one professional (revoke, block, unblock, accept): one URL and one action each."""
+
+    @require_POST
+    @patient_required
+    def view(request, professional_id):
+        professional = professional_by_id(professional_id)
+        with refusals(request):
+            action(request.actor, request.actor.patient, professional)
+            messages.success(request, done)
+        return redirect("patient:access")
+
+    return view
+
+
+revoke = _on_professional(access.revoke_access, gettext_lazy("L'accès de ce professionnel est retiré."))
+block = _on_professional(access.block_professional, gettext_lazy("Ce professionnel est bloqué."))
+unblock = _on_professional(access.unblock_professional, gettext_lazy("Ce professionnel n'est plus bloqué."))
+accept = _on_professional(
+    access.confirm_pending_access, gettext_lazy("L'accès de ce professionnel est accepté.")
+)
 
 
 @require_POST
@@ -104,11 +119,9 @@ def apps(request):
 @patient_required
 @reauth_required
 def mandates(request):
-    from carnet.identity.models import Mandate, User
-
     form = forms.MandateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        caregiver = User.objects.filter(username__iexact=form.cleaned_data["login"]).first()
+        caregiver = user_by_login(form.cleaned_data["login"])
         if caregiver is None:
             form.add_error("login", _("Aucun compte carnet ne porte cet identifiant."))
         else:
@@ -122,18 +135,14 @@ def mandates(request):
                 )
                 messages.success(request, _("Le mandat est créé."))
                 return redirect("patient:mandates")
-    active = Mandate.objects.filter(
-        patient=request.actor.patient, revoked_at__isnull=True, ends_at__gt=timezone.now()
-    ).select_related("caregiver")
-    return render(request, "web/patient/mandates.html", {"form": form, "mandates": active})
+    context = {"form": form, "mandates": active_mandates(request.actor.patient)}
+    return render(request, "web/patient/mandates.html", context)
 
 
 @require_POST
 @patient_required
 def revoke_mandate(request, mandate_id):
-    from carnet.identity.models import Mandate
-
-    mandate = Mandate.objects.filter(pk=mandate_id, patient=request.actor.patient).first()
+    mandate = mandate_of(request.actor.patient, mandate_id)
     if mandate is not None:
         with refusals(request):
             access.revoke_mandate(request.actor, mandate)
