@@ -14,6 +14,14 @@ class Permission(StrEnum):
     JOURNAL_CONTEST_ANSWER = "journal:contest:answer"
     JOURNAL_ENTRY_CONTEST = "journal:entry:contest"
     JOURNAL_ENTRY_READ = "journal:entry:read"
+    MESSAGING_ATTACHMENT_FILE = "messaging:attachment:file"
+    MESSAGING_CONVERSATION_ARCHIVE = "messaging:conversation:archive"
+    MESSAGING_CONVERSATION_CLOSE = "messaging:conversation:close"
+    MESSAGING_CONVERSATION_READ = "messaging:conversation:read"
+    MESSAGING_CONVERSATION_SEARCH = "messaging:conversation:search"
+    MESSAGING_CONVERSATION_START = "messaging:conversation:start"
+    MESSAGING_MESSAGE_SEND = "messaging:message:send"
+    MESSAGING_PAPER_REPLY_RECORD = "messaging:paper-reply:record"
     RECORD_DOCUMENT_DELETE = "record:document:delete"
     RECORD_DOCUMENT_DEPOSIT = "record:document:deposit"
     RECORD_DOCUMENT_HIDE = "record:document:hide"
@@ -48,8 +56,17 @@ MANDATE_SCOPES = {
         Permission.RECORD_DOCUMENT_SET_VISIBILITY,
         Permission.RECORD_PROFILE_WRITE,
         Permission.RECORD_WISHES_WRITE,
+        Permission.MESSAGING_ATTACHMENT_FILE,  # filing a received attachment is a deposit
     },
-    "messaging": frozenset(),
+    "messaging": frozenset(
+        {
+            Permission.MESSAGING_CONVERSATION_ARCHIVE,
+            Permission.MESSAGING_CONVERSATION_READ,
+            Permission.MESSAGING_CONVERSATION_SEARCH,
+            Permission.MESSAGING_CONVERSATION_START,
+            Permission.MESSAGING_MESSAGE_SEND,
+        }
+    ),
 }
 # SMART App Launch v2 scopes (read/search) and the actions they open; scopes narrow, never widen.
 APP_SCOPES = {
@@ -61,6 +78,7 @@ APP_SCOPES = {
     "Immunization": {Permission.RECORD_PROFILE_READ},
     "Observation": {Permission.RECORD_PROFILE_READ},
     "AuditEvent": {Permission.JOURNAL_ENTRY_READ},
+    "Communication": {Permission.MESSAGING_CONVERSATION_READ, Permission.MESSAGING_CONVERSATION_SEARCH},
 }
 
 

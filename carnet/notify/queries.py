@@ -1,6 +1,7 @@
 """What operators see of the outbox and the print queue (no clinical content is ever written there)."""
 
-from carnet.notify.models import OutboxMessage
+from carnet.notify.actions import _channel
+from carnet.notify.models import NotificationPreference, OutboxMessage
 
 
 def outbox(channel: str | None = None):
@@ -10,3 +11,8 @@ def outbox(channel: str | None = None):
 
 def print_queue():
     return OutboxMessage.objects.filter(channel=OutboxMessage.Channel.LETTER, sent_at__isnull=True)
+
+
+def channel_for(patient) -> str:
+    """The channel a notification to ``patient`` takes now: email, sms or letter."""
+    return _channel(patient, NotificationPreference.objects.filter(patient_id=patient.pk).first())

@@ -54,3 +54,23 @@ def get(patient, ref: str, expected_sha256: str | None = None) -> bytes:
     if expected_sha256 and hashlib.sha256(data).hexdigest() != expected_sha256:
         raise IntegrityError("content does not match its recorded SHA-256")
     return data
+
+
+def unseal(patient, envelope: bytes) -> bytes:
+    """The plaintext of an envelope kept in a database column (``actions.seal``), for short texts such as a
+    message's subject and body; raises like ``get`` if foreign or shredded."""
+    from carnet.vault.actions import ENCRYPTED, PLAINTEXT, aad_for
+
+    patient_id = getattr(patient, "pk", patient)
+    envelope = bytes(envelope)
+    if envelope[:1] == PLAINTEXT and settings.CARNET_BENCH_INSECURE:
+        return envelope[1:]
+    if envelope[:1] != ENCRYPTED:
+        raise VaultError("unknown envelope version")
+    row = DataKey.objects.filter(patient_id=patient_id).first()
+    if row is None:
+        raise WrongKey("no data key for this patient")
+    try:
+        return AESGCM(unwrap_key(row)).decrypt(envelope[1:13], envelope[13:], aad_for(patient_id))
+    except InvalidTag:
+        raise WrongKey("envelope does not belong to this patient's record") from None
