@@ -128,7 +128,7 @@ def _add_message(
 ) -> Message:
     patient, now = conversation.patient, timezone.now()
     message_id = draft.message_id or new_message_id()
-    if Message.objects.filter(message_id=message_id).exists():
+    if Message.objects.filter(patient=patient, message_id=message_id).exists():
         raise Conflict("duplicate", _("Ce message a déjà été reçu."))
     message = Message.objects.create(
         conversation=conversation,

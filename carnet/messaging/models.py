@@ -103,7 +103,7 @@ class Message(models.Model):
     channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.WEB)
     sealed_body = models.BinaryField()
     sealed_html = models.BinaryField(null=True, blank=True)
-    message_id = models.CharField(max_length=255, unique=True)
+    message_id = models.CharField(max_length=255)
     in_reply_to = models.CharField(max_length=255, blank=True)
     asks_reply = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
@@ -111,6 +111,7 @@ class Message(models.Model):
     class Meta:
         ordering = ["created_at"]
         indexes = [models.Index(fields=["conversation", "created_at"], name="message_thread")]
+        constraints = [models.UniqueConstraint(fields=["patient", "message_id"], name="one_message_id")]
 
     def __str__(self) -> str:
         return f"message {self.pk}"
