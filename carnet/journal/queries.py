@@ -33,6 +33,14 @@ WHAT = {
     P.JOURNAL_CONTEST_ANSWER: _("a répondu à votre contestation"),
     P.JOURNAL_ENTRY_READ: _("a consulté votre journal"),
     P.JOURNAL_ENTRY_CONTEST: _("a contesté un accès"),
+    P.MESSAGING_ATTACHMENT_FILE: _("a classé dans votre dossier une pièce jointe reçue par messagerie"),
+    P.MESSAGING_CONVERSATION_ARCHIVE: _("a rangé une conversation de messagerie"),
+    P.MESSAGING_CONVERSATION_CLOSE: _("a clos une conversation de messagerie"),
+    P.MESSAGING_CONVERSATION_READ: _("a lu une conversation de messagerie"),
+    P.MESSAGING_CONVERSATION_SEARCH: _("a parcouru vos conversations de messagerie"),
+    P.MESSAGING_CONVERSATION_START: _("a commencé une conversation de messagerie"),
+    P.MESSAGING_MESSAGE_SEND: _("a envoyé un message dans une conversation"),
+    P.MESSAGING_PAPER_REPLY_RECORD: _("a enregistré votre réponse reçue par courrier"),
 }
 HOW = {
     "web": _("site"),

@@ -19,7 +19,6 @@ from carnet.access.actor import Actor, Channel, Role
 from carnet.access.gate import atomic_action, authorize
 from carnet.access.permissions import Permission as P
 from carnet.errors import Conflict, NotFound, Refused
-from carnet.messaging import tasks
 from carnet.messaging.mail import ParsedMail, patient_address, reply_mime
 from carnet.messaging.models import (
     Attachment,
@@ -180,6 +179,8 @@ def _attach(actor: Actor, message: Message, upload: Upload) -> Attachment:
 def _deliver(conversation: Conversation, message: Message) -> None:
     """Who hears of a new message: the patient (by their channel, never the content; on paper the message
     itself with a reply slip), or the professional's secure mailbox (a patient's reply goes out by SMTP)."""
+    from carnet.messaging import tasks  # tasks call these actions: imported here to break the cycle
+
     if message.side == Message.Side.PROFESSIONAL:
         tasks.tell_patient.enqueue(str(message.pk))
     elif message.side == Message.Side.PATIENT and conversation.mailbox.address:
