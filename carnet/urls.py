@@ -16,4 +16,5 @@ urlpatterns = [
     path("patient/", include("carnet.web.patient.urls")),
     path("pro/", include("carnet.web.pro.urls")),
     path("operateurs/", include("carnet.web.backoffice.urls")),
+    path("", include("carnet.messaging.urls")),
 ]
