@@ -183,9 +183,7 @@ def test_a_pdf_and_an_xdm_package_from_an_allowed_peer_land_in_the_conversation(
     )
     with smtplib.SMTP("127.0.0.1", world["server"].port, timeout=30) as client:
         client.send_message(follow_up)
-    conversations = _read_back(world)
-    first = conversations[0]
-    assert first["subject"] == "Vos résultats"
+    first = next(c for c in _read_back(world) if c["subject"] == "Vos résultats")
     pro_messages = [m for m in first["messages"] if m["side"] == "professional"]
     assert [m["id"] for m in pro_messages] == ["<r1@hopital.mssante.test>", "<r2@hopital.mssante.test>"]
     files = pro_messages[0]["files"]
