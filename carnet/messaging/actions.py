@@ -144,8 +144,8 @@ def _add_message(
         asks_reply=draft.asks_reply,
         created_at=now,
     )
-    for upload in draft.uploads:
-        _attach(actor, message, upload)
+    for position, upload in enumerate(draft.uploads):
+        _attach(actor, message, upload, position)
     Conversation.objects.filter(pk=conversation.pk).update(last_message_at=now)
     if actor.user is not None:
         Participation.objects.update_or_create(
@@ -155,7 +155,7 @@ def _add_message(
     return message
 
 
-def _attach(actor: Actor, message: Message, upload: Upload) -> Attachment:
+def _attach(actor: Actor, message: Message, upload: Upload, position: int) -> Attachment:
     """The same content checks as a deposit; a professional's typed attachment is deposited too."""
     patient = message.patient
     mime_type = check_content(upload.content, upload.mime_type)
@@ -172,6 +172,7 @@ def _attach(actor: Actor, message: Message, upload: Upload) -> Attachment:
         size=len(upload.content),
         sha256=hashlib.sha256(upload.content).hexdigest(),
         from_xdm=bool(upload.metadata),
+        position=position,
         document=document,
     )
 

@@ -129,12 +129,13 @@ class Attachment(models.Model):
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
     from_xdm = models.BooleanField(default=False)
+    position = models.PositiveSmallIntegerField(default=0)
     document = models.ForeignKey(
         "records.Document", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     class Meta:
-        ordering = ["pk"]
+        ordering = ["message", "position"]
 
     def __str__(self) -> str:
         return f"attachment {self.pk}"
