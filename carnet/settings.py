@@ -187,6 +187,7 @@ OAUTH2_PROVIDER = {
         "patient/Immunization.rs": "lire vos vaccinations",
         "patient/Observation.rs": "lire vos mesures (poids, tension...)",
         "patient/AuditEvent.rs": "lire le journal des accès à votre dossier",
+        "patient/Communication.rs": "lire vos messages de la messagerie sécurisée",
     },
     "DEFAULT_SCOPES": ["launch/patient"],
     **{

@@ -79,6 +79,10 @@ APP_SCOPES = {
     "Observation": {Permission.RECORD_PROFILE_READ},
     "AuditEvent": {Permission.JOURNAL_ENTRY_READ},
     "Communication": {Permission.MESSAGING_CONVERSATION_READ, Permission.MESSAGING_CONVERSATION_SEARCH},
+    "CommunicationRequest": {
+        Permission.MESSAGING_CONVERSATION_READ,
+        Permission.MESSAGING_CONVERSATION_SEARCH,
+    },
 }
 
 

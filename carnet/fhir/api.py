@@ -11,7 +11,7 @@ from ninja import NinjaAPI
 from ninja.security import HttpBearer
 
 from carnet.access.decision import AccessDenied
-from carnet.fhir import search
+from carnet.fhir import communication, search
 from carnet.fhir.mhd import provide_bundle
 from carnet.fhir.outcome import FhirError, fhir_response, outcome
 from carnet.fhir.security import actor_for_token
@@ -139,6 +139,9 @@ def find_lists(request):
 @api.get("/Patient")
 def find_patients(request):
     return fhir_response(search.find_patients(request.actor, request.GET))
+
+
+communication.register(api)  # Communication, CommunicationRequest (before the catch-all below)
 
 
 @api.get("/{resource_type}")

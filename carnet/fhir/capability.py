@@ -71,6 +71,10 @@ def capability_statement() -> dict:
                     *[_resource(kind, ["search-type", "create"], ["patient"]) for kind in profile_resources],
                     _resource("AuditEvent", ["search-type"], ["patient"]),
                     _resource("Consent", ["search-type"], ["patient"]),
+                    _resource("Communication", ["read", "search-type"], ["patient", "_count", "_offset"]),
+                    _resource(
+                        "CommunicationRequest", ["read", "search-type"], ["patient", "_count", "_offset"]
+                    ),
                 ],
                 "interaction": [{"code": "transaction"}],
             }
