@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from carnet.messaging import actions
 from carnet.messaging.models import Attachment, Conversation, Message
@@ -154,4 +155,5 @@ def test_pages_in_english(alice, conversation):
     client = signed_in(Client(), alice.user)
     client.post("/i18n/setlang/", {"language": "en"})
     page = client.get("/patient/messages/").content.decode()
-    assert "Secure messaging" in page
+    translation.activate("fr")  # the request left English active in this thread
+    assert "Secure messaging" in page and "Write to a professional" in page
