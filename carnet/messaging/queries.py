@@ -13,10 +13,11 @@ from carnet.access.permissions import Permission as P
 from carnet.access.policy import conversation_filter, decide
 from carnet.journal.actions import record
 from carnet.messaging.models import Attachment, Conversation, Mailbox, Message, Participation
-from carnet.messaging.sealing import open_json, open_text
+from carnet.messaging.sealing import Opener, open_text
 from carnet.vault import queries as vault
 
 PAGE = 50
+SEARCHED = 1000  # a search reads (and unseals) at most this many of one's latest conversations
 
 
 @dataclass
@@ -73,22 +74,23 @@ def inbox(actor: Actor, *, archived: bool = False, text: str = "", limit: int = 
             resource_type="Patient",
             resource_id=scope.pk,
         )
-    found = conversations(actor, archived=archived)
-    items = []
+    found = list(conversations(actor, archived=archived)[: limit if not text.strip() else SEARCHED])
+    opener = Opener()
+    subjects = {c.pk: opener.text(c.patient_id, c.sealed_subject) for c in found}
     needle = text.strip().lower()
-    for conversation in found[: limit if not needle else 1000]:
-        subject = open_text(conversation.patient, conversation.sealed_subject)
-        if needle and needle not in subject.lower() and not _body_matches(conversation, needle):
-            continue
-        items.append(_item(actor, conversation, subject))
-        if len(items) >= limit:
-            break
-    return items
+    if needle:
+        matching = {pk for pk, subject in subjects.items() if needle in subject.lower()}
+        matching |= _bodies_matching(opener, [c.pk for c in found], needle)
+        found = [c for c in found if c.pk in matching]
+    return [_item(actor, c, subjects[c.pk]) for c in found[:limit]]
 
 
-def _body_matches(conversation: Conversation, needle: str) -> bool:
-    bodies = conversation.messages.values_list("sealed_body", flat=True)
-    return any(needle in open_text(conversation.patient, body).lower() for body in bodies)
+def _bodies_matching(opener: Opener, conversation_ids: list, needle: str) -> set:
+    """The conversations one of whose messages says ``needle`` (every body read in one query)."""
+    rows = Message.objects.filter(conversation_id__in=conversation_ids).values_list(
+        "conversation_id", "patient_id", "sealed_body"
+    )
+    return {pk for pk, patient_id, body in rows if needle in opener.text(patient_id, body).lower()}
 
 
 def _item(actor: Actor, conversation: Conversation, subject: str) -> InboxItem:
@@ -128,24 +130,26 @@ def subject_of(conversation: Conversation) -> str:
 
 def thread(conversation: Conversation) -> list[MessageView]:
     """The messages of a conversation already authorized for the actor, unsealed, oldest first."""
-    patient = conversation.patient
+    patient, opener = conversation.patient, Opener()
     messages = conversation.messages.prefetch_related("attachments").select_related("author_professional")
     views = []
     for message in messages:
-        attachments = [AttachmentView(a, *_meta(patient, a.sealed_meta)) for a in message.attachments.all()]
+        attachments = [
+            AttachmentView(a, *_meta(opener, patient, a.sealed_meta)) for a in message.attachments.all()
+        ]
         views.append(
             MessageView(
                 message,
-                open_text(patient, message.sealed_body),
-                open_text(patient, message.sealed_html),
+                opener.text(patient, message.sealed_body),
+                opener.text(patient, message.sealed_html),
                 attachments,
             )
         )
     return views
 
 
-def _meta(patient, sealed) -> tuple[str, dict]:
-    meta = open_json(patient, sealed)
+def _meta(opener: Opener, patient, sealed) -> tuple[str, dict]:
+    meta = opener.json(patient, sealed)
     return meta.pop("filename", "piece-jointe"), meta
 
 
@@ -160,7 +164,7 @@ def attachment_content(actor: Actor, attachment_id) -> tuple[Attachment, str, by
     if attachment is None:
         raise Http404("attachment")
     get_conversation(actor, attachment.message.conversation_id)
-    name, _meta_rest = _meta(attachment.patient, attachment.sealed_meta)
+    name, _meta_rest = _meta(Opener(), attachment.patient, attachment.sealed_meta)
     return (
         attachment,
         name,

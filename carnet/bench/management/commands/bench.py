@@ -1,4 +1,4 @@
-"""carnet bench deposit|timeline|search|journal|growth|all: measure, print a table, write JSON."""
+"""carnet bench deposit|timeline|search|journal|growth|messaging|all: measure, print a table, write JSON."""
 
 import datetime
 import json
@@ -10,8 +10,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from carnet.bench import runs
+from carnet.messaging import bench as messaging_bench
 
-NAMES = ["deposit", "timeline", "search", "journal", "growth"]
+NAMES = ["deposit", "timeline", "search", "journal", "growth", "messaging"]
 
 
 def _flatten(prefix: str, value, rows: list) -> None:
@@ -68,6 +69,8 @@ class Command(BaseCommand):
             return runs.search(o["rounds"])
         if bench == "journal":
             return runs.journal(o["entries"])
+        if bench == "messaging":
+            return messaging_bench.run(o["rounds"], connections=min(o["connections"], 8))
         return runs.growth(sizes, rounds=o["rounds"])
 
     def _write(self, name, results, output) -> None:
