@@ -10,7 +10,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from carnet.env import env_bool, env_int, env_list, env_str
+from carnet.env import env_bool, env_choice, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("CARNET_DATA_DIR", str(BASE_DIR / "var"))).resolve()
@@ -55,7 +55,11 @@ INSTALLED_APPS = [
     "carnet.records",
     "carnet.notify",
     "carnet.messaging",
+    "carnet.stats",
+    "carnet.research",
     "carnet.fhir",
+    "carnet.agenda",
+    "carnet.catalogue",
     "carnet.web",
     "carnet.bench",
 ]
@@ -63,6 +67,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "carnet.web.middleware.SecurityHeadersMiddleware",
+    "carnet.fhir.middleware.FhirMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -71,7 +76,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "carnet.web.middleware.AccessDeniedMiddleware",
+    "carnet.web.middleware.RefusedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -88,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "carnet.web.context.service",
             ],
         },
     },
@@ -188,6 +194,9 @@ OAUTH2_PROVIDER = {
         "patient/Observation.rs": "lire vos mesures (poids, tension...)",
         "patient/AuditEvent.rs": "lire le journal des accès à votre dossier",
         "patient/Communication.rs": "lire vos messages de la messagerie sécurisée",
+        "patient/Observation.c": "ajouter des mesures (poids, tension...)",
+        "patient/Appointment.rs": "lire votre agenda",
+        "patient/Appointment.cu": "ajouter et déplacer des rendez-vous dans votre agenda",
     },
     "DEFAULT_SCOPES": ["launch/patient"],
     **{
@@ -233,7 +242,7 @@ CARNET_KEK_FILE = Path(env_str("CARNET_KEK_FILE", str(CARNET_KEY_DIR / "kek.json
 CARNET_SIGNING_KEY_FILE = Path(
     env_str("CARNET_SIGNING_KEY_FILE", str(CARNET_KEY_DIR / "journal-ed25519.pem"))
 )
-CARNET_BLOB_STORE = env_str("CARNET_BLOB_STORE", "file")  # file | s3
+CARNET_BLOB_STORE = env_choice("CARNET_BLOB_STORE", "file", {"file", "s3"})
 CARNET_BLOB_DIR = Path(env_str("CARNET_BLOB_DIR", str(DATA_DIR / "blobs")))
 CARNET_S3_ENDPOINT = env_str("CARNET_S3_ENDPOINT")
 CARNET_S3_BUCKET = env_str("CARNET_S3_BUCKET", "carnet-blobs")
@@ -249,10 +258,10 @@ CARNET_OPPOSITION_DAYS = env_int("CARNET_OPPOSITION_DAYS", 42)
 CARNET_ARCHIVE_YEARS = env_int("CARNET_ARCHIVE_YEARS", 10)
 CARNET_EARLY_DESTRUCTION_GRACE_DAYS = env_int("CARNET_EARLY_DESTRUCTION_GRACE_DAYS", 7)
 CARNET_SUSPENSION_DAYS = env_int("CARNET_SUSPENSION_DAYS", 42)
-CARNET_GRANT_MODE = env_str("CARNET_GRANT_MODE", "declared")  # declared | confirmed
-if CARNET_GRANT_MODE not in {"declared", "confirmed"}:
-    raise ImproperlyConfigured("CARNET_GRANT_MODE must be 'declared' or 'confirmed'")
+CARNET_GRANT_MODE = env_choice("CARNET_GRANT_MODE", "declared", {"declared", "confirmed"})
 CARNET_GRANT_EXPIRY_DAYS = env_int("CARNET_GRANT_EXPIRY_DAYS", 365)
+# Public statistics: a run reads up to this many seconds ago (transactions still open are read next time).
+CARNET_STATS_LAG_SECONDS = env_int("CARNET_STATS_LAG_SECONDS", 300)
 CARNET_EMERGENCY_HOURS = env_int("CARNET_EMERGENCY_HOURS", 4)
 CARNET_HIDDEN_WARN_DAYS = env_int("CARNET_HIDDEN_WARN_DAYS", 14)
 CARNET_HIDDEN_MAX_DAYS = env_int("CARNET_HIDDEN_MAX_DAYS", 30)
@@ -272,6 +281,44 @@ CARNET_SMTP_CLIENT_CA = env_str("CARNET_SMTP_CLIENT_CA")  # set: peers must show
 CARNET_SMTP_REQUIRE_TLS = env_bool("CARNET_SMTP_REQUIRE_TLS", False)
 CARNET_SMTP_RELAY = env_str("CARNET_SMTP_RELAY", "")  # host:port that carries patients' replies out
 CARNET_SMTP_RELAY_TLS = env_bool("CARNET_SMTP_RELAY_TLS", False)
+# The public service's pages: help line, theme (carnet's own, or the State's DSFR for a State operator).
+CARNET_HELP_PHONE = env_str("CARNET_HELP_PHONE", "36 46")
+CARNET_THEME = env_str("CARNET_THEME", "carnet")  # carnet | dsfr
+if CARNET_THEME not in {"carnet", "dsfr"}:
+    raise ImproperlyConfigured("CARNET_THEME must be 'carnet' or 'dsfr'")
+# OpenID Connect sign-in (carnet.identity.oidc): Pro Santé Connect for professionals, FranceConnect for
+# patients; each is offered only when its issuer and client id are set.
+CARNET_OIDC = {
+    name: {
+        "issuer": env_str(f"CARNET_{prefix}_ISSUER"),
+        "client_id": env_str(f"CARNET_{prefix}_CLIENT_ID"),
+        "client_secret": env_str(f"CARNET_{prefix}_CLIENT_SECRET"),
+        "private_key_file": env_str(f"CARNET_{prefix}_PRIVATE_KEY_FILE"),
+        "auth_method": env_str(
+            f"CARNET_{prefix}_AUTH_METHOD",
+            "private_key_jwt" if env_str(f"CARNET_{prefix}_PRIVATE_KEY_FILE") else "client_secret_basic",
+        ),
+        "scopes": env_str(f"CARNET_{prefix}_SCOPES", scopes),
+        "acr_values": env_str(f"CARNET_{prefix}_ACR_VALUES", "eidas1"),
+        "id_claim": env_str(f"CARNET_{prefix}_ID_CLAIM", claim),
+        "id_prefix": env_str(f"CARNET_{prefix}_ID_PREFIX", id_prefix),
+        "timeout": env_int(f"CARNET_{prefix}_TIMEOUT_SECONDS", 10),
+    }
+    for name, prefix, scopes, claim, id_prefix in (
+        ("psc", "PSC", "openid scope_all", "SubjectNameID", "8"),
+        (
+            "franceconnect",
+            "FRANCECONNECT",
+            "openid given_name family_name birthdate gender birthplace",
+            "",
+            "",
+        ),
+    )
+}
+for _oidc in CARNET_OIDC.values():
+    if _oidc["auth_method"] not in {"private_key_jwt", "client_secret_basic", "client_secret_post"}:
+        raise ImproperlyConfigured("CARNET_*_AUTH_METHOD: private_key_jwt, client_secret_basic or _post")
+CARNET_PRO_INVITATION_DAYS = env_int("CARNET_PRO_INVITATION_DAYS", 14)
 # Benchmark-only: switches policy, journal and encryption off to measure their cost. Never in production.
 CARNET_BENCH_INSECURE = env_bool("CARNET_BENCH_INSECURE", False)
 if CARNET_BENCH_INSECURE and HTTPS:
@@ -285,6 +332,9 @@ LOGGING = {
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["scrub"], "formatter": "plain"},
     },
-    "root": {"handlers": ["console"], "level": env_str("CARNET_LOG_LEVEL", "INFO")},
+    "root": {
+        "handlers": ["console"],
+        "level": env_choice("CARNET_LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}),
+    },
     "loggers": {"django.db.backends": {"level": "WARNING", "propagate": True}},
 }

@@ -30,9 +30,9 @@ from carnet.messaging.models import (
     Participation,
 )
 from carnet.messaging.sealing import open_json, open_text, seal_json, seal_text
-from carnet.notify.actions import notify_now, queue_letter
 from carnet.notify.letters import letter_pdf
-from carnet.notify.queries import channel_for
+from carnet.notify.outbox import channel_for, notify_now, queue_letter
+from carnet.notify.queries import preference_of
 from carnet.records import actions as records
 from carnet.records.actions import DocumentMetadata
 from carnet.records.content import check_content
@@ -334,7 +334,7 @@ def tell_patient(message_id: str) -> str:
         pk=message_id
     )
     conversation, patient = message.conversation, message.conversation.patient
-    if channel_for(patient) == "letter":
+    if channel_for(patient, preference_of(patient)) == "letter":
         _print_letter(conversation, message)
         return "letter"
     link = f"{settings.SITE_URL}/patient/messages/{conversation.pk}/"

@@ -1,6 +1,5 @@
 """What operators see of the outbox and the print queue (no clinical content is ever written there)."""
 
-from carnet.notify.actions import _channel
 from carnet.notify.models import NotificationPreference, OutboxMessage
 
 
@@ -13,6 +12,6 @@ def print_queue():
     return OutboxMessage.objects.filter(channel=OutboxMessage.Channel.LETTER, sent_at__isnull=True)
 
 
-def channel_for(patient) -> str:
-    """The channel a notification to ``patient`` takes now: email, sms or letter."""
-    return _channel(patient, NotificationPreference.objects.filter(patient_id=patient.pk).first())
+def preference_of(patient) -> NotificationPreference | None:
+    """How the patient chose to be told, or None for the defaults."""
+    return NotificationPreference.objects.filter(patient_id=patient.pk).first()

@@ -89,7 +89,7 @@ def test_filing_is_refused_to_a_messaging_only_caregiver_and_to_professionals(al
 
 
 def test_a_patient_who_chose_post_gets_the_message_printed_with_a_reply_slip(alice, bob, bob_box, erin):
-    set_preferences(alice, channel="letter")
+    set_preferences(as_patient(alice), alice, channel="letter")
     conversation = _write(bob, alice, bob_box)
     letter = OutboxMessage.objects.get(channel="letter", patient_id=alice.pk)
     slip = conversation.slips.get()
@@ -103,7 +103,7 @@ def test_a_patient_who_chose_post_gets_the_message_printed_with_a_reply_slip(ali
 
 
 def test_only_an_operator_records_a_paper_reply_and_never_on_a_closed_conversation(alice, bob, bob_box, erin):
-    set_preferences(alice, channel="letter")
+    set_preferences(as_patient(alice), alice, channel="letter")
     conversation = _write(bob, alice, bob_box)
     code = conversation.slips.get().code
     with pytest.raises(AccessDenied):

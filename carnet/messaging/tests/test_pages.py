@@ -8,7 +8,7 @@ from django.utils import translation
 
 from carnet.messaging import actions
 from carnet.messaging.models import Attachment, Conversation, Message
-from carnet.messaging.tests.conftest import as_caregiver, as_pro
+from carnet.messaging.tests.conftest import as_caregiver, as_patient, as_pro
 from carnet.records.models import Document
 from carnet.records.samples import sample_pdf
 from carnet.web.actor import ACTING_FOR
@@ -138,7 +138,7 @@ def test_a_caregiver_with_the_messaging_scope_uses_the_patient_pages(alice, conv
 def test_the_operator_records_a_paper_reply_and_a_patient_cannot(alice, bob, bob_box, erin):
     from carnet.notify.actions import set_preferences
 
-    set_preferences(alice, channel="letter")
+    set_preferences(as_patient(alice), alice, channel="letter")
     conversation = actions.start_conversation(
         as_pro(bob), alice, bob_box, "Par courrier", actions.Draft(body="x")
     )
