@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "carnet.vault",
     "carnet.records",
     "carnet.notify",
+    "carnet.messaging",
     "carnet.stats",
     "carnet.research",
     "carnet.fhir",
@@ -192,6 +193,7 @@ OAUTH2_PROVIDER = {
         "patient/Immunization.rs": "lire vos vaccinations",
         "patient/Observation.rs": "lire vos mesures (poids, tension...)",
         "patient/AuditEvent.rs": "lire le journal des accès à votre dossier",
+        "patient/Communication.rs": "lire vos messages de la messagerie sécurisée",
         "patient/Observation.c": "ajouter des mesures (poids, tension...)",
         "patient/Appointment.rs": "lire votre agenda",
         "patient/Appointment.cu": "ajouter et déplacer des rendez-vous dans votre agenda",
@@ -281,6 +283,17 @@ CARNET_OTP_TTL_SECONDS = env_int("CARNET_OTP_TTL_SECONDS", 300)
 CARNET_LOGIN_MAX_FAILURES = env_int("CARNET_LOGIN_MAX_FAILURES", 5)
 CARNET_LOCKOUT_MINUTES = env_int("CARNET_LOCKOUT_MINUTES", 15)
 CARNET_REAUTH_SECONDS = env_int("CARNET_REAUTH_SECONDS", 5 * 60)
+# Secure messaging (MSSanté-style SMTP between allowed peers): the patients' addresses are
+# <INS>@patient.<CARNET_MAIL_DOMAIN>; only the peers listed (domains or IP addresses) may deliver.
+CARNET_MAIL_DOMAIN = env_str("CARNET_MAIL_DOMAIN", "carnet.invalid")
+CARNET_SMTP_BIND = env_str("CARNET_SMTP_BIND", "127.0.0.1:8025")
+CARNET_SMTP_PEERS = env_list("CARNET_SMTP_PEERS", [])
+CARNET_SMTP_TLS_CERT = env_str("CARNET_SMTP_TLS_CERT")
+CARNET_SMTP_TLS_KEY = env_str("CARNET_SMTP_TLS_KEY")
+CARNET_SMTP_CLIENT_CA = env_str("CARNET_SMTP_CLIENT_CA")  # set: peers must show a certificate it signed
+CARNET_SMTP_REQUIRE_TLS = env_bool("CARNET_SMTP_REQUIRE_TLS", False)
+CARNET_SMTP_RELAY = env_str("CARNET_SMTP_RELAY", "")  # host:port that carries patients' replies out
+CARNET_SMTP_RELAY_TLS = env_bool("CARNET_SMTP_RELAY_TLS", False)
 # The public service's pages: help line, theme (carnet's own, or the State's DSFR for a State operator).
 CARNET_HELP_PHONE = env_str("CARNET_HELP_PHONE", "36 46")
 CARNET_THEME = env_str("CARNET_THEME", "carnet")  # carnet | dsfr

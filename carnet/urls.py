@@ -22,6 +22,7 @@ urlpatterns = [
     path("patient/", include("carnet.web.patient.urls")),
     path("pro/", include("carnet.web.pro.urls")),
     path("operateurs/", include("carnet.web.backoffice.urls")),
+    path("", include("carnet.messaging.urls")),
     path("statistiques/", include("carnet.web.stats.urls")),
 ]
 

@@ -46,6 +46,14 @@ class Permission(StrEnum):
     JOURNAL_CONTEST_ANSWER = "journal:contest:answer"
     JOURNAL_ENTRY_CONTEST = "journal:entry:contest"
     JOURNAL_ENTRY_READ = "journal:entry:read"
+    MESSAGING_ATTACHMENT_FILE = "messaging:attachment:file"
+    MESSAGING_CONVERSATION_ARCHIVE = "messaging:conversation:archive"
+    MESSAGING_CONVERSATION_CLOSE = "messaging:conversation:close"
+    MESSAGING_CONVERSATION_READ = "messaging:conversation:read"
+    MESSAGING_CONVERSATION_SEARCH = "messaging:conversation:search"
+    MESSAGING_CONVERSATION_START = "messaging:conversation:start"
+    MESSAGING_MESSAGE_SEND = "messaging:message:send"
+    MESSAGING_PAPER_REPLY_RECORD = "messaging:paper-reply:record"
     NOTIFY_DIGEST_SEND = "notify:digest:send"
     NOTIFY_LETTERS_PRINT = "notify:letters:print"
     NOTIFY_PREFERENCES_CHANGE = "notify:preferences:change"
@@ -100,8 +108,17 @@ MANDATE_SCOPES = {
         Permission.RECORD_DOCUMENT_SET_VISIBILITY,
         Permission.RECORD_PROFILE_WRITE,
         Permission.RECORD_WISHES_WRITE,
+        Permission.MESSAGING_ATTACHMENT_FILE,  # filing a received attachment is a deposit
     },
-    "messaging": frozenset(),
+    "messaging": frozenset(
+        {
+            Permission.MESSAGING_CONVERSATION_ARCHIVE,
+            Permission.MESSAGING_CONVERSATION_READ,
+            Permission.MESSAGING_CONVERSATION_SEARCH,
+            Permission.MESSAGING_CONVERSATION_START,
+            Permission.MESSAGING_MESSAGE_SEND,
+        }
+    ),
 }
 # The holder's own account: the patient, or a legal representative; never a caregiver or an app. These
 # are decided whatever the space's state (the action itself checks which state changes are allowed).
@@ -159,6 +176,11 @@ APP_SCOPES = {
     "Immunization": {Permission.RECORD_PROFILE_READ},
     "Observation": {Permission.RECORD_PROFILE_READ},
     "AuditEvent": {Permission.JOURNAL_ENTRY_READ},
+    "Communication": {Permission.MESSAGING_CONVERSATION_READ, Permission.MESSAGING_CONVERSATION_SEARCH},
+    "CommunicationRequest": {
+        Permission.MESSAGING_CONVERSATION_READ,
+        Permission.MESSAGING_CONVERSATION_SEARCH,
+    },
     "Appointment": {Permission.AGENDA_EVENT_READ},
 }
 APP_SCOPES["Observation"] = APP_SCOPES["Observation"] | {Permission.RECORD_MEASUREMENT_READ}

@@ -29,6 +29,7 @@ from carnet.access.permissions import (
 from carnet.access.permissions import Permission as P
 from carnet.agenda.models import Event
 from carnet.identity.models import Patient, Representative, Specialty
+from carnet.messaging.models import Attachment, Conversation, Mailbox
 from carnet.records.models import Document, Visibility
 
 DOCUMENT_READS = {P.RECORD_DOCUMENT_READ, P.RECORD_DOCUMENT_SEARCH}
@@ -73,6 +74,7 @@ AUTHOR_ACTIONS = {
     P.RECORD_DOCUMENT_READ,
 }
 VISIBLE_STATUSES = [Document.Status.CURRENT, Document.Status.SUPERSEDED]
+MESSAGING_ACTIONS = frozenset(p for p in P if p.startswith("messaging:"))
 
 
 def allow(rule: str) -> Decision:
@@ -99,6 +101,8 @@ def settings_of(patient: Patient) -> PatientAccessSettings:
 def decide(actor: Actor, action: str, resource) -> Decision:
     """Who may do ``action`` on ``resource`` (a Patient, a Document, a profile entry, a wish, or for
     operators an emergency access to review, a contest to answer, a cell of the matrix)."""
+    if action in MESSAGING_ACTIONS:
+        return _messaging(actor, action, resource)
     if action in OPERATOR_ACTIONS:
         if actor.role == Role.OPERATOR:
             return allow("operator-review")
@@ -398,6 +402,103 @@ def _sees_masked(professional, patient: Patient, basis: Decision, standing: _Sta
     if basis.rule == "emergency-access":
         return True
     return patient.gp_id == professional.pk and standing.gp_sees_masked
+
+
+# --- secure messaging (domain.md §6) ---------------------------------------------------------------------
+
+
+def _conversation_of(resource) -> Conversation | None:
+    if isinstance(resource, Attachment):
+        return resource.message.conversation
+    return resource if isinstance(resource, Conversation) else None
+
+
+def _messaging(actor: Actor, action: str, resource) -> Decision:
+    """A patient's conversations with a mailbox: the patient's side (and those acting for them), the
+    mailbox's members, and operators, who only record a paper reply they never read back."""
+    patient = patient_of(resource)
+    if patient is None:
+        return deny("no-patient", "resource has no patient")
+    conversation = _conversation_of(resource)
+    closed = conversation is not None and conversation.is_closed
+    if action == P.MESSAGING_PAPER_REPLY_RECORD:
+        return _paper_reply(actor, patient, closed)
+    refused = decide_space(actor, patient)
+    if refused is not None:
+        return refused
+    if actor.role == Role.PROFESSIONAL and actor.professional is not None:
+        return _messaging_professional(actor.professional, action, patient, conversation)
+    if actor.role == Role.SYSTEM:
+        return deny("default-deny", "no rule allows this")
+    if actor.patient is None or actor.patient.pk != patient.pk:
+        return deny("not-their-space", "the actor acts for another patient")
+    standing = _standing(actor, action, patient)
+    if standing is not None:
+        return standing
+    if action == P.MESSAGING_CONVERSATION_CLOSE:
+        return deny("mailbox-closes", "the professional or the organisation closes a conversation")
+    if action == P.MESSAGING_MESSAGE_SEND and closed:
+        return deny("conversation-closed", "the conversation was closed")
+    if action == P.MESSAGING_CONVERSATION_START:
+        return _patient_may_start(patient, conversation.mailbox)
+    return allow(f"{actor.role}-own-conversation")
+
+
+def _paper_reply(actor: Actor, patient: Patient, closed: bool) -> Decision:
+    if actor.role != Role.OPERATOR:
+        return deny("operator-only", "only operators record a paper reply")
+    if patient.state != Patient.State.OPEN:
+        return deny("space-not-open", f"space is {patient.state}")
+    if closed:
+        return deny("conversation-closed", "the conversation was closed")
+    return allow("operator-paper-reply")
+
+
+def _patient_may_start(patient: Patient, mailbox: Mailbox) -> Decision:
+    """MES lets a patient write first to a pharmacy only; carnet also to the médecin traitant and to
+    mailboxes that accept patients' first messages."""
+    if Block.objects.filter(patient=patient, professional_id=mailbox.owner_id).exists():
+        return deny("blocked", "the patient blocked this professional")
+    if mailbox.kind == Mailbox.Kind.PHARMACY:
+        return allow("patient-writes-pharmacy")
+    if mailbox.kind == Mailbox.Kind.PERSONAL and mailbox.owner_id == patient.gp_id:
+        return allow("patient-writes-gp")
+    if mailbox.accepts_patient_messages:
+        return allow("mailbox-accepts-patients")
+    return deny("mailbox-not-open-to-patients", "this mailbox does not take first messages from patients")
+
+
+def _messaging_professional(professional, action: str, patient: Patient, conversation) -> Decision:
+    standing = _standing_of(professional, patient)
+    if standing.blocked:
+        return deny("blocked", "the patient blocked this professional")
+    if action == P.MESSAGING_ATTACHMENT_FILE:
+        return deny("patient-only-action", "the patient files a received attachment")
+    if action == P.MESSAGING_CONVERSATION_SEARCH:
+        return allow("mailbox-member")  # the list filter keeps their mailboxes' conversations only
+    if conversation is None or not conversation.mailbox.has_member(professional):
+        return deny("not-mailbox-member", "the conversation belongs to another mailbox")
+    if action == P.MESSAGING_CONVERSATION_START:
+        basis = _basis(professional, patient, standing)
+        return basis or deny("no-standing", "no grant, médecin traitant or emergency access")
+    if action in (P.MESSAGING_MESSAGE_SEND, P.MESSAGING_CONVERSATION_CLOSE) and conversation.is_closed:
+        return deny("conversation-closed", "the conversation was closed")
+    return allow("mailbox-member")
+
+
+def conversation_filter(actor: Actor) -> Q | None:
+    """The filter of the conversations ``actor`` may list; None means nothing. A professional sees their
+    mailboxes' conversations with open spaces that did not block them; a person, their space's."""
+    if actor.role == Role.PROFESSIONAL and actor.professional is not None:
+        pro = actor.professional
+        mailboxes = Mailbox.objects.filter(Q(owner=pro) | Q(members=pro)).values("pk")
+        blocked = Block.objects.filter(professional=pro).values("patient_id")
+        return Q(mailbox_id__in=mailboxes, patient__state=Patient.State.OPEN) & ~Q(patient_id__in=blocked)
+    if actor.patient is None:
+        return None
+    if not decide(actor, P.MESSAGING_CONVERSATION_SEARCH, actor.patient).allowed:
+        return None
+    return Q(patient=actor.patient)
 
 
 # --- lists and searches ---------------------------------------------------------------------------------

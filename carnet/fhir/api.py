@@ -21,6 +21,7 @@ from carnet.fhir import (
     access_ops,
     actions,
     appointment,
+    communication,
     documents,
     mapping,
     measurements,
@@ -277,6 +278,7 @@ def find_consents(request):
 
 
 appointment.register(api, _body)  # the agenda's Appointment (before the generic routes below)
+communication.register(api)  # messaging's Communication and CommunicationRequest (idem)
 measurements.register(
     api, _body, lambda request: create_profile(request, "Observation")
 )  # apps' measurements

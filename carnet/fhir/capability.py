@@ -70,6 +70,8 @@ RESOURCES = {
     "AuditEvent": (["search-type"], PATIENT_SEARCH, [], []),
     "Consent": (["search-type"], PATIENT_SEARCH, [], []),
     "Appointment": (["read", "search-type", "create", "update", "patch"], PATIENT_SEARCH, [], []),
+    "Communication": (["read", "search-type"], {"patient": "reference"}, [], []),
+    "CommunicationRequest": (["read", "search-type"], {"patient": "reference"}, [], []),
 }
 
 

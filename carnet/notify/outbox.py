@@ -17,15 +17,18 @@ def send_email(recipient: str, subject: str, body: str) -> None:
     send_mail(subject, body, None, [recipient])
 
 
-def queue_letter(recipient: str, subject: str, body: str, *, patient_id: int | None = None) -> OutboxMessage:
-    """A postal letter (PDF) for people without e-mail: it waits in the print queue."""
+def queue_letter(
+    recipient: str, subject: str, body: str, *, patient_id: int | None = None, pdf: bytes | None = None
+) -> OutboxMessage:
+    """A postal letter (PDF) for people without e-mail: it waits in the print queue. ``pdf``: a letter
+    made elsewhere (a secure message with its reply slip), whose content ``body`` does not repeat."""
     return OutboxMessage.objects.create(
         channel=OutboxMessage.Channel.LETTER,
         recipient=recipient,
         subject=subject,
         body=body,
         patient_id=patient_id,
-        attachment=letter_pdf(recipient, subject, body),
+        attachment=pdf or letter_pdf(recipient, subject, body),
     )
 
 

@@ -59,3 +59,43 @@ def get(patient, ref: str, expected_sha256: str | None = None) -> bytes:
     if expected_sha256 and hashlib.sha256(data).hexdigest() != expected_sha256:
         raise IntegrityError("content does not match its recorded SHA-256")
     return data
+
+
+def unseal(patient, envelope: bytes) -> bytes:
+    """The plaintext of an envelope kept in a database column (``actions.seal``), for short texts such as a
+    message's subject and body; raises like ``get`` if foreign or shredded."""
+    patient_id = getattr(patient, "pk", patient)
+    envelope = bytes(envelope)
+    if envelope[:1] == PLAINTEXT and settings.CARNET_BENCH_INSECURE:
+        return envelope[1:]
+    if envelope[:1] != ENCRYPTED:
+        raise VaultError("unknown envelope version")
+    row = DataKey.objects.filter(patient_id=patient_id).first()
+    if row is None:
+        raise WrongKey("no data key for this patient")
+    try:
+        return AESGCM(unwrap_key(row)).decrypt(envelope[1:13], envelope[13:], aad_for(patient_id))
+    except InvalidTag:
+        raise WrongKey("envelope does not belong to this patient's record") from None
+
+
+def unsealer(patient):
+    """``unseal`` for many envelopes of one patient with a single read of their key (lists of messages)."""
+    patient_id = getattr(patient, "pk", patient)
+    row = DataKey.objects.filter(patient_id=patient_id).first()
+    aead = AESGCM(unwrap_key(row)) if row is not None and row.wrapped is not None else None
+
+    def open_one(envelope: bytes) -> bytes:
+        envelope = bytes(envelope)
+        if envelope[:1] == PLAINTEXT and settings.CARNET_BENCH_INSECURE:
+            return envelope[1:]
+        if envelope[:1] != ENCRYPTED:
+            raise VaultError("unknown envelope version")
+        if aead is None:
+            raise KeyDestroyed("this patient's data key was destroyed")
+        try:
+            return aead.decrypt(envelope[1:13], envelope[13:], aad_for(patient_id))
+        except InvalidTag:
+            raise WrongKey("envelope does not belong to this patient's record") from None
+
+    return open_one

@@ -1,4 +1,4 @@
-"""carnet bench deposit|timeline|search|journal|growth|all: measure, print a table, write JSON."""
+"""carnet bench deposit|timeline|search|journal|growth|messaging|all: measure, print a table, write JSON."""
 
 import datetime
 import json
@@ -11,8 +11,9 @@ from django.db import connection
 
 from carnet.bench import runs
 from carnet.bench.statistics_run import statistics_bench
+from carnet.messaging import bench as messaging_bench
 
-NAMES = ["deposit", "timeline", "search", "journal", "growth", "stats"]
+NAMES = ["deposit", "timeline", "search", "journal", "growth", "messaging", "stats"]
 
 
 def _flatten(prefix: str, value, rows: list) -> None:
@@ -71,6 +72,8 @@ class Command(BaseCommand):
             return runs.journal(o["entries"])
         if bench == "stats":
             return statistics_bench(sizes, rounds=o["rounds"])
+        if bench == "messaging":
+            return messaging_bench.run(o["rounds"], connections=min(o["connections"], 8))
         return runs.growth(sizes, rounds=o["rounds"])
 
     def _write(self, name, results, output) -> None:
