@@ -14,8 +14,8 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 import requests
 from django.test import Client
-from oauth2_provider.models import Application
 
+from carnet import factories
 from carnet.fhir.tests.conftest import PDF, document_bundle, token_for
 from carnet.fhir.tests.test_smart import REDIRECT, authorize, pkce
 from carnet.web.tests.test_journeys import signed_in
@@ -39,15 +39,11 @@ def server(live_server, settings, software, alice, bob):
 
 def patient_app_token(alice) -> str:
     """A SMART standalone launch for a patient app: authorize with PKCE (S256), consent, code for token."""
-    app = Application.objects.create(
-        name="Appli patient",
-        client_type=Application.CLIENT_PUBLIC,
-        authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
-        redirect_uris=REDIRECT,
-    )
+    app = factories.make_referenced_app("Appli patient", REDIRECT).application  # only catalogued apps
     browser = signed_in(Client(), alice.user)
     verifier, challenge = pkce()
     consent = authorize(browser, app, challenge, scope="launch/patient patient/DocumentReference.rs")
+    assert consent.status_code == 200, (consent.status_code, consent.get("Location"), consent.content[:300])
     form = {key: value for key, value in consent.context["form"].initial.items() if value is not None}
     answer = browser.post("/oauth/authorize/", {**form, "allow": "Authorize"})
     code = parse_qs(urlparse(answer["Location"]).query)["code"][0]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from carnet.web.patient.views import access, account, documents, home, journal, profile
+from carnet.web.patient.views import access, account, documents, home, journal, profile, research
 
 app_name = "patient"
 urlpatterns = [
@@ -15,6 +15,7 @@ urlpatterns = [
     path("profil/", profile.health_profile, name="profile"),
     path("profil/volontes/", profile.wish, name="wish"),
     path("journal/", journal.journal, name="journal"),
+    path("journal/telecharger/", journal.download, name="journal-download"),
     path("journal/<int:seq>/contester/", journal.contest, name="contest"),
     path("acces/", access.access_settings, name="access"),
     path("acces/code-de-presence/", access.presence_code, name="presence-code"),
@@ -28,4 +29,7 @@ urlpatterns = [
     path("export/", documents.export_page, name="export"),
     path("export/<str:kind>/", documents.export_file, name="export-file"),
     path("cloture/", account.closure, name="closure"),
+    path("recherche/", research.research, name="research"),
+    path("recherche/choix/", research.research_choice, name="research-choice"),
+    path("recherche/etudes/<int:study_id>/", research.research_answer, name="research-answer"),
 ]
