@@ -26,6 +26,7 @@ from carnet.fhir import (
     mapping,
     measurements,
     mhd,
+    openapi,
     people,
     profile,
     search,
@@ -42,6 +43,7 @@ from carnet.records.errors import DocumentConflict, RecordError
 from carnet.vault.errors import VaultError
 
 logger = logging.getLogger("carnet.fhir")
+PROFILE_TYPES = sorted(profile.RESOURCE_KIND)
 
 
 class Bearer(HttpBearer):
@@ -158,13 +160,13 @@ def smart_configuration(request):
     return fhir_response(smart.configuration(request), headers={"Content-Type": "application/json"})
 
 
-@api.post("")
+@api.post("", openapi_extra=openapi.body("Bundle"))
 def transaction(request):
     """ITI-65 Provide Document Bundle."""
     return fhir_response(actions.provide_bundle(request.actor, mhd.parse_bundle(_body(request))), 200)
 
 
-@api.post("/DocumentReference")
+@api.post("/DocumentReference", openapi_extra=openapi.body("DocumentReference"))
 def publish(request):
     """ITI-105 Simplified Publish (one DocumentReference, its bytes in attachment.data); If-None-Exist."""
     resource, content = mhd.simplified(_body(request))
@@ -177,13 +179,13 @@ def publish(request):
     )
 
 
-@api.get("/DocumentReference")
+@api.get("/DocumentReference", openapi_extra=openapi.search("DocumentReference"))
 def find_documents(request):
     """ITI-67 Find Document References."""
     return fhir_response(documents.find_documents(request.actor, query_of(request)))
 
 
-@api.post("/DocumentReference/_search")
+@api.post("/DocumentReference/_search", openapi_extra=openapi.form("DocumentReference"))
 def find_documents_post(request):
     return fhir_response(documents.find_documents(request.actor, query_of(request)))
 
@@ -204,7 +206,7 @@ def document_version(request, document_id: str, version: str):
     return fhir_response(search.vread(request.actor, document_id, version))
 
 
-@api.patch("/DocumentReference/{document_id}")
+@api.patch("/DocumentReference/{document_id}", openapi_extra=openapi.PATCH)
 def patch_document(request, document_id: str):
     """Withdraw (status entered-in-error, the author) or change visibility (securityLabel, the patient);
     JSON Patch, FHIRPath Parameters or a partial resource; If-Match is checked (412 when stale)."""
@@ -226,7 +228,7 @@ def retrieve(request, document_id: str):
     return response
 
 
-@api.get("/List")
+@api.get("/List", openapi_extra=openapi.search("List"))
 def find_lists(request):
     """ITI-66 Find Document Lists (submission sets)."""
     return fhir_response(search.find_lists(request.actor, query_of(request)))
@@ -237,12 +239,12 @@ def read_list(request, list_id: str):
     return fhir_response(search.read_list(request.actor, list_id))
 
 
-@api.get("/Patient")
+@api.get("/Patient", openapi_extra=openapi.search("Patient"))
 def find_patients(request):
     return fhir_response(people.find_patients(request.actor, query_of(request)))
 
 
-@api.post("/Patient/_search")
+@api.post("/Patient/_search", openapi_extra=openapi.form("Patient"))
 def find_patients_post(request):
     return fhir_response(people.find_patients(request.actor, query_of(request)))
 
@@ -257,7 +259,7 @@ def patient_everything(request, patient_id: str):
     return fhir_response(search.everything(request.actor, patient_id, query_of(request)))
 
 
-@api.get("/Practitioner")
+@api.get("/Practitioner", openapi_extra=openapi.search("Practitioner"))
 def find_practitioners(request):
     return fhir_response(people.find_practitioners(query_of(request)))
 
@@ -267,12 +269,12 @@ def read_practitioner(request, practitioner_id: str):
     return fhir_response(people.practitioner_resource(people.read_practitioner(practitioner_id)))
 
 
-@api.get("/AuditEvent")
+@api.get("/AuditEvent", openapi_extra=openapi.search("AuditEvent"))
 def find_audit_events(request):
     return fhir_response(search.find_audit_events(request.actor, query_of(request)))
 
 
-@api.get("/Consent")
+@api.get("/Consent", openapi_extra=openapi.search("Consent"))
 def find_consents(request):
     return fhir_response(search.find_consents(request.actor, query_of(request)))
 
@@ -284,13 +286,13 @@ measurements.register(
 )  # apps' measurements
 
 
-@api.get("/{resource_type}")
+@api.get("/{resource_type}", openapi_extra=openapi.search("AllergyIntolerance"))
 def find_profile(request, resource_type: str):
     """AllergyIntolerance, Condition, MedicationStatement, Immunization, Observation."""
     return fhir_response(search.find_profile(request.actor, _profile_type(resource_type), query_of(request)))
 
 
-@api.post("/{resource_type}/_search")
+@api.post("/{resource_type}/_search", openapi_extra=openapi.form("AllergyIntolerance"))
 def find_profile_post(request, resource_type: str):
     return fhir_response(search.find_profile(request.actor, _profile_type(resource_type), query_of(request)))
 
@@ -300,7 +302,7 @@ def read_profile(request, resource_type: str, resource_id: str):
     return fhir_response(search.read_profile(request.actor, _profile_type(resource_type), resource_id))
 
 
-@api.post("/{resource_type}")
+@api.post("/{resource_type}", openapi_extra=openapi.body(*PROFILE_TYPES))
 def create_profile(request, resource_type: str):
     resource = validate(_body(request), _profile_type(resource_type))
     subject = profile.subject_of(resource)
