@@ -19,7 +19,12 @@ def pytest_configure(config):
     settings.CARNET_SIGNING_KEY_FILE = data / "keys" / "journal-ed25519.pem"
     settings.CARNET_BLOB_DIR = data / "blobs"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default", "notifications"],
+        }
+    }
     settings.EMAIL_BACKEND = "carnet.notify.backends.OutboxEmailBackend"
     settings.CARNET_SMS_BACKEND = "carnet.notify.sms.OutboxSmsBackend"
     settings.STORAGES = {

@@ -73,6 +73,19 @@ def notify_now(patient_id: int, event: str, subject: str, body: str, urgent: boo
     deliver(patient, subject, body, _channel(patient, preference))
 
 
+def notify_user_now(user_id: int, channel: str, subject: str, body: str) -> None:
+    """The task's work for an account notice: SMS to the account's phone, else e-mail to its address."""
+    from carnet.identity.models import User
+
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return
+    if channel == "sms" and user.phone:
+        send_sms(user.phone, f"carnet : {subject}. {body}"[:480])
+    elif user.email:
+        send_email(user.email, subject, body)
+
+
 @transaction.atomic
 def set_preferences(patient, *, channel: str = "", daily_digest: bool = False) -> NotificationPreference:
     if channel not in NotificationPreference.Channel.values:
