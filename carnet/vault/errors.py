@@ -12,3 +12,8 @@ class KeyDestroyed(VaultError):
 
 class WrongKey(VaultError):
     """The blob does not decrypt with this patient's key (copied from another record, or a wrong KEK)."""
+
+
+class KeyUnavailable(VaultError):
+    """The key-encryption key file is missing, unreadable, malformed, or not the one the data keys need:
+    carnet stops instead of writing anything (a regenerated key would lose every later document)."""
