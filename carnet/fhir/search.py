@@ -212,7 +212,7 @@ def authorize_quietly(actor: Actor, action: str, resource) -> bool:
 def find_other(actor: Actor, resource_type: str, params) -> dict:
     patient = _patient_from(actor, params)
     if resource_type in RESOURCE_KIND:
-        entries = queries.health_profile(actor, patient).filter(kind=RESOURCE_KIND[resource_type])
+        entries = queries.health_profile(actor, patient, RESOURCE_KIND[resource_type])
         resources = [profile_resource(e) for e in entries]
     elif resource_type == "AuditEvent":
         resources = [_audit_event(line, patient) for line in patient_journal(actor, patient)]

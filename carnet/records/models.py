@@ -134,6 +134,11 @@ class ProfileEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} {self.date}"
 
+    @property
+    def profile_kind(self) -> str:
+        """The kind the policy narrows SMART scopes by."""
+        return self.kind
+
 
 class Wish(models.Model):
     """The patient's wishes: advance directives, organ donation, trusted person, emergency contacts."""
