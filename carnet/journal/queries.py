@@ -4,11 +4,16 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from carnet.access.actor import Actor
+from carnet.access.actor import Actor, Role
 from carnet.access.gate import authorize
 from carnet.access.permissions import Permission as P
+from carnet.access.policy import document_filter
 from carnet.identity.models import Professional
 from carnet.journal.models import Entry
+from carnet.records.models import Document
+
+# How a deposit's entry (about the patient: the document does not exist yet) says it is under minor secrecy.
+MINOR_SECRET_MARK = '"minor_secret":true'
 
 WHAT = {
     P.RECORD_DOCUMENT_READ: _("a consulté un document"),
@@ -79,6 +84,7 @@ def patient_journal(
     entries = (
         Entry.objects.filter(patient_id=patient.pk).exclude(action=P.JOURNAL_ENTRY_READ).order_by("-seq")
     )
+    entries = _visible_to(actor, patient, entries)
     if kind:
         entries = entries.filter(action=kind)
     if emergency_only:
@@ -95,6 +101,20 @@ def patient_journal(
     ids = {e.actor_professional_id for e in entries if e.actor_professional_id}
     professions = {p.pk: p.get_profession_display() for p in Professional.objects.filter(pk__in=ids)}
     return [_line(entry, professions) for entry in entries]
+
+
+def _visible_to(actor: Actor, patient, entries):
+    """A representative's journal obeys the documents' visibility: no line about a document they may not
+    see (care under minor secrecy: with a gynaecologist as author, the line itself is the secret)."""
+    if actor.role != Role.REPRESENTATIVE:
+        return entries
+    shown = document_filter(actor, patient)
+    unseen = Document.objects.filter(patient=patient)
+    unseen = unseen.exclude(shown) if shown is not None else unseen
+    ids = [str(pk) for pk in unseen.values_list("pk", flat=True)]
+    return entries.exclude(resource_type="Document", resource_id__in=ids).exclude(
+        detail__contains=MINOR_SECRET_MARK
+    )
 
 
 def _line(entry: Entry, professions: dict) -> Line:

@@ -78,7 +78,8 @@ def deposit_document(
     actor: Actor, patient, content: bytes, meta: DocumentMetadata, *, replaces=None
 ) -> Document:
     """Add a document to the record. Same unique id + same content = the same document (idempotent)."""
-    authorize(actor, P.RECORD_DOCUMENT_DEPOSIT, patient, detail={"type": meta.type_code})
+    secret = {"minor_secret": True} if meta.minor_secret else {}  # kept out of representatives' journal
+    authorize(actor, P.RECORD_DOCUMENT_DEPOSIT, patient, detail={"type": meta.type_code, **secret})
     depositor = _depositor(actor)
     _check_type(depositor, meta.type_code)
     sha256 = hashlib.sha256(content).hexdigest()
