@@ -4,8 +4,13 @@ import datetime
 
 from django.core.exceptions import ValidationError
 
+from carnet.access.permissions import Permission as P
+from carnet.access.policy import decide
 from carnet.identity.models import Patient
 from carnet.identity.validators import normalize_nir
+from carnet.journal.actions import record
+
+PATIENT_LOOKUP = "identity:patient:lookup"
 
 
 def find_patient_by_ins(nir: str, birth_date: datetime.date | None) -> Patient | None:
@@ -18,6 +23,17 @@ def find_patient_by_ins(nir: str, birth_date: datetime.date | None) -> Patient |
     if patient is None or (birth_date is not None and patient.birth_date != birth_date):
         return None
     return patient
+
+
+def lookup_patient(actor, nir: str, birth_date: datetime.date | None) -> Patient | None:
+    """A professional reaches a patient only this way: by INS, journaled on the patient's record. A patient
+    who blocked them, or a space not open, answers as no match does: they learn nothing."""
+    patient = find_patient_by_ins(nir, birth_date)
+    if patient is None:
+        return None
+    decision = decide(actor, P.RECORD_DOCUMENT_DEPOSIT, patient)  # any care relationship: not blocked, open
+    record(actor, PATIENT_LOOKUP, decision, patient=patient, resource_type="Patient", resource_id=patient.pk)
+    return patient if decision.allowed else None
 
 
 def spaces_due_for_destruction(now: datetime.datetime):

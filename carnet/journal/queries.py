@@ -38,6 +38,8 @@ WHAT = {
     P.JOURNAL_CONTEST_ANSWER: _("a répondu à votre contestation"),
     P.JOURNAL_ENTRY_READ: _("a consulté votre journal"),
     P.JOURNAL_ENTRY_CONTEST: _("a contesté un accès"),
+    "identity:patient:lookup": _("a recherché votre dossier par votre identité (INS)"),
+    "account:second-factor:change": _("a changé son moyen de connexion"),
 }
 HOW = {
     "web": _("site"),
