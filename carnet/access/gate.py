@@ -41,7 +41,9 @@ def atomic_action(func):
         try:
             with transaction.atomic():
                 return func(*args, **kwargs)
-        except AccessDenied as denied:
+        except (
+            Exception
+        ) as denied:  # a refusal, or what carries one (a 404 hiding a document, a refused deposit)
             journal_entry = getattr(denied, "journal_entry", None)
             if journal_entry is not None:
                 actor, action, decision, entry = journal_entry

@@ -41,6 +41,14 @@ WHAT = {
     "identity:patient:lookup": _("a recherché votre dossier par votre identité (INS)"),
     "account:second-factor:change": _("a changé son moyen de connexion"),
 }
+# A refused line says what was attempted, never what was done ("a ajouté un document" for a refused deposit).
+TRIED = {
+    P.RECORD_DOCUMENT_DEPOSIT: _("a tenté d'ajouter un document (refusé)"),
+    P.RECORD_DOCUMENT_READ: _("a tenté de consulter un document (refusé)"),
+    P.RECORD_DOCUMENT_SEARCH: _("a tenté de parcourir la liste de vos documents (refusé)"),
+    P.RECORD_PROFILE_READ: _("a tenté de consulter votre profil de santé (refusé)"),
+    P.RECORD_DOCUMENT_REPLACE: _("a tenté de remplacer un document (refusé)"),
+}
 HOW = {
     "web": _("site"),
     "api": _("logiciel professionnel"),
@@ -122,7 +130,7 @@ def _visible_to(actor: Actor, patient, entries):
 def _line(entry: Entry, professions: dict) -> Line:
     what = WHAT.get(entry.action, entry.action)
     if not entry.allowed:
-        what = _("a tenté : %(what)s (refusé)") % {"what": what}
+        what = TRIED.get(entry.action) or _("a tenté : %(what)s (refusé)") % {"what": what}
     return Line(
         seq=entry.seq,
         at=entry.at,

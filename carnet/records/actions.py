@@ -16,11 +16,13 @@ from django.utils.translation import gettext as _
 
 from carnet.access import sensitivity
 from carnet.access.actor import SYSTEM, Actor, Role
+from carnet.access.decision import Decision
 from carnet.access.gate import atomic_action, authorize
 from carnet.access.permissions import Permission as P
+from carnet.access.policy import decide
 from carnet.notify.actions import notify_patient
 from carnet.records import codes, search
-from carnet.records.content import check_content, extract_text
+from carnet.records.content import ContentRefused, check_content, extract_text
 from carnet.records.errors import DocumentConflict, RecordError
 from carnet.records.models import Document, Visibility
 from carnet.vault import actions as vault
@@ -62,16 +64,38 @@ def _check_type(depositor: str, type_code: str) -> None:
         )
 
 
-def _existing(patient, meta: DocumentMetadata, sha256: str) -> Document | None:
-    found = Document.objects.filter(unique_id=meta.unique_id).first()
+def _existing(actor: Actor, patient, meta: DocumentMetadata, sha256: str) -> Document | None:
+    """The same document deposited again (idempotency), only to someone who may read it: its metadata is
+    never an answer to a depositor the record hides it from (the review read a private document's title)."""
+    found = Document.objects.filter(patient=patient, unique_id=meta.unique_id).first()
     if found is None:
         return None
-    if found.patient_id != patient.pk or found.sha256 != sha256:
+    own = found.depositor == _depositor(actor) and found.deposited_by_id == actor.user_id
+    if found.sha256 != sha256 or not (own or decide(actor, P.RECORD_DOCUMENT_READ, found).allowed):
         raise DocumentConflict(
             "duplicate_id",
-            _("Un autre document porte déjà l'identifiant unique %(id)s.") % {"id": meta.unique_id},
+            _("Un autre document de ce dossier porte déjà l'identifiant unique %(id)s.")
+            % {"id": meta.unique_id},
         )
     return found
+
+
+def _refused(error: Exception, actor: Actor, patient, meta: DocumentMetadata) -> None:
+    """A deposit the policy allowed but the record refused (content, conflict, type) is journaled as refused
+    once the transaction is rolled back (``atomic_action``), never as "a ajouté un document"."""
+    code = getattr(error, "code", "refused")
+    entry = {
+        "patient": patient,
+        "resource_type": "Patient",
+        "resource_id": patient.pk,
+        "detail": {"type": meta.type_code},
+    }
+    error.journal_entry = (
+        actor,
+        P.RECORD_DOCUMENT_DEPOSIT,
+        Decision(False, str(code), f"deposit-{code}"),
+        entry,
+    )
 
 
 def deposit_document(
@@ -81,18 +105,22 @@ def deposit_document(
     secret = {"minor_secret": True} if meta.minor_secret else {}  # kept out of representatives' journal
     authorize(actor, P.RECORD_DOCUMENT_DEPOSIT, patient, detail={"type": meta.type_code, **secret})
     depositor = _depositor(actor)
-    _check_type(depositor, meta.type_code)
     sha256 = hashlib.sha256(content).hexdigest()
-    existing = _existing(patient, meta, sha256)
-    if existing is not None:
-        return existing
-    mime_type = check_content(content, meta.mime_type)
-    if meta.hide_days and not 0 < meta.hide_days <= settings.CARNET_HIDDEN_MAX_DAYS:
-        raise RecordError(
-            "hide_too_long",
-            _("Un document ne peut être retenu plus de %(d)d jours.")
-            % {"d": settings.CARNET_HIDDEN_MAX_DAYS},
-        )
+    try:
+        _check_type(depositor, meta.type_code)
+        existing = _existing(actor, patient, meta, sha256)
+        if existing is not None:
+            return existing
+        mime_type = check_content(content, meta.mime_type)
+        if meta.hide_days and not 0 < meta.hide_days <= settings.CARNET_HIDDEN_MAX_DAYS:
+            raise RecordError(
+                "hide_too_long",
+                _("Un document ne peut être retenu plus de %(d)d jours.")
+                % {"d": settings.CARNET_HIDDEN_MAX_DAYS},
+            )
+    except (RecordError, ContentRefused) as error:
+        _refused(error, actor, patient, meta)
+        raise
     ref = vault.put(patient, content)  # refuses a destroyed record's key (KeyDestroyed)
     try:
         with transaction.atomic():

@@ -84,8 +84,10 @@ def get_document(actor: Actor, document_id, *, action: str = P.RECORD_DOCUMENT_R
         raise Http404("document")
     try:
         authorize(actor, action, document, hide=True)
-    except AccessDenied:
-        raise Http404("document") from None
+    except AccessDenied as denied:
+        hidden = Http404("document")
+        hidden.journal_entry = denied.journal_entry  # journaled even when a transaction rolls back
+        raise hidden from None
     return document
 
 
