@@ -127,7 +127,10 @@ def retrieve(request, document_id: str):
     document, content = search.retrieve(request.actor, document_id)
     from django.http import HttpResponse
 
-    return HttpResponse(content, content_type=document.mime_type)
+    disposition = f'attachment; filename="document-{document.pk}"'  # never rendered inline by a browser
+    return HttpResponse(
+        content, content_type=document.mime_type, headers={"Content-Disposition": disposition}
+    )
 
 
 @api.get("/List")

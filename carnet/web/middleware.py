@@ -1,5 +1,7 @@
 """Security headers Django does not set itself: a strict CSP (no inline script or style),
-a permissions policy."""
+a permissions policy, and ``Cache-Control: no-store`` on everything but static files."""
+
+from django.conf import settings
 
 CSP = "; ".join(
     [
@@ -24,6 +26,8 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        if not request.path.startswith(settings.STATIC_URL):  # clinical answers never stay in a cache
+            response.setdefault("Cache-Control", "no-store")
         response.setdefault("Content-Security-Policy", CSP)
         response.setdefault("Permissions-Policy", PERMISSIONS)
         response.setdefault("Cross-Origin-Opener-Policy", "same-origin")
