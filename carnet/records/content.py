@@ -15,6 +15,8 @@ from defusedxml import ElementTree
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from carnet.records import extractor
+
 CDA_NS = "{urn:hl7-org:v3}"
 MAX_PIXELS = 50_000_000
 MAX_INFLATED = 64 * 1024 * 1024  # all of a PDF's Flate streams together, decompressed (bombs stop here)
@@ -192,10 +194,5 @@ def extract_text(data: bytes, mime_type: str) -> str:
 
 
 def _pdf_text(data: bytes) -> str:
-    from pypdf import PdfReader
-
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        return " ".join((page.extract_text() or "") for page in reader.pages[:50])
-    except Exception:
-        return ""
+    """In a child process with limits (``extractor``): a hostile PDF cannot stall the worker."""
+    return extractor.pdf_text(data)
