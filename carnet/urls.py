@@ -4,6 +4,7 @@ from oauth2_provider import views as oauth
 
 from carnet.fhir.api import api as fhir_api
 from carnet.fhir.oauth_views import fhir_root, token
+from carnet.fhir.smart import root_configuration
 
 # Only the endpoints apps need: no application registration, token list or device pages (applications
 # come from the catalogue's referencing).
@@ -16,6 +17,7 @@ OAUTH_ENDPOINTS = [
 urlpatterns = [
     path("fhir", fhir_root),
     path("fhir/", fhir_api.urls),
+    path(".well-known/smart-configuration", root_configuration),
     path("oauth/token/", token, name="oauth-token"),
     path("oauth/", include((OAUTH_ENDPOINTS, "oauth2_provider"), namespace="oauth2_provider")),
     path("operateurs/admin/", admin.site.urls),
@@ -25,4 +27,5 @@ urlpatterns = [
     path("patient/", include("carnet.web.patient.urls")),
     path("pro/", include("carnet.web.pro.urls")),
     path("operateurs/", include("carnet.web.backoffice.urls")),
+    path("statistiques/", include("carnet.web.stats.urls")),
 ]

@@ -8,9 +8,7 @@ from carnet.access.permissions import Permission as P
 from carnet.access.policy import decide
 from carnet.identity.models import Patient
 from carnet.identity.validators import normalize_nir
-from carnet.journal.actions import record
-
-PATIENT_LOOKUP = "identity:patient:lookup"
+from carnet.journal.chain import record
 
 
 def find_patient_by_ins(nir: str, birth_date: datetime.date | None) -> Patient | None:
@@ -31,8 +29,15 @@ def lookup_patient(actor, nir: str, birth_date: datetime.date | None) -> Patient
     patient = find_patient_by_ins(nir, birth_date)
     if patient is None:
         return None
-    decision = decide(actor, P.RECORD_DOCUMENT_DEPOSIT, patient)  # any care relationship: not blocked, open
-    record(actor, PATIENT_LOOKUP, decision, patient=patient, resource_type="Patient", resource_id=patient.pk)
+    decision = decide(actor, P.ACCESS_PATIENT_LOOKUP, patient)  # not blocked, space open
+    record(
+        actor,
+        P.ACCESS_PATIENT_LOOKUP,
+        decision,
+        patient=patient,
+        resource_type="Patient",
+        resource_id=patient.pk,
+    )
     return patient if decision.allowed else None
 
 

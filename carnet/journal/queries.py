@@ -38,8 +38,31 @@ WHAT = {
     P.JOURNAL_CONTEST_ANSWER: _("a répondu à votre contestation"),
     P.JOURNAL_ENTRY_READ: _("a consulté votre journal"),
     P.JOURNAL_ENTRY_CONTEST: _("a contesté un accès"),
-    "identity:patient:lookup": _("a recherché votre dossier par votre identité (INS)"),
-    "account:second-factor:change": _("a changé son moyen de connexion"),
+    P.ACCESS_GRANT_EXTEND: _("a prolongé son accès en consultant votre dossier"),
+    P.ACCESS_MATRIX_CHANGE: _("a changé ce que chaque profession peut lire"),
+    P.ACCESS_APP_REVOKE: _("a retiré l'accès d'une application"),
+    P.ACCOUNT_DEVICE_REMEMBER: _("s'est connecté depuis un appareil"),
+    P.ACCOUNT_SIGN_IN_CODE: _("a demandé un code de connexion"),
+    P.ACCOUNT_SIGN_IN_PASSWORD: _("a saisi le mot de passe de connexion"),
+    P.ACCOUNT_SPACE_ACTIVATE: _("a activé votre espace"),
+    P.ACCOUNT_SPACE_CLOSE: _("a clôturé votre espace"),
+    P.ACCOUNT_SPACE_DESTROY: _("a détruit le dossier à la fin de sa conservation"),
+    P.ACCOUNT_SPACE_EARLY_DESTRUCTION: _("a demandé la destruction anticipée de votre dossier"),
+    P.ACCOUNT_SPACE_INVITE: _("vous a invité à activer votre espace"),
+    P.ACCOUNT_SPACE_MAJORITY: _("vous a remis votre espace à votre majorité"),
+    P.ACCOUNT_SPACE_OBJECT: _("s'est opposé à la suspension de votre espace"),
+    P.ACCOUNT_SPACE_OPEN: _("a ouvert votre espace"),
+    P.ACCOUNT_SPACE_OPPOSE: _("a enregistré votre opposition"),
+    P.ACCOUNT_SPACE_REOPEN: _("a rouvert votre espace"),
+    P.ACCOUNT_SPACE_SUSPEND: _("a suspendu votre espace"),
+    P.ACCOUNT_TOTP_SETUP: _("a réglé l'application d'authentification"),
+    P.NOTIFY_DIGEST_SEND: _("vous a envoyé le résumé du jour"),
+    P.NOTIFY_LETTERS_PRINT: _("a imprimé vos courriers"),
+    P.NOTIFY_PREFERENCES_CHANGE: _("a changé vos préférences de notification"),
+    P.RECORD_DOCUMENT_RELEASE_DUE: _("a montré un document retenu à la fin du délai"),
+    P.VAULT_KEYS_ROTATE: _("a renouvelé les clés de chiffrement"),
+    P.STATS_TABLES_REFRESH: _("a mis à jour les statistiques publiques"),
+    P.ACCESS_PATIENT_LOOKUP: _("a recherché votre dossier par votre identité (INS)"),
 }
 # A refused line says what was attempted, never what was done ("a ajouté un document" for a refused deposit).
 TRIED = {
@@ -128,7 +151,7 @@ def _visible_to(actor: Actor, patient, entries):
 
 
 def _line(entry: Entry, professions: dict) -> Line:
-    what = WHAT.get(entry.action, entry.action)
+    what = WHAT.get(entry.action, _("une action de l'équipe carnet"))  # never a raw code
     if not entry.allowed:
         what = TRIED.get(entry.action) or _("a tenté : %(what)s (refusé)") % {"what": what}
     return Line(

@@ -132,6 +132,7 @@ ACTIONS = {
     P.ACCESS_EMERGENCY_REVIEW: ("patient", {"operator"}),
     P.JOURNAL_CONTEST_ANSWER: ("patient", {"operator"}),
     P.ACCESS_MATRIX_CHANGE: ("patient", {"operator"}),
+    P.STATS_TABLES_REFRESH: ("patient", {"operator", "system"}),
 }
 
 

@@ -27,6 +27,7 @@ from carnet.web.pro import forms
 # The patients this session found by INS, under references that mean nothing outside it: pages never
 # carry a patient's number (enumerating ids listed the population) nor the NIR (the search is a POST).
 FOUND = "pro_found_patients"
+ACCESS_MODES = {"declare", "request", "code", "glass"}
 
 
 @professional_required
@@ -88,6 +89,8 @@ def patient(request, patient_ref):
 @require_POST
 @professional_required
 def get_access(request, patient_ref, how):
+    if how not in ACCESS_MODES:
+        raise Http404("unknown access mode")
     actor, patient = request.actor, _patient(request, patient_ref)
     with refusals(request):
         if how == "declare":
@@ -96,7 +99,7 @@ def get_access(request, patient_ref, how):
             access.request_access(actor, patient)
         elif how == "code":
             access.redeem_presence_code(actor, patient, request.POST.get("code", ""))
-        else:
+        else:  # "glass": break the glass, only when named
             form = forms.BreakGlassForm(request.POST)
             form.is_valid()
             access.break_glass(
@@ -152,7 +155,7 @@ def withdraw(request, document_id):
 @require_POST
 @professional_required
 def add_profile_entry(request, patient_ref):
-    from carnet.records.profile import add_profile_entry as add
+    from carnet.records.actions import add_profile_entry as add
 
     patient = _patient(request, patient_ref)
     form = ProfileEntryForm(request.POST)

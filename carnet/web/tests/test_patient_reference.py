@@ -16,7 +16,7 @@ def test_the_lookup_by_ins_opens_the_page_and_is_journaled(client, alice, dave):
     doctor = signed_in(client, dave.user)
     page = doctor.get(found(doctor, alice))
     assert page.status_code == 200 and "Martin" in page.content.decode()
-    entry = Entry.objects.get(action="identity:patient:lookup")
+    entry = Entry.objects.get(action="access:patient:lookup")
     assert (entry.patient_id, entry.actor_professional_id, entry.allowed) == (alice.pk, dave.pk, True)
 
 
@@ -40,11 +40,11 @@ def test_a_blocked_professional_learns_nothing(client, alice, dave):
     text = response.content.decode()
     assert response.status_code == 200 and "Aucun patient ne correspond" in text
     assert "Martin" not in text and "Alice" not in text
-    assert Entry.objects.get(action="identity:patient:lookup").allowed is False
+    assert Entry.objects.get(action="access:patient:lookup").allowed is False
 
 
 def test_the_search_is_a_post_and_a_nir_in_the_query_string_finds_nobody(client, alice, dave):
     doctor = signed_in(client, dave.user)
     page = doctor.get("/pro/", {"nir": alice.nir, "birth_date": alice.birth_date.isoformat()})
     assert page.status_code == 200 and '<form method="post"' in page.content.decode()
-    assert not Entry.objects.filter(action="identity:patient:lookup").exists()
+    assert not Entry.objects.filter(action="access:patient:lookup").exists()

@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from carnet.access.actor import Actor, Channel, Role
 from carnet.vault.actions import rotate_kek
 from carnet.vault.checks import key_problem
 from carnet.vault.errors import KeyUnavailable
@@ -30,7 +31,7 @@ class Command(BaseCommand):
         if operation == "check":
             self.stdout.write("key-encryption keys: ok")
             return None
-        result = rotate_kek()
+        result = rotate_kek(Actor(role=Role.SYSTEM, channel=Channel.CLI))
         self.stdout.write(
             f"new key-encryption key {result['kek']}: {result['rewrapped']} data keys re-wrapped"
         )

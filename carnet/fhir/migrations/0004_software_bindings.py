@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('fhir', '0002_submission_set'),
+        ('fhir', '0003_submissionset_body_submissionset_response_and_more'),
         ('identity', '0002_importbatch_opposition_activationcode_and_more'),
     ]
 
