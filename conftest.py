@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from carnet import factories
+from carnet.vault.keys import FileKeyProvider
 
 
 def pytest_configure(config):
@@ -18,8 +19,14 @@ def pytest_configure(config):
     settings.CARNET_KEK_FILE = data / "keys" / "kek.json"
     settings.CARNET_SIGNING_KEY_FILE = data / "keys" / "journal-ed25519.pem"
     settings.CARNET_BLOB_DIR = data / "blobs"
+    FileKeyProvider(settings.CARNET_KEK_FILE).create()  # as `carnet keys init` does on a new install
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default", "notifications"],
+        }
+    }
     settings.EMAIL_BACKEND = "carnet.notify.backends.OutboxEmailBackend"
     settings.CARNET_SMS_BACKEND = "carnet.notify.sms.OutboxSmsBackend"
     settings.STORAGES = {

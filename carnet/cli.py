@@ -5,8 +5,12 @@
 """
 
 import os
+import signal
 import subprocess
 import sys
+
+# Notifications have a queue and a worker process of their own: text extraction never holds one back.
+QUEUES = ("notifications", "default")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -17,19 +21,54 @@ def main(argv: list[str] | None = None) -> None:
     if not argv:
         argv = ["help", "--commands"]
     argv[0] = argv[0].replace("-", "_")
+    if argv[0] == "db_worker" and not any(arg.startswith("--queue-name") for arg in argv):
+        return serve_every_queue(argv[1:])
     execute_from_command_line(["carnet", *argv])
+    return None
 
 
-def start_worker(env: dict | None = None, nice: int | None = None, quiet: bool = False) -> subprocess.Popen:
-    """The background task worker beside the web server (embedded mode, benchmarks), at the lowest CPU
-    priority (CARNET_WORKER_NICE, default 19) so that text extraction yields the CPU to requests."""
+class Workers:
+    """The task worker processes, one per queue, handled as one."""
+
+    def __init__(self, processes: list[subprocess.Popen]):
+        self.processes = processes
+
+    def terminate(self) -> None:
+        for process in self.processes:
+            process.terminate()
+
+    def wait(self, timeout: float | None = None) -> None:
+        for process in self.processes:
+            process.wait(timeout=timeout)
+
+
+def start_worker(
+    env: dict | None = None, nice: int | None = None, quiet: bool = False, extra: list[str] | None = None
+) -> Workers:
+    """The background task workers beside the web server (embedded mode, benchmarks): one for the
+    notifications queue, one for the rest at the lowest CPU priority (CARNET_WORKER_NICE, default 19) so
+    that text extraction yields the CPU to requests."""
     out = subprocess.DEVNULL if quiet else None
-    command = [sys.executable, "-m", "carnet.cli", "db_worker"]
-    worker = subprocess.Popen(command, env=env, stdout=out, stderr=out)  # noqa: S603
     nice = int(os.environ.get("CARNET_WORKER_NICE", "19")) if nice is None else nice
-    if nice and hasattr(os, "setpriority"):
-        os.setpriority(os.PRIO_PROCESS, worker.pid, nice)
-    return worker
+    processes = []
+    for queue in QUEUES:
+        command = [sys.executable, "-m", "carnet.cli", "db_worker", "--queue-name", queue, *(extra or [])]
+        worker = subprocess.Popen(command, env=env, stdout=out, stderr=out)  # noqa: S603
+        if queue == "default" and nice and hasattr(os, "setpriority"):
+            os.setpriority(os.PRIO_PROCESS, worker.pid, nice)
+        processes.append(worker)
+    return Workers(processes)
+
+
+def serve_every_queue(extra: list[str]) -> None:
+    """``carnet db-worker`` without ``--queue-name``: a worker per queue, stopped together."""
+    workers = start_worker(extra=extra, nice=0)
+    signal.signal(signal.SIGTERM, lambda *_args: workers.terminate())
+    try:
+        workers.wait()
+    except KeyboardInterrupt:
+        workers.terminate()
+        workers.wait(timeout=30)
 
 
 if __name__ == "__main__":

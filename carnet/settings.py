@@ -36,7 +36,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CARNET_CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("CARNET_SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "carnet.web.apps.OperatorAdminConfig",  # django.contrib.admin behind the second factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -247,7 +247,12 @@ CARNET_SIGN_IN_IP_FAILURES = env_int("CARNET_SIGN_IN_IP_FAILURES", 300)  # failu
 CARNET_SIGN_IN_IP_WINDOW_MINUTES = env_int("CARNET_SIGN_IN_IP_WINDOW_MINUTES", 15)
 
 # Background work: database queue (django-tasks-db); tests run tasks inline.
-TASKS = {"default": {"BACKEND": env_str("CARNET_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+TASKS = {
+    "default": {
+        "BACKEND": env_str("CARNET_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default", "notifications"],  # notifications: a queue of their own, never behind indexing
+    }
+}
 
 # Keys and content.
 CARNET_KEY_DIR = Path(env_str("CARNET_KEY_DIR", str(DATA_DIR / "keys")))

@@ -1,18 +1,27 @@
 from django.contrib import admin
 from django.urls import include, path
+from oauth2_provider import views as oauth
 
 from carnet.catalogue.consent import ConsentView
 from carnet.fhir.api import api as fhir_api
 from carnet.fhir.oauth_views import fhir_root, token
 from carnet.fhir.smart import root_configuration
 
+# Only the endpoints apps need: no application registration, token list or device pages (applications
+# come from the catalogue's referencing).
+OAUTH_ENDPOINTS = [
+    path("authorize/", oauth.AuthorizationView.as_view(), name="authorize"),
+    path("token/", oauth.TokenView.as_view(), name="token"),
+    path("revoke_token/", oauth.RevokeTokenView.as_view(), name="revoke-token"),
+    path("introspect/", oauth.IntrospectTokenView.as_view(), name="introspect"),
+]
 urlpatterns = [
     path("fhir", fhir_root),
     path("fhir/", fhir_api.urls),
     path(".well-known/smart-configuration", root_configuration),
     path("oauth/token/", token, name="oauth-token"),
     path("oauth/authorize/", ConsentView.as_view(), name="oauth-authorize"),  # catalogue's consent screen
-    path("oauth/", include("oauth2_provider.urls", namespace="oauth2_provider")),
+    path("oauth/", include((OAUTH_ENDPOINTS, "oauth2_provider"), namespace="oauth2_provider")),
     path("operateurs/admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("carnet.web.urls")),

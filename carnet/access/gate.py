@@ -44,7 +44,8 @@ def atomic_action(func):
         try:
             with transaction.atomic():
                 return func(*args, **kwargs)
-        except AccessDenied as denied:
+        # A refusal, or what carries one (a 404 hiding a document, a deposit the record refused).
+        except Exception as denied:
             journal_entry = getattr(denied, "journal_entry", None)
             if journal_entry is not None:
                 actor, action, decision, entry = journal_entry

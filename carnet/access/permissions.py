@@ -11,6 +11,7 @@ class Permission(StrEnum):
     ACCESS_GRANT_EXTEND = "access:grant:extend"
     ACCESS_MANDATE_GRANT = "access:mandate:grant"
     ACCESS_MATRIX_CHANGE = "access:matrix:change"
+    ACCESS_PATIENT_LOOKUP = "access:patient:lookup"
     ACCESS_SAMU_OPEN = "access:samu:open"
     ACCESS_SETTINGS_MANAGE = "access:settings:manage"
     ACCESS_STANDING_READ = "access:standing:read"
@@ -191,8 +192,19 @@ APP_WRITE_SCOPES = {
 }
 
 
-def app_allows(scopes, action: str) -> bool:
-    """True if one SMART scope (``patient/Type.rs`` or ``patient/*.rs``) opens ``action``."""
+# The health profile's kind each SMART resource type names: a profile scope opens its own kind only.
+PROFILE_KIND_OF = {
+    "AllergyIntolerance": "allergy",
+    "Condition": "condition",
+    "MedicationStatement": "treatment",
+    "Immunization": "vaccination",
+    "Observation": "measurement",
+}
+
+
+def app_allows(scopes, action: str, profile_kind: str = "") -> bool:
+    """True if one SMART scope (``patient/Type.rs`` or ``patient/*.rs``) opens ``action``; for a read of
+    one kind of the health profile, only that kind's scope (or ``patient/*``) does."""
     for scope in scopes:
         context, _, rest = scope.partition("/")
         resource, _, verbs = rest.partition(".")
@@ -200,7 +212,8 @@ def app_allows(scopes, action: str) -> bool:
             continue
         if resource == "*" and any(action in actions for actions in APP_SCOPES.values()):
             return True
-        if action in APP_SCOPES.get(resource, ()):
+        kind_fits = not profile_kind or PROFILE_KIND_OF.get(resource) == profile_kind
+        if action in APP_SCOPES.get(resource, ()) and kind_fits:
             return True
     return False
 

@@ -19,6 +19,7 @@ from carnet.access.permissions import (
     ACCOUNT_ACTIONS_BY_ROLE,
     HOLDER_ACCOUNT_ACTIONS,
     MANDATE_SCOPES,
+    PROFILE_KIND_OF,
     READS,
     SERVICE_ACTIONS,
     SIGN_IN_ACTIONS,
@@ -187,7 +188,7 @@ def _system(action: str, resource) -> Decision:
 
 
 def _person(actor: Actor, action: str, patient: Patient, resource) -> Decision:
-    standing = _standing(actor, action, patient)
+    standing = _standing(actor, action, patient, getattr(resource, "profile_kind", ""))
     if standing is not None:
         return standing
     if action not in OWN_SPACE_ACTIONS:
@@ -201,7 +202,7 @@ def _person(actor: Actor, action: str, patient: Patient, resource) -> Decision:
     return allow(f"{actor.role}-own-record")
 
 
-def _standing(actor: Actor, action: str, patient: Patient) -> Decision | None:
+def _standing(actor: Actor, action: str, patient: Patient, profile_kind: str = "") -> Decision | None:
     """Refusals that depend on who acts for the patient (representative, caregiver, app)."""
     if actor.role == Role.REPRESENTATIVE and not _represents(actor.user, patient):
         return deny("not-representative", "no active legal representation")
@@ -211,7 +212,9 @@ def _standing(actor: Actor, action: str, patient: Patient) -> Decision | None:
             return deny("no-mandate", "no active mandate")
         if not any(action in MANDATE_SCOPES.get(scope, ()) for scope in mandate.scopes):
             return deny("mandate-scope", "the mandate does not cover this action")
-    if actor.role == Role.APP and not (app_allows(actor.scopes, action) or app_writes(actor.scopes, action)):
+    if actor.role == Role.APP and not (
+        app_allows(actor.scopes, action, profile_kind) or app_writes(actor.scopes, action)
+    ):
         return deny("app-scope", "the app was not granted this scope")
     if actor.role not in (Role.PATIENT, Role.REPRESENTATIVE, Role.CAREGIVER, Role.APP):
         return deny("default-deny", "no rule allows this actor")
@@ -331,7 +334,7 @@ def _professional(professional, action: str, patient: Patient, resource) -> Deci
     standing = _standing_of(professional, patient)
     if standing.blocked:
         return deny("blocked", "the patient blocked this professional")
-    if action in (P.RECORD_DOCUMENT_DEPOSIT, P.ACCESS_GRANT_CREATE):
+    if action in (P.RECORD_DOCUMENT_DEPOSIT, P.ACCESS_GRANT_CREATE, P.ACCESS_PATIENT_LOOKUP):
         return allow("professional-care-relationship")
     if action in (P.ACCESS_EMERGENCY_OPEN, P.ACCESS_SAMU_OPEN):
         return _emergency_allowed(professional, action, patient)
@@ -523,6 +526,15 @@ def document_filter(actor: Actor, patient: Patient) -> Q | None:
     if actor.role == Role.REPRESENTATIVE:
         visible &= Q(minor_secret=False)
     return visible
+
+
+def profile_kinds(actor: Actor) -> set[str] | None:
+    """The health profile kinds a list may show ``actor`` (None: every kind): an app only the kinds its
+    SMART scopes name (``patient/AllergyIntolerance.rs`` opens allergies, not conditions)."""
+    if actor.role != Role.APP:
+        return None
+    kinds = PROFILE_KIND_OF.values()
+    return {kind for kind in kinds if app_allows(actor.scopes, P.RECORD_PROFILE_READ, kind)}
 
 
 def decide_space(actor: Actor, patient: Patient) -> Decision | None:

@@ -82,7 +82,8 @@ def professional_token(gp: Professional) -> str:
         client_type=Application.CLIENT_CONFIDENTIAL,
         authorization_grant_type=Application.GRANT_CLIENT_CREDENTIALS,
     )
-    SoftwareClient.objects.create(application=app, public_key_pem=public.decode(), structure="Banc")
+    client = SoftwareClient.objects.create(application=app, public_key_pem=public.decode(), structure="Banc")
+    client.professionals.add(gp)  # declared for the professional it acts for, as an operator would
     now = int(time.time())
     claims = {"iss": app.client_id, "sub": app.client_id, "aud": token_url(), "exp": now + 60, "iat": now}
     claims |= {"jti": str(uuid.uuid4()), "rpps": gp.rpps, "structure": "Banc"}

@@ -3,6 +3,7 @@ health-profile creates, and patient apps' revocation. Each opens with the policy
 transaction and calls the records' own actions (which ask the policy for each document again)."""
 
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from oauth2_provider.models import AccessToken, Application, RefreshToken
 from oauth2_provider.models import Grant as AuthorizationCode
@@ -86,13 +87,18 @@ def _replaced(actor: Actor, resource: dict) -> Document | None:
     """The document a replacement supersedes; every other relation must name a document the actor sees."""
     for relation in resource.get("relatesTo") or []:
         target = ((relation.get("target") or {}).get("reference") or "").rpartition("/")[2]
-        found = mapping.document_or_none(actor, target)
-        if found is None:
-            raise FhirError(
+        try:
+            queries.get_document(actor, mapping.uuid_or_404(target))
+        except (Http404, FhirError) as hidden:
+            error = FhirError(
                 422,
                 "invalid",
                 f"relatesTo.target DocumentReference/{target} is not a document of this record",
             )
+            error.journal_entry = getattr(
+                hidden, "journal_entry", None
+            )  # the refused read outlives the rollback
+            raise error from None
     ids = replaced_ids(resource)
     return queries.get_document(actor, mapping.uuid_or_404(ids[0])) if ids else None
 

@@ -12,9 +12,33 @@ class SoftwareClient(models.Model):
     application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="software")
     public_key_pem = models.TextField()
     structure = models.CharField(max_length=200, blank=True)
+    # Whom the software acts for: the professionals of these structures (FINESS), and these professionals.
+    finess = models.JSONField(default=list, blank=True)
+    professionals = models.ManyToManyField(Professional, blank=True, related_name="software_clients")
 
     def __str__(self) -> str:
         return self.application.name
+
+    def serves(self, professional: Professional) -> bool:
+        """True if the operator declared this software for the professional or for their structure."""
+        if professional.finess and professional.finess in self.finess:
+            return True
+        return self.professionals.filter(pk=professional.pk).exists()
+
+
+class AssertionUse(models.Model):
+    """A client assertion's ``jti``, kept until the assertion expires: a replay fails in every process and
+    after a restart (the review replayed one per worker process with a per-process cache)."""
+
+    client = models.ForeignKey(SoftwareClient, on_delete=models.CASCADE, related_name="+")
+    jti = models.CharField(max_length=200)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["client", "jti"], name="one_use_per_jti")]
+
+    def __str__(self) -> str:
+        return f"assertion {self.jti} of client {self.client_id}"
 
 
 class TokenContext(models.Model):

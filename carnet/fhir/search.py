@@ -174,10 +174,8 @@ def find_profile(actor: Actor, resource_type: str, query: Query) -> dict:
 
 
 def _profile_entries(actor: Actor, patient, resource_type: str):
-    return (
-        queries.health_profile(actor, patient)
-        .filter(kind=RESOURCE_KIND[resource_type])
-        .select_related("fhir_resource")
+    return queries.health_profile(actor, patient, RESOURCE_KIND[resource_type]).select_related(
+        "fhir_resource"
     )
 
 

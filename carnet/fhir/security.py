@@ -4,21 +4,22 @@ or a patient app (authorization code + PKCE, SMART scopes). Both end up as an Ac
 import datetime
 import hashlib
 import secrets
+import time
 
 import jwt
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from oauth2_provider.models import AccessToken, set_token_value
 
 from carnet.access.actor import Actor, Channel, Role
-from carnet.fhir.models import SoftwareClient, TokenContext
+from carnet.fhir.models import AssertionUse, SoftwareClient, TokenContext
 from carnet.fhir.outcome import FhirError
 from carnet.identity.models import Professional
 
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 ALGORITHMS = ["RS256", "RS384", "ES256", "ES384", "EdDSA"]
+MAX_ASSERTION_SECONDS = 5 * 60  # RFC 7523 asks for a short life; the review had one valid for ten years
 
 
 def token_url() -> str:
@@ -42,15 +43,41 @@ def _claims(assertion: str) -> tuple[SoftwareClient, dict]:
             algorithms=ALGORITHMS,
             audience=token_url(),
             issuer=client_id,
-            options={"require": ["exp", "iss", "sub", "aud", "jti"]},
+            options={"require": ["exp", "iat", "iss", "sub", "aud", "jti"]},
         )
     except jwt.PyJWTError as error:
         raise FhirError(401, "security", f"client_assertion refused: {error}") from None
     if claims["sub"] != client_id:
         raise FhirError(401, "security", "client_assertion 'sub' must equal 'iss'")
-    if not cache.add(f"jti:{client_id}:{claims['jti']}", 1, timeout=3600):
-        raise FhirError(401, "security", "client_assertion replayed (jti already used)")
+    if (
+        claims["exp"] - claims["iat"] > MAX_ASSERTION_SECONDS
+        or claims["exp"] > time.time() + MAX_ASSERTION_SECONDS
+    ):
+        raise FhirError(401, "security", "client_assertion lives longer than 5 minutes")
+    _use_once(client, str(claims["jti"]), claims["exp"])
     return client, claims
+
+
+def _use_once(client: SoftwareClient, jti: str, exp: int) -> None:
+    """Record the ``jti`` in the database (shared by every process, kept across restarts) until it expires."""
+    now = timezone.now()
+    AssertionUse.objects.filter(expires_at__lt=now).delete()
+    expires = datetime.datetime.fromtimestamp(exp, tz=datetime.UTC)
+    try:
+        with transaction.atomic():
+            AssertionUse.objects.create(client=client, jti=jti[:200], expires_at=expires)
+    except IntegrityError:
+        raise FhirError(401, "security", "client_assertion replayed (jti already used)") from None
+
+
+def _structure(client: SoftwareClient, professional: Professional, claimed: str) -> str:
+    """The structure a token stands for: one the operator declared for the software, never free text."""
+    declared = {client.structure, *client.finess} - {""}
+    if claimed and claimed not in declared:
+        raise FhirError(401, "security", "the assertion names a structure this software was not declared for")
+    if professional.finess and professional.finess in client.finess:
+        return professional.finess
+    return claimed or client.structure
 
 
 @transaction.atomic
@@ -62,6 +89,9 @@ def issue_professional_token(assertion_type: str, assertion: str) -> dict:
     professional = Professional.objects.filter(rpps=claims.get("rpps", "")).first()
     if professional is None:
         raise FhirError(401, "security", "the assertion must name a known acting professional in 'rpps'")
+    if not client.serves(professional):
+        raise FhirError(401, "security", "this software was not declared for this professional or structure")
+    structure = _structure(client, professional, str(claims.get("structure", "")))
     raw = secrets.token_urlsafe(32)
     seconds = settings.OAUTH2_PROVIDER["ACCESS_TOKEN_EXPIRE_SECONDS"]
     token = AccessToken(
@@ -72,9 +102,7 @@ def issue_professional_token(assertion_type: str, assertion: str) -> dict:
     )
     set_token_value(token, raw)
     token.save()
-    TokenContext.objects.create(
-        token=token, professional=professional, structure=str(claims.get("structure", client.structure))[:200]
-    )
+    TokenContext.objects.create(token=token, professional=professional, structure=structure[:200])
     return {"access_token": raw, "token_type": "Bearer", "expires_in": seconds, "scope": "fhir"}
 
 

@@ -35,6 +35,7 @@ from carnet.identity.models import (
 )
 from carnet.identity.oidc import SignInWithProviderRefused
 from carnet.identity.otp import OneTimeCodeDevice
+from carnet.identity.security_notices import second_factor_changed
 from carnet.notify.actions import notify_patient
 from carnet.notify.outbox import queue_letter, send_email
 
@@ -329,11 +330,15 @@ def confirm_totp_setup(actor: Actor, user: User, code: str) -> bool:
     code = "".join(ch for ch in (code or "") if ch.isdigit())
     if device is None or not device.verify_token(code):
         return False
+    old_channel = user.otp_channel
     TOTPDevice.objects.filter(user=user, confirmed=True).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     user.otp_channel = user.OtpChannel.TOTP
     user.save(update_fields=["otp_channel"])
+    second_factor_changed(
+        actor, user, old_channel, user.OtpChannel.TOTP
+    )  # journaled, told on the old channel
     return True
 
 

@@ -5,10 +5,13 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from carnet.access.permissions import Permission as P
+from carnet.access.policy import decide
 from carnet.errors import NotFound
 from carnet.identity import codes
 from carnet.identity.models import Opposition, Patient, Professional, User
 from carnet.identity.validators import normalize_nir
+from carnet.journal.chain import record
 
 
 def find_patient_by_ins(nir: str, birth_date: datetime.date | None) -> Patient | None:
@@ -21,6 +24,24 @@ def find_patient_by_ins(nir: str, birth_date: datetime.date | None) -> Patient |
     if patient is None or (birth_date is not None and patient.birth_date != birth_date):
         return None
     return patient
+
+
+def lookup_patient(actor, nir: str, birth_date: datetime.date | None) -> Patient | None:
+    """A professional reaches a patient only this way: by INS, journaled on the patient's record. A patient
+    who blocked them, or a space not open, answers as no match does: they learn nothing."""
+    patient = find_patient_by_ins(nir, birth_date)
+    if patient is None:
+        return None
+    decision = decide(actor, P.ACCESS_PATIENT_LOOKUP, patient)  # not blocked, space open
+    record(
+        actor,
+        P.ACCESS_PATIENT_LOOKUP,
+        decision,
+        patient=patient,
+        resource_type="Patient",
+        resource_id=patient.pk,
+    )
+    return patient if decision.allowed else None
 
 
 def spaces_due_for_destruction(now: datetime.datetime):

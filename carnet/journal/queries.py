@@ -15,10 +15,14 @@ from carnet.access.actor import Actor, Role
 from carnet.access.gate import authorize
 from carnet.access.models import AccessContest
 from carnet.access.permissions import Permission as P
+from carnet.access.policy import document_filter
 from carnet.identity.models import Professional
 from carnet.journal import proof
 from carnet.journal.models import Entry
 from carnet.records.models import Document
+
+# How a deposit's entry (about the patient: the document does not exist yet) says it is under minor secrecy.
+MINOR_SECRET_MARK = '"minor_secret":true'
 
 WHAT = {
     P.RECORD_DOCUMENT_READ: _("a consulté un document"),
@@ -99,6 +103,15 @@ WHAT = {
     P.RESEARCH_EXTRACT_CREATE: _("a produit un extrait pour une étude"),
     P.RESEARCH_EXTRACT_INCLUDE: _("a inclus vos données dans l'extrait d'une étude de recherche"),
     P.RESEARCH_STUDY_REGISTER: _("a enregistré une étude de recherche"),
+    P.ACCESS_PATIENT_LOOKUP: _("a recherché votre dossier par votre identité (INS)"),
+}
+# A refused line says what was attempted, never what was done ("a ajouté un document" for a refused deposit).
+TRIED = {
+    P.RECORD_DOCUMENT_DEPOSIT: _("a tenté d'ajouter un document (refusé)"),
+    P.RECORD_DOCUMENT_READ: _("a tenté de consulter un document (refusé)"),
+    P.RECORD_DOCUMENT_SEARCH: _("a tenté de parcourir la liste de vos documents (refusé)"),
+    P.RECORD_PROFILE_READ: _("a tenté de consulter votre profil de santé (refusé)"),
+    P.RECORD_DOCUMENT_REPLACE: _("a tenté de remplacer un document (refusé)"),
 }
 # The settings entries say what was done (their detail's key), never "changed your settings" for a mere visit.
 SETTINGS = {
@@ -260,6 +273,7 @@ def _entries(actor, patient, kind, emergency_only, refused_only, since, until, a
     entries = (
         Entry.objects.filter(patient_id=patient.pk).exclude(action=P.JOURNAL_ENTRY_READ).order_by("-seq")
     )
+    entries = _visible_to(actor, patient, entries)
     if kind:
         entries = entries.filter(action=kind)
     if emergency_only:
@@ -277,6 +291,20 @@ def _entries(actor, patient, kind, emergency_only, refused_only, since, until, a
     elif who == "mine":
         entries = entries.exclude(actor_role__in=OTHERS_ROLES)
     return entries
+
+
+def _visible_to(actor: Actor, patient, entries):
+    """A representative's journal obeys the documents' visibility: no line about a document they may not
+    see (care under minor secrecy: with a gynaecologist as author, the line itself is the secret)."""
+    if actor.role != Role.REPRESENTATIVE:
+        return entries
+    shown = document_filter(actor, patient)
+    unseen = Document.objects.filter(patient=patient)
+    unseen = unseen.exclude(shown) if shown is not None else unseen
+    ids = [str(pk) for pk in unseen.values_list("pk", flat=True)]
+    return entries.exclude(resource_type="Document", resource_id__in=ids).exclude(
+        detail__contains=MINOR_SECRET_MARK
+    )
 
 
 def _timeline(actor, patient, days: int) -> Timeline:
@@ -369,7 +397,7 @@ def _line(
 ) -> Line:
     what = _what(entry)
     if not entry.allowed:
-        what = _("a tenté : %(what)s (refusé)") % {"what": what}
+        what = TRIED.get(entry.action) or _("a tenté : %(what)s (refusé)") % {"what": what}
     by_others = entry.actor_role in OTHERS_ROLES
     contest = (contests or {}).get(entry.seq)
     return Line(

@@ -7,7 +7,7 @@ something happened and invite to sign in.
 
 from django.core.mail import send_mail
 
-from carnet.identity.models import Patient
+from carnet.identity.models import Patient, User
 from carnet.notify.letters import letter_pdf
 from carnet.notify.models import NotificationPreference, OutboxMessage, PendingNotification
 from carnet.notify.sms import send_sms
@@ -79,3 +79,14 @@ def notify_now(patient_id: int, event: str, subject: str, body: str, urgent: boo
         PendingNotification.objects.create(patient_id=patient.pk, event=event, subject=subject, body=body)
         return
     deliver(patient, subject, body, channel_for(patient, preference))
+
+
+def notify_user_now(user_id: int, channel: str, subject: str, body: str) -> None:
+    """The task's work for an account notice: SMS to the account's phone, else e-mail to its address."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return
+    if channel == "sms" and user.phone:
+        send_sms(user.phone, f"carnet : {subject}. {body}"[:480])
+    elif user.email:
+        send_email(user.email, subject, body)

@@ -4,10 +4,12 @@ from carnet.access.actor import SYSTEM
 from carnet.identity.models import Patient
 from carnet.notify.actions import send_digest
 from carnet.notify.models import PendingNotification
-from carnet.notify.outbox import notify_now, send_email
+from carnet.notify.outbox import notify_now, notify_user_now, send_email
+
+NOTIFICATIONS = "notifications"  # a queue of its own: bulk work (text extraction) never holds a notice back
 
 
-@task(priority=50)  # ahead of bulk work (text extraction): a notice never waits behind a backlog
+@task(priority=50, queue_name=NOTIFICATIONS)
 def deliver_notification(patient_id: int, event: str, subject: str, body: str, urgent: bool = False) -> None:
     """One notification, queued by ``notify_patient`` in the transaction of what it tells about."""
     notify_now(patient_id, event, subject, body, urgent)
@@ -31,3 +33,9 @@ def send_daily_digests() -> int:
 def send_daily_digests_task() -> int:
     """Daily: one message per patient who chose the digest (rows are claimed, never sent twice)."""
     return send_daily_digests()
+
+
+@task(priority=50, queue_name=NOTIFICATIONS)
+def deliver_security_notice(user_id: int, channel: str, subject: str, body: str) -> None:
+    """A notice about the account itself (second factor changed), on the channel given."""
+    notify_user_now(user_id, channel, subject, body)

@@ -17,12 +17,15 @@ from django.utils.translation import gettext as _
 
 from carnet.access import sensitivity
 from carnet.access.actor import SYSTEM, Actor, Role
+from carnet.access.decision import AccessDenied, Decision
 from carnet.access.gate import atomic_action, authorize
 from carnet.access.permissions import Permission as P
+from carnet.access.policy import decide
 from carnet.identity.models import Patient
+from carnet.journal.chain import record
 from carnet.notify.outbox import notify_patient
 from carnet.records import codes, search
-from carnet.records.content import check_content, extract_text
+from carnet.records.content import ContentRefused, check_content, extract_text
 from carnet.records.errors import DocumentConflict, RecordError
 from carnet.records.models import Document, ProfileEntry, Source, Visibility, Wish
 from carnet.vault import envelope as vault
@@ -65,16 +68,38 @@ def _check_type(depositor: str, type_code: str) -> None:
         )
 
 
-def _existing(patient, meta: DocumentMetadata, sha256: str) -> Document | None:
-    found = Document.objects.filter(unique_id=meta.unique_id).first()
+def _existing(actor: Actor, patient, meta: DocumentMetadata, sha256: str) -> Document | None:
+    """The same document deposited again (idempotency), only to someone who may read it: its metadata is
+    never an answer to a depositor the record hides it from (the review read a private document's title)."""
+    found = Document.objects.filter(patient=patient, unique_id=meta.unique_id).first()
     if found is None:
         return None
-    if found.patient_id != patient.pk or found.sha256 != sha256:
+    own = found.depositor == _depositor(actor) and found.deposited_by_id == actor.user_id
+    if found.sha256 != sha256 or not (own or decide(actor, P.RECORD_DOCUMENT_READ, found).allowed):
         raise DocumentConflict(
             "duplicate_id",
-            _("Un autre document porte déjà l'identifiant unique %(id)s.") % {"id": meta.unique_id},
+            _("Un autre document de ce dossier porte déjà l'identifiant unique %(id)s.")
+            % {"id": meta.unique_id},
         )
     return found
+
+
+def _refused(error: Exception, actor: Actor, patient, meta: DocumentMetadata) -> None:
+    """A deposit the policy allowed but the record refused (content, conflict, type) is journaled as refused
+    once the transaction is rolled back (``atomic_action``), never as "a ajouté un document"."""
+    code = getattr(error, "code", "refused")
+    entry = {
+        "patient": patient,
+        "resource_type": "Patient",
+        "resource_id": patient.pk,
+        "detail": {"type": meta.type_code},
+    }
+    error.journal_entry = (
+        actor,
+        P.RECORD_DOCUMENT_DEPOSIT,
+        Decision(False, str(code), f"deposit-{code}"),
+        entry,
+    )
 
 
 def deposit_document(
@@ -83,21 +108,32 @@ def deposit_document(
     """Add a document to the record. Same unique id + same content = the same document (idempotent).
 
     Not one ``atomic_action``: the encrypted blob is written before the rows' transaction (and discarded
-    if it rolls back), so that the transaction is not held open while the content is encrypted."""
-    authorize(actor, P.RECORD_DOCUMENT_DEPOSIT, patient, detail={"type": meta.type_code})
+    if it rolls back), so that the transaction is not held open while the content is encrypted. The bytes
+    are checked first; the policy's decision and the idempotency check share one short transaction, so that
+    a deposit refused by the record (content, conflict, type) is journaled as refused, never as added."""
+    secret = {"minor_secret": True} if meta.minor_secret else {}  # kept out of representatives' journal
     depositor = _depositor(actor)
-    _check_type(depositor, meta.type_code)
     sha256 = hashlib.sha256(content).hexdigest()
-    existing = _existing(patient, meta, sha256)
+    try:
+        _check_type(depositor, meta.type_code)
+        mime_type = check_content(content, meta.mime_type)
+        if meta.hide_days and not 0 < meta.hide_days <= settings.CARNET_HIDDEN_MAX_DAYS:
+            raise RecordError(
+                "hide_too_long",
+                _("Un document ne peut être retenu plus de %(d)d jours.")
+                % {"d": settings.CARNET_HIDDEN_MAX_DAYS},
+            )
+        with transaction.atomic():
+            authorize(actor, P.RECORD_DOCUMENT_DEPOSIT, patient, detail={"type": meta.type_code, **secret})
+            existing = _existing(actor, patient, meta, sha256)
+    except (RecordError, ContentRefused, AccessDenied) as error:
+        if not isinstance(error, AccessDenied):
+            _refused(error, actor, patient, meta)
+        refused_actor, action, decision, entry = error.journal_entry
+        record(refused_actor, action, decision, **entry)  # after the rollback (in a caller's, it goes too)
+        raise
     if existing is not None:
         return existing
-    mime_type = check_content(content, meta.mime_type)
-    if meta.hide_days and not 0 < meta.hide_days <= settings.CARNET_HIDDEN_MAX_DAYS:
-        raise RecordError(
-            "hide_too_long",
-            _("Un document ne peut être retenu plus de %(d)d jours.")
-            % {"d": settings.CARNET_HIDDEN_MAX_DAYS},
-        )
     ref = vault.put(patient, content)  # refuses a destroyed record's key (KeyDestroyed)
     try:
         with transaction.atomic():

@@ -6,16 +6,31 @@ size limit, a decompression bomb, or content that contradicts the declared MIME 
 
 import io
 import json
+import re
 import warnings
+import zipfile
+import zlib
 
 from defusedxml import ElementTree
 from django.conf import settings
 from django.utils.translation import gettext as _
 
 from carnet.errors import Refused
+from carnet.records import extractor
 
 CDA_NS = "{urn:hl7-org:v3}"
 MAX_PIXELS = 50_000_000
+MAX_INFLATED = 64 * 1024 * 1024  # all of a PDF's Flate streams together, decompressed (bombs stop here)
+BOM = b"\xef\xbb\xbf"
+# PDF actions that run or open something (JavaScript, programs, embedded files, forms that send data).
+ACTIVE_PDF = re.compile(
+    rb"/(JavaScript|JS|Launch|EmbeddedFiles?|RichMedia|XFA|SubmitForm|ImportData)(?![A-Za-z])"
+)
+HEX_IN_NAME = re.compile(rb"#([0-9A-Fa-f]{2})")
+STREAM = re.compile(rb"stream\r?\n")
+# Markup a browser would run if it ever took the file for HTML (a PDF+HTML polyglot).
+MARKUP = re.compile(rb"<\s*(html|script|body|iframe|svg|!doctype\s+html)", re.IGNORECASE)
+ACTIVE_XML_NS = ("{http://www.w3.org/2001/XInclude}", "{http://www.w3.org/1999/xhtml}script")
 ALIASES = {
     "application/x-pdf": "application/pdf",
     "image/jpg": "image/jpeg",
@@ -58,13 +73,47 @@ def _image(data: bytes, kind: str) -> str:
     return kind
 
 
+def _active_pdf() -> ContentRefused:
+    return ContentRefused(
+        "active_content", _("Ce PDF contient du contenu actif (JavaScript, lancement, fichier joint).")
+    )
+
+
+def _pdf(data: bytes) -> str:
+    """A PDF with nothing active and nothing else inside: no polyglot (HTML, ZIP), no JavaScript or launch
+    action (in plain objects or in compressed object streams), no decompression bomb."""
+    if MARKUP.search(data):
+        raise ContentRefused("polyglot", _("Ce PDF contient aussi du HTML : il est refusé."))
+    if zipfile.is_zipfile(io.BytesIO(data)):
+        raise ContentRefused("polyglot", _("Ce PDF est aussi une archive ZIP : il est refusé."))
+    if ACTIVE_PDF.search(HEX_IN_NAME.sub(lambda m: bytes([int(m[1], 16)]), data)):
+        raise _active_pdf()
+    budget, view = MAX_INFLATED, memoryview(data)
+    for match in STREAM.finditer(data):
+        inflater = zlib.decompressobj()
+        try:
+            inflated = inflater.decompress(view[match.end() :], budget + 1)
+        except zlib.error:
+            continue  # not a Flate stream (images, fonts in other filters)
+        budget -= len(inflated)
+        if budget < 0:
+            raise ContentRefused("bomb", _("Ce PDF se décompresse en un volume démesuré (bombe)."))
+        if ACTIVE_PDF.search(HEX_IN_NAME.sub(lambda m: bytes([int(m[1], 16)]), inflated)):
+            raise _active_pdf()
+    return "application/pdf"
+
+
 def _xml(data: bytes) -> str:
+    if b"<?xml-stylesheet" in data:
+        raise ContentRefused("active_content", _("Document XML avec feuille de style : refusé."))
     try:
         root = ElementTree.fromstring(data, forbid_dtd=True)
     except Exception:
         raise ContentRefused("corrupt", _("Document XML illisible ou dangereux (entités, DTD).")) from None
     if root.tag != f"{CDA_NS}ClinicalDocument":
         raise ContentRefused("unsupported", _("Seuls les documents XML CDA R2 sont acceptés."))
+    if any(element.tag.startswith(ACTIVE_XML_NS) for element in root.iter() if isinstance(element.tag, str)):
+        raise ContentRefused("active_content", _("Document CDA avec inclusion ou script : refusé."))
     return "application/xml"
 
 
@@ -93,7 +142,8 @@ def _text(data: bytes) -> str:
 def sniff(data: bytes) -> str:
     """The MIME type the bytes really are, or ContentRefused."""
     if _is_pdf(data):
-        return "application/pdf"
+        return _pdf(data)
+    data = data.removeprefix(BOM)  # a BOM must not hide markup from the checks below
     if data[:3] == b"\xff\xd8\xff":
         return _image(data, "image/jpeg")
     if data[:8] == b"\x89PNG\r\n\x1a\n":
@@ -148,10 +198,5 @@ def extract_text(data: bytes, mime_type: str) -> str:
 
 
 def _pdf_text(data: bytes) -> str:
-    from pypdf import PdfReader
-
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        return " ".join((page.extract_text() or "") for page in reader.pages[:50])
-    except Exception:
-        return ""
+    """In a child process with limits (``extractor``): a hostile PDF cannot stall the worker."""
+    return extractor.pdf_text(data)

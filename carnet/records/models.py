@@ -37,7 +37,8 @@ class Document(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="documents")
-    unique_id = models.CharField(_("identifiant unique"), max_length=128, unique=True)
+    # Unique within a record: a collision with another record's id must not tell that the id exists there.
+    unique_id = models.CharField(_("identifiant unique"), max_length=128, db_index=True)
     type_code = models.CharField(_("type (LOINC)"), max_length=20, db_index=True)
     class_code = models.CharField(_("classe"), max_length=10)
     title = models.CharField(_("titre"), max_length=255)
@@ -74,6 +75,9 @@ class Document(models.Model):
     class Meta:
         ordering = ["-care_date", "-created_at"]
         indexes = [models.Index(fields=["patient", "status", "-care_date"], name="document_timeline")]
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "unique_id"], name="one_unique_id_per_record")
+        ]
 
     def __str__(self) -> str:
         return f"{self.type_code} {self.care_date}"
@@ -133,6 +137,11 @@ class ProfileEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.date}"
+
+    @property
+    def profile_kind(self) -> str:
+        """The kind the policy narrows SMART scopes by."""
+        return self.kind
 
 
 class Wish(models.Model):

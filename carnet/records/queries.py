@@ -1,6 +1,7 @@
 """Reads of the record that return only what the actor may see: the policy builds the filter."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -9,7 +10,7 @@ from carnet.access.actor import Actor
 from carnet.access.decision import AccessDenied
 from carnet.access.gate import authorize
 from carnet.access.permissions import Permission as P
-from carnet.access.policy import decide, document_filter
+from carnet.access.policy import decide, document_filter, profile_kinds
 from carnet.journal.chain import record
 from carnet.records import codes, search
 from carnet.records.models import Document, ProfileEntry, Wish
@@ -83,8 +84,10 @@ def get_document(actor: Actor, document_id, *, action: str = P.RECORD_DOCUMENT_R
         raise Http404("document")
     try:
         authorize(actor, action, document, hide=True)
-    except AccessDenied:
-        raise Http404("document") from None
+    except AccessDenied as denied:
+        hidden = Http404("document")
+        hidden.journal_entry = denied.journal_entry  # journaled even when a transaction rolls back
+        raise hidden from None
     return document
 
 
@@ -112,9 +115,28 @@ def versions_of(actor: Actor, document: Document) -> list[Document]:
     return [d for d in chain if d.pk in visible]
 
 
-def health_profile(actor: Actor, patient) -> QuerySet:
-    authorize(actor, P.RECORD_PROFILE_READ, patient)
-    return ProfileEntry.objects.filter(patient=patient).exclude(status=ProfileEntry.Status.ENTERED_IN_ERROR)
+@dataclass(frozen=True)
+class ProfileSection:
+    """One kind of the health profile, as the policy and the journal see a read of it."""
+
+    patient: object
+    profile_kind: str
+
+    @property
+    def pk(self) -> str:
+        return self.profile_kind
+
+
+def health_profile(actor: Actor, patient, kind: str = "") -> QuerySet:
+    """The profile entries ``actor`` may see (one ``kind``, or all); an app's SMART scopes narrow per kind."""
+    authorize(actor, P.RECORD_PROFILE_READ, ProfileSection(patient, kind) if kind else patient)
+    entries = ProfileEntry.objects.filter(patient=patient).exclude(
+        status=ProfileEntry.Status.ENTERED_IN_ERROR
+    )
+    kinds = profile_kinds(actor)
+    if kinds is not None:
+        entries = entries.filter(kind__in=kinds)
+    return entries.filter(kind=kind) if kind else entries
 
 
 def patient_wishes(actor: Actor, patient) -> QuerySet:

@@ -15,6 +15,7 @@ from django.db import IntegrityError as DbIntegrityError
 from django.db import transaction
 from django.utils import timezone
 
+from carnet.vault.checks import ensure_keys
 from carnet.vault.keys import provider
 from carnet.vault.models import DataKey
 from carnet.vault.queries import ENCRYPTED, PLAINTEXT, aad_for, forget_keys, unwrap_key
@@ -30,6 +31,7 @@ def data_key_for(patient) -> bytes:
     patient_id = _patient_id(patient)
     row = DataKey.objects.filter(patient_id=patient_id).first()
     if row is None:
+        ensure_keys()  # never wrap a new data key with a missing or replaced key file
         kek_id, wrapped = provider().wrap(AESGCM.generate_key(bit_length=256))
         try:
             with transaction.atomic():

@@ -37,3 +37,14 @@ class WrongKey(VaultError):
     """The blob does not decrypt with this patient's key (copied from another record, or a wrong KEK)."""
 
     code = "wrong-key"
+
+
+class KeyUnavailable(VaultError):
+    """The key-encryption key file is missing, unreadable, malformed, or not the one the data keys need:
+    carnet stops instead of writing anything (a regenerated key would lose every later document)."""
+
+    status = 503
+    code = "key-unavailable"
+
+    def __str__(self) -> str:
+        return self.detail or super().__str__()  # for operators: which file, and what to do

@@ -9,7 +9,7 @@ class DataKey(models.Model):
 
     patient_id = models.BigIntegerField(unique=True)
     wrapped = models.BinaryField(null=True)
-    kek_id = models.CharField(max_length=32)
+    kek_id = models.CharField(max_length=32, db_index=True)  # readiness asks the ids in use
     created_at = models.DateTimeField(default=timezone.now)
     destroyed_at = models.DateTimeField(null=True, blank=True)
 

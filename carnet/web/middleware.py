@@ -1,6 +1,8 @@
 """Security headers Django does not set itself: a strict CSP (no inline script or style),
-a permissions policy; and the one handler that renders refusals as pages."""
+a permissions policy, ``Cache-Control: no-store`` on everything but static files; and the one handler
+that renders refusals as pages."""
 
+from django.conf import settings
 from django.http import Http404
 from django.template.response import TemplateResponse
 
@@ -29,6 +31,8 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        if not request.path.startswith(settings.STATIC_URL):  # clinical answers never stay in a cache
+            response.setdefault("Cache-Control", "no-store")
         response.setdefault("Content-Security-Policy", CSP)
         response.setdefault("Permissions-Policy", PERMISSIONS)
         response.setdefault("Cross-Origin-Opener-Policy", "same-origin")

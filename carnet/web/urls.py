@@ -11,4 +11,5 @@ urlpatterns = [
     path("cookies/", views.page("cookies"), name="cookies"),
     path("plan-du-site/", views.page("sitemap"), name="sitemap"),
     path("aide/", views.page("help"), name="help"),
+    path("etat/pret/", views.ready, name="ready"),
 ]

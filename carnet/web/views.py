@@ -1,8 +1,10 @@
-from django.http import HttpResponseServerError
+from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import get_language
+from django.views.decorators.cache import never_cache
 
+from carnet.vault.checks import key_problem
 from carnet.web.context import service as service_context
 
 
@@ -25,3 +27,14 @@ def server_error(request):
     (they may be what failed)."""
     context = {"service": service_context(request)["service"], "LANGUAGE_CODE": get_language()}
     return HttpResponseServerError(loader.get_template("500.html").render(context))
+
+
+@never_cache
+def ready(request):
+    """Readiness for a load balancer: 503 while the key-encryption keys are missing or not the right ones
+    (the reason goes to the operator's log side, not to the caller)."""
+    if key_problem() is not None:
+        return HttpResponse(
+            "not ready: key-encryption keys unavailable\n", status=503, content_type="text/plain"
+        )
+    return HttpResponse("ready\n", content_type="text/plain")

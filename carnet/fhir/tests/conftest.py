@@ -13,6 +13,7 @@ from django.utils import timezone
 from oauth2_provider.models import AccessToken, Application, set_token_value
 
 from carnet.fhir.models import SoftwareClient
+from carnet.identity.models import Professional
 from carnet.records.samples import sample_pdf
 
 TOKEN_URL = "http://127.0.0.1:8000/oauth/token/"
@@ -42,7 +43,9 @@ def software(db):
 
 
 def assertion(software, rpps, **changes):
+    """A signed client assertion for the professional ``rpps``, whom the software is declared to serve."""
     app, key = software
+    app.software.professionals.add(*Professional.objects.filter(rpps=rpps))
     now = int(time.time())
     claims = {
         "iss": app.client_id,

@@ -7,6 +7,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from carnet.identity.models import User
 from carnet.notify.models import OutboxMessage
+from carnet.web.tests.test_journeys import signed_in
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct horse battery staple"
@@ -24,7 +25,7 @@ def test_setup_page_needs_a_signed_in_person(client):
 
 
 def test_a_right_first_code_switches_sign_in_to_the_app(client, alice):
-    client.force_login(alice.user)
+    signed_in(client, alice.user)
     page = client.get("/connexion/application/")
     assert page.status_code == 200 and "<svg" in page.content.decode()
     device = TOTPDevice.objects.get(user=alice.user, confirmed=False)
@@ -43,7 +44,7 @@ def test_a_right_first_code_switches_sign_in_to_the_app(client, alice):
 
 
 def test_a_wrong_first_code_leaves_e_mail_codes_in_place(client, alice):
-    client.force_login(alice.user)
+    signed_in(client, alice.user)
     client.get("/connexion/application/")
     response = client.post("/connexion/application/", {"code": "000000"})
     assert "pas le bon" in response.content.decode()

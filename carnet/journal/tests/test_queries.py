@@ -40,7 +40,7 @@ def test_lines_say_who_profession_what_when_how_and_emergency(alice, bob, histor
     assert emergency.emergency and emergency.what == "a ouvert votre dossier en urgence"
     assert emergency.how == "urgence"
     assert (refused.allowed, refused.how, refused.emergency) == (False, "logiciel professionnel", False)
-    assert refused.what == "a tenté : a consulté un document (refusé)"
+    assert refused.what == "a tenté de consulter un document (refusé)"
     assert read.who.startswith(bob.display_name) and read.profession == bob.get_profession_display()
     assert read.how == "site" and read.at <= timezone.now()
 

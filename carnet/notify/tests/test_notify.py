@@ -130,7 +130,9 @@ def test_a_notification_leaves_only_if_its_transaction_commits(settings):
 
     from carnet.notify.tasks import deliver_notification
 
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "notifications"]}
+    }
     alice = _patient(email="alice@example.org")
     with pytest.raises(RuntimeError), transaction.atomic():
         actions.notify_patient(alice, "document-added", "Nouveau document", "Connectez-vous.")
@@ -154,7 +156,9 @@ def test_a_notification_is_taken_before_a_backlog_of_text_extraction(settings):
     from carnet.notify.tasks import deliver_notification
     from carnet.records.tasks import index_document_text
 
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "notifications"]}
+    }
     alice = _patient(email="alice@example.org")
     for n in range(3):
         index_document_text.enqueue(f"00000000-0000-0000-0000-00000000000{n}")

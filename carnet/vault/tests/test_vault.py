@@ -70,6 +70,7 @@ def test_a_blob_read_as_another_patient_is_refused(alice):
 def test_a_wrong_kek_is_refused(alice, settings, tmp_path):
     ref = actions.put(alice, b"hers")
     settings.CARNET_KEK_FILE = tmp_path / "another-kek.json"
+    FileKeyProvider().create()
     with pytest.raises(WrongKey):
         queries.get(alice, ref)
 
@@ -79,8 +80,9 @@ def test_rotation_keeps_everything_readable_without_touching_blobs(alice, capsys
     before = {ref: FileStore()._path(ref).read_bytes() for ref in refs}
     call_command("keys", "rotate", "--retire-old")
     assert "1 data keys re-wrapped" in capsys.readouterr().out
-    assert DataKey.objects.get(patient_id=alice.pk).kek_id == "k2"
-    assert list(json.loads(FileKeyProvider().path.read_text())["keys"]) == ["k2"]
+    new_id = DataKey.objects.get(patient_id=alice.pk).kek_id
+    assert new_id.startswith("k2-")
+    assert list(json.loads(FileKeyProvider().path.read_text())["keys"]) == [new_id]
     for n, ref in enumerate(refs):
         assert FileStore()._path(ref).read_bytes() == before[ref]
         assert queries.get(alice, ref) == f"doc {n}".encode()

@@ -44,3 +44,16 @@ def reauth_required(view):
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def second_factor_required(view):
+    """Pages that change a second factor or confirm a password need a session that passed the second
+    factor: a password alone (a stolen one) must never be enough to enrol the attacker's authenticator."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated or not request.user.is_verified():
+            return redirect(f"{reverse('auth:sign-in')}?next={request.path}")
+        return view(request, *args, **kwargs)
+
+    return wrapped

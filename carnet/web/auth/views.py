@@ -20,7 +20,7 @@ from carnet.errors import Refused
 from carnet.identity import actions, signin
 from carnet.identity.models import User
 from carnet.web.auth import forms
-from carnet.web.auth.decorators import REAUTH_AT
+from carnet.web.auth.decorators import REAUTH_AT, second_factor_required
 from carnet.web.auth.demo import demo_code_for
 
 PENDING = "pending_sign_in_user"
@@ -126,9 +126,8 @@ def oppose(request):
     return render(request, "web/auth/oppose.html", {"form": form})
 
 
+@second_factor_required
 def reauth(request):
-    if not request.user.is_authenticated:
-        return redirect("auth:sign-in")
     form = forms.PasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -143,10 +142,9 @@ def reauth(request):
     return render(request, "web/auth/reauth.html", {"form": form, "next": _next(request)})
 
 
+@second_factor_required
 def totp_setup(request):
     """Optional: an authenticator app (TOTP) instead of codes by e-mail or SMS."""
-    if not request.user.is_authenticated:
-        return redirect(f"/connexion/?next={request.path}")
     form = forms.CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if actions.confirm_totp_setup(

@@ -1,5 +1,6 @@
 """The professional space: find a patient, get access, read what the rules allow, deposit."""
 
+import secrets
 import uuid
 
 from django.contrib import messages
@@ -14,7 +15,7 @@ from carnet.access.permissions import Permission as P
 from carnet.access.policy import decide
 from carnet.access.queries import active_emergency
 from carnet.identity.models import Patient
-from carnet.identity.queries import find_patient_by_ins
+from carnet.identity.queries import lookup_patient
 from carnet.records import actions as records
 from carnet.records import queries
 from carnet.records.actions import DocumentMetadata
@@ -24,31 +25,53 @@ from carnet.web.errors import refusals
 from carnet.web.patient.forms import ProfileEntryForm
 from carnet.web.pro import forms
 
+# The patients this session found by INS, under references that mean nothing outside it: pages never
+# carry a patient's number (enumerating ids listed the population) nor the NIR (the search is a POST).
+FOUND = "pro_found_patients"
+
 
 @professional_required
 def home(request):
-    form = forms.FindForm(request.GET or None)
-    if request.GET and form.is_valid():
-        patient = find_patient_by_ins(form.cleaned_data["nir"], form.cleaned_data["birth_date"])
+    form = forms.FindForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        patient = lookup_patient(request.actor, form.cleaned_data["nir"], form.cleaned_data["birth_date"])
         if patient is not None:
-            return redirect("pro:patient", patient_id=patient.pk)
+            return _to_patient(request, patient.pk)
         form.add_error(None, _("Aucun patient ne correspond à cette identité."))
     return render(request, "web/pro/home.html", {"form": form})
 
 
-def _patient(patient_id) -> Patient:
-    patient = Patient.objects.filter(pk=patient_id, state=Patient.State.OPEN).first()
+def _to_patient(request, patient_id):
+    """The patient's page under this session's reference for them (made at the INS lookup)."""
+    found = request.session.get(FOUND, {})
+    ref = next((ref for ref, pk in found.items() if pk == patient_id), None)
+    if ref is None:
+        ref = secrets.token_urlsafe(16)
+        request.session[FOUND] = {**dict(list(found.items())[-49:]), ref: patient_id}
+    return redirect("pro:patient", patient_ref=ref)
+
+
+def _back_to(request, patient_id):
+    """After an action on a document: the patient's page if this session found them, else the search."""
+    if patient_id in request.session.get(FOUND, {}).values():
+        return _to_patient(request, patient_id)
+    return redirect("pro:home")
+
+
+def _patient(request, patient_ref) -> Patient:
+    patient_id = request.session.get(FOUND, {}).get(patient_ref)
+    patient = Patient.objects.filter(pk=patient_id, state=Patient.State.OPEN).first() if patient_id else None
     if patient is None:
         raise Http404("patient")
     return patient
 
 
 @professional_required
-def patient(request, patient_id):
-    return _patient_page(request, _patient(patient_id))
+def patient(request, patient_ref):
+    return _patient_page(request, _patient(request, patient_ref), patient_ref)
 
 
-def _patient_page(request, patient, status=200, **bound):
+def _patient_page(request, patient, patient_ref, status=200, **bound):
     """The patient's page; a form that failed comes back filled in and marked (``bound``)."""
     actor = request.actor
     can_read = decide(actor, P.RECORD_PROFILE_READ, patient)
@@ -56,6 +79,7 @@ def _patient_page(request, patient, status=200, **bound):
     context = {
         "wishes": list(queries.patient_wishes(actor, patient)) if reads_wishes else [],
         "patient": patient,
+        "patient_ref": patient_ref,
         "can_read": can_read,
         "mode": effective_mode(patient),
         "documents": queries.list_documents(actor, patient, status=""),
@@ -74,12 +98,12 @@ def _getting_access(how):
 
     @require_POST
     @professional_required
-    def view(request, patient_id):
-        actor, patient = request.actor, _patient(patient_id)
+    def view(request, patient_ref):
+        actor, patient = request.actor, _patient(request, patient_ref)
         with refusals(request):
             how(actor, patient, request.POST)
             messages.success(request, _("Accès enregistré."))
-        return redirect("pro:patient", patient_id=patient.pk)
+        return redirect("pro:patient", patient_ref=patient_ref)
 
     return view
 
@@ -93,12 +117,12 @@ redeem_code = _getting_access(
 
 @require_POST
 @professional_required
-def break_glass(request, patient_id):
+def break_glass(request, patient_ref):
     """Break the glass, only when named; a refusal keeps the explanation typed."""
-    return _break_glass(request, _patient(patient_id))
+    return _break_glass(request, _patient(request, patient_ref), patient_ref)
 
 
-def _break_glass(request, patient):
+def _break_glass(request, patient, patient_ref):
     form = forms.BreakGlassForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -107,14 +131,14 @@ def _break_glass(request, patient):
                 request.actor, patient, data["reason_code"], data["reason_text"], samu=data["samu"]
             )
             messages.success(request, _("Accès enregistré."))
-            return redirect("pro:patient", patient_id=patient.pk)
-    return _patient_page(request, patient, status=400, glass_form=form)
+            return redirect("pro:patient", patient_ref=patient_ref)
+    return _patient_page(request, patient, patient_ref, status=400, glass_form=form)
 
 
 @require_POST
 @professional_required
-def deposit(request, patient_id):
-    actor, patient = request.actor, _patient(patient_id)
+def deposit(request, patient_ref):
+    actor, patient = request.actor, _patient(request, patient_ref)
     form = forms.DepositForm(request.POST, request.FILES)
     if form.is_valid():
         data = form.cleaned_data
@@ -130,10 +154,10 @@ def deposit(request, patient_id):
         with refusals(request, form):
             records.deposit_document(actor, patient, data["file"].read(), meta)
             messages.success(request, _("Document déposé."))
-            return redirect("pro:patient", patient_id=patient.pk)
+            return redirect("pro:patient", patient_ref=patient_ref)
     if request.FILES.get("file") and "file" not in form.errors:
         form.add_error("file", _("Le navigateur ne garde pas le fichier choisi : choisissez-le à nouveau."))
-    return _patient_page(request, patient, status=400, deposit_form=form)
+    return _patient_page(request, patient, patient_ref, status=400, deposit_form=form)
 
 
 @professional_required
@@ -148,15 +172,15 @@ def withdraw(request, document_id):
     with refusals(request):
         records.withdraw_document(request.actor, found)
         messages.success(request, _("Document retiré."))
-    return redirect("pro:patient", patient_id=found.patient_id)
+    return _back_to(request, found.patient_id)
 
 
 @require_POST
 @professional_required
-def add_profile_entry(request, patient_id):
+def add_profile_entry(request, patient_ref):
     from carnet.records.actions import add_profile_entry as add
 
-    patient = _patient(patient_id)
+    patient = _patient(request, patient_ref)
     form = ProfileEntryForm(request.POST)
     with refusals(request):
         if form.is_valid():
@@ -164,7 +188,7 @@ def add_profile_entry(request, patient_id):
             messages.success(request, _("Information ajoutée au profil de santé."))
         else:
             messages.error(request, _("Vérifiez le formulaire du profil."))
-    return redirect("pro:patient", patient_id=patient.pk)
+    return redirect("pro:patient", patient_ref=patient_ref)
 
 
 @require_POST
@@ -175,7 +199,7 @@ def replace(request, document_id):
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, _("Choisissez le fichier de la nouvelle version."))
-        return redirect("pro:patient", patient_id=found.patient_id)
+        return _back_to(request, found.patient_id)
     meta = DocumentMetadata(
         unique_id=f"urn:uuid:{uuid.uuid4()}",
         type_code=found.type_code,
@@ -186,4 +210,4 @@ def replace(request, document_id):
     with refusals(request):
         records.replace_document(request.actor, found, upload.read(), meta)
         messages.success(request, _("Nouvelle version déposée ; l'ancienne est conservée dans l'historique."))
-    return redirect("pro:patient", patient_id=found.patient_id)
+    return _back_to(request, found.patient_id)

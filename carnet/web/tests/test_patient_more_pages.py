@@ -7,7 +7,7 @@ from carnet import factories
 from carnet.identity.models import Mandate, Representative
 from carnet.notify.models import NotificationPreference
 from carnet.records.models import ProfileEntry
-from carnet.web.tests.test_journeys import signed_in
+from carnet.web.tests.test_journeys import found, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -60,24 +60,27 @@ def test_a_parent_switches_between_spaces(client, alice):
 
 
 def test_the_gp_adds_a_profile_entry_and_a_stranger_cannot(client_factory, alice, bob, dave):
-    signed_in(client_factory(), bob.user).post(
-        f"/pro/patients/{alice.pk}/profil/",
+    gp = signed_in(client_factory(), bob.user)
+    gp.post(
+        f"{found(gp, alice)}profil/",
         {"kind": "allergy", "label": "Latex", "date": "2026-11-01", "value": "", "unit": ""},
     )
     assert ProfileEntry.objects.get(patient=alice).author == bob
-    signed_in(client_factory(), dave.user).post(
-        f"/pro/patients/{alice.pk}/profil/", {"kind": "allergy", "label": "Autre", "date": "2026-11-01"}
+    stranger = signed_in(client_factory(), dave.user)
+    stranger.post(
+        f"{found(stranger, alice)}profil/", {"kind": "allergy", "label": "Autre", "date": "2026-11-01"}
     )
     assert ProfileEntry.objects.count() == 1
 
 
 def test_emergency_countdown_on_the_pro_page(client, alice, dave):
     signed_in(client, dave.user)
+    alices_page = found(client, alice)
     client.post(
-        f"/pro/patients/{alice.pk}/acces/glass/",
+        f"{alices_page}acces/glass/",
         {"reason_code": "vital-risk", "reason_text": "Malaise grave en consultation"},
     )
-    assert "Accès en urgence ouvert jusqu" in client.get(f"/pro/patients/{alice.pk}/").content.decode()
+    assert "Accès en urgence ouvert jusqu" in client.get(alices_page).content.decode()
 
 
 @pytest.fixture

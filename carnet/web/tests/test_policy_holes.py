@@ -25,7 +25,7 @@ from carnet.identity.models import ActivationCode, Mandate, Patient, Representat
 from carnet.journal.models import Entry
 from carnet.journal.queries import WHAT
 from carnet.notify.models import NotificationPreference, OutboxMessage
-from carnet.web.tests.test_journeys import signed_in
+from carnet.web.tests.test_journeys import found, signed_in
 
 pytestmark = pytest.mark.django_db
 CLOSE = {"confirm": "on", "early_destruction": "on"}
@@ -91,19 +91,20 @@ REASON = {"reason_code": "vital-risk", "reason_text": "Malaise grave en consulta
 @pytest.mark.parametrize("mode", ["anything", "GLASS", "samu"])
 def test_an_unknown_access_mode_opens_no_emergency(client, alice, dave, mode):
     signed_in(client, dave.user)
-    assert client.post(f"/pro/patients/{alice.pk}/acces/{mode}/", REASON).status_code == 404
+    assert client.post(f"{found(client, alice)}acces/{mode}/", REASON).status_code == 404
     assert not EmergencyAccess.objects.exists()
 
 
 def test_breaking_the_glass_is_named_and_opens_an_emergency(client, alice, dave):
     signed_in(client, dave.user)
-    assert client.post(f"/pro/patients/{alice.pk}/acces/glass/", REASON).status_code == 302
+    assert client.post(f"{found(client, alice)}acces/glass/", REASON).status_code == 302
     assert EmergencyAccess.objects.filter(patient=alice, professional=dave).exists()
 
 
 def test_a_patient_cannot_contest_another_patients_journal_entry(client_factory, alice, bob):
     other = factories.make_patient("Paul", "Roux")
-    signed_in(client_factory(), bob.user).post(f"/pro/patients/{other.pk}/acces/declare/")
+    gp = signed_in(client_factory(), bob.user)
+    gp.post(f"{found(gp, other)}acces/declare/")
     theirs = Entry.objects.filter(patient_id=other.pk).last().seq
     patient = signed_in(client_factory(), alice.user)
     text = {"text": "Je ne connais pas ce médecin"}
@@ -126,7 +127,9 @@ def test_every_journaled_event_is_a_permission_said_in_words(client, alice, erin
 
 
 def test_break_glass_tells_the_gp_through_the_outbox_after_the_commit(settings, alice, bob, dave):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "notifications"]}
+    }
     with pytest.raises(RuntimeError), transaction.atomic():
         break_glass(Actor.for_professional(dave), alice, "vital-risk", "Malaise grave en consultation")
         raise RuntimeError("the request failed after the emergency access")

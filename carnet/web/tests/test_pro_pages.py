@@ -3,7 +3,7 @@
 import pytest
 
 from carnet.journal.models import Entry
-from carnet.web.tests.test_journeys import gp_deposits, signed_in
+from carnet.web.tests.test_journeys import found, gp_deposits, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,8 @@ def test_a_patient_cannot_open_the_professional_space(client, alice):
 
 def test_a_stranger_doctor_sees_the_refusal_reason_and_no_document(client_factory, alice, bob, dave):
     gp_deposits(client_factory, bob, alice)
-    page = signed_in(client_factory(), dave.user).get(f"/pro/patients/{alice.pk}/").content.decode()
+    doctor = signed_in(client_factory(), dave.user)
+    page = doctor.get(found(doctor, alice)).content.decode()
     assert "Vous n'avez pas accès à ce dossier" in page
     assert "Le patient ne vous a pas donné accès à son dossier." in page and "no-grant" not in page
     assert 'href="/pro/documents/' not in page
@@ -30,7 +31,8 @@ def test_a_stranger_doctor_sees_the_refusal_reason_and_no_document(client_factor
 
 def test_the_gp_sees_the_document_without_refusal(client_factory, alice, bob):
     gp_deposits(client_factory, bob, alice)
-    page = signed_in(client_factory(), bob.user).get(f"/pro/patients/{alice.pk}/").content.decode()
+    gp = signed_in(client_factory(), bob.user)
+    page = gp.get(found(gp, alice)).content.decode()
     assert "Vous n'avez pas accès" not in page and 'href="/pro/documents/' in page
 
 
@@ -43,9 +45,8 @@ def test_a_hold_back_longer_than_allowed_is_refused_with_a_clear_error(client_fa
     upload = io.BytesIO(sample_pdf("Biologie", ["Hb 13"]))
     upload.name = "bio.pdf"
     form = {"type_code": "11502-2", "title": "Biologie", "care_date": "2026-11-20", "hide_days": "31"}
-    response = signed_in(client_factory(), bob.user).post(
-        f"/pro/patients/{alice.pk}/deposer/", {**form, "sensitive_category": "", "file": upload}
-    )
+    gp = signed_in(client_factory(), bob.user)
+    response = gp.post(f"{found(gp, alice)}deposer/", {**form, "sensitive_category": "", "file": upload})
     assert response.status_code == 400
     assert not Document.objects.filter(title="Biologie").exists()
     page = response.content.decode()
@@ -64,7 +65,7 @@ def test_only_the_author_withdraws(client_factory, alice, bob, dave):
 
 
 def test_an_unknown_ins_gets_a_clear_message(client_factory, dave):
-    page = signed_in(client_factory(), dave.user).get(
+    page = signed_in(client_factory(), dave.user).post(
         "/pro/", {"nir": "285037512345678", "birth_date": "1985-03-14"}
     )
     assert page.status_code == 200

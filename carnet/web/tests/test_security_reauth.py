@@ -32,7 +32,9 @@ def test_sensitive_action_needs_a_recent_password(settings):
 
 
 def test_reauth_page_accepts_only_the_right_password(client, alice):
-    client.force_login(alice.user)
+    from carnet.web.tests.test_journeys import signed_in
+
+    signed_in(client, alice.user)
     assert "pas" in client.post("/connexion/confirmer/", {"password": "wrong"}).content.decode().lower()
     response = client.post(
         "/connexion/confirmer/", {"password": "correct horse battery staple", "next": "/patient/"}

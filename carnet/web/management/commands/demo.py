@@ -5,6 +5,8 @@ import os
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from carnet.vault.keys import provider
+from carnet.vault.models import DataKey
 from carnet.web.demo import DEMO_PASSWORD, ensure_demo_people
 
 
@@ -18,6 +20,8 @@ class Command(BaseCommand):
     def handle(self, *args, bind, no_serve, **options):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
+        if not provider().exists() and not DataKey.objects.exists():  # the demo's first start only
+            call_command("keys", "init")
         people = ensure_demo_people()
         self.stdout.write(f"\nDemo sign-ins (password for all: {DEMO_PASSWORD}):")
         for role, login in people.items():

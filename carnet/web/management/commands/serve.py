@@ -4,10 +4,11 @@ import subprocess
 import sys
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from carnet.cli import start_worker
 from carnet.env import env_bool, env_int
+from carnet.vault.checks import key_problem
 
 
 class Command(BaseCommand):
@@ -20,6 +21,9 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true", help="do not start the task worker")
 
     def handle(self, *args, bind, workers, threads, no_worker, **options):
+        problem = key_problem()
+        if problem is not None:  # a missing or replaced key file: stop before anything is written
+            raise CommandError(f"carnet cannot start: {problem}")
         worker = None
         if not no_worker and env_bool("CARNET_EMBEDDED_WORKER", True):
             worker = start_worker()

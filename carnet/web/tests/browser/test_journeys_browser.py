@@ -12,8 +12,18 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PDF = pathlib.Path(__file__).with_name("ordonnance.pdf")
 
 
+def find(page, patient):
+    """The professional finds the patient by INS through the search form (a POST: no NIR in the URL)."""
+    page.goto("/pro/")
+    page.fill("#id_nir", patient.nir)
+    page.fill("#id_birth_date", patient.birth_date.isoformat())
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert "/pro/patients/" in page.url and patient.nir not in page.url
+
+
 def deposit(page, patient, title, type_code="57833-6"):
-    page.goto(f"/pro/patients/{patient.pk}/")
+    find(page, patient)
     page.select_option("#id_type_code", type_code)
     page.fill("#id_title", title)
     page.fill("#id_care_date", "2026-11-20")
@@ -72,7 +82,7 @@ def test_gp_deposits_pharmacist_reads_then_masked_and_refused(new_page, check, a
     ).inner_text()
     declare_consent(pro(charlie), alice)
     pharmacist = sign_in(new_page(), charlie.user)
-    pharmacist.goto(f"/pro/patients/{alice.pk}/")
+    find(pharmacist, alice)
     link = pharmacist.get_by_role("link", name="Ordonnance amoxicilline")
     from carnet.records.models import Document
 
@@ -100,7 +110,7 @@ def test_break_the_glass_then_notified_and_journaled(new_page, check, alice, bob
 
     deposit(sign_in(new_page(), bob.user), alice, "Compte rendu de consultation", "11488-4")
     doctor = sign_in(new_page(), dave.user)
-    doctor.goto(f"/pro/patients/{alice.pk}/")
+    find(doctor, alice)
     assert doctor.get_by_role("link", name="Compte rendu de consultation").count() == 0
     doctor.locator("main summary").click()
     check(doctor, "pro-refused-with-glass-form")

@@ -1,0 +1,50 @@
+"""A professional reaches a patient only by INS lookup (journaled), under a reference valid in their own
+session: the review enumerated `/pro/patients/<id>/` and read names, birth dates and NIR prefixes, even
+as a professional the patient had blocked. The NIR travels in no URL (the search is a POST)."""
+
+import pytest
+from django.test import Client
+
+from carnet.access.models import Block
+from carnet.journal.models import Entry
+from carnet.web.tests.test_journeys import found, signed_in
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_lookup_by_ins_opens_the_page_and_is_journaled(client, alice, dave):
+    doctor = signed_in(client, dave.user)
+    page = doctor.get(found(doctor, alice))
+    assert page.status_code == 200 and "Martin" in page.content.decode()
+    entry = Entry.objects.get(action="access:patient:lookup")
+    assert (entry.patient_id, entry.actor_professional_id, entry.allowed) == (alice.pk, dave.pk, True)
+
+
+@pytest.mark.parametrize("suffix", ["", "deposer/", "profil/", "acces/declare/"])
+def test_a_patients_number_in_the_url_opens_nothing(client, alice, bob, suffix):
+    gp = signed_in(client, bob.user)  # even her GP: the number is not a way in
+    assert gp.get(f"/pro/patients/{alice.pk}/{suffix}").status_code in {404, 405}
+    assert gp.post(f"/pro/patients/{alice.pk}/{suffix}").status_code == 404
+
+
+def test_another_professionals_reference_opens_nothing(alice, bob, dave):
+    gp = signed_in(Client(), bob.user)
+    reference = found(gp, alice)
+    assert signed_in(Client(), dave.user).get(reference).status_code == 404
+
+
+def test_a_blocked_professional_learns_nothing(client, alice, dave):
+    Block.objects.create(patient=alice, professional=dave)
+    doctor = signed_in(client, dave.user)
+    response = doctor.post("/pro/", {"nir": alice.nir, "birth_date": alice.birth_date.isoformat()})
+    text = response.content.decode()
+    assert response.status_code == 200 and "Aucun patient ne correspond" in text
+    assert "Martin" not in text and "Alice" not in text
+    assert Entry.objects.get(action="access:patient:lookup").allowed is False
+
+
+def test_the_search_is_a_post_and_a_nir_in_the_query_string_finds_nobody(client, alice, dave):
+    doctor = signed_in(client, dave.user)
+    page = doctor.get("/pro/", {"nir": alice.nir, "birth_date": alice.birth_date.isoformat()})
+    assert page.status_code == 200 and '<form method="post"' in page.content.decode()
+    assert not Entry.objects.filter(action="access:patient:lookup").exists()
