@@ -12,7 +12,7 @@ from carnet.messaging.tests.conftest import as_caregiver, as_patient, as_pro
 from carnet.records.models import Document
 from carnet.records.samples import sample_pdf
 from carnet.web.actor import ACTING_FOR
-from carnet.web.tests.test_journeys import signed_in
+from carnet.web.tests.test_journeys import found, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,7 @@ def test_a_stranger_gets_404_on_the_conversation(dave, conversation):
 
 def test_bob_writes_from_the_patient_page_with_a_deposit_in_the_same_step(alice, bob):
     client = signed_in(Client(), bob.user)
-    assert "Écrire au patient" in client.get(f"/pro/patients/{alice.pk}/").content.decode()
+    assert "Écrire au patient" in client.get(found(client, alice)).content.decode()
     form = client.get(f"/pro/messages/nouveau/{alice.pk}/").content.decode()
     box = Conversation._meta.get_field("mailbox").related_model.objects.get(owner=bob)
     assert f'value="{box.pk}"' in form

@@ -7,7 +7,7 @@ from carnet.access.actions import update_access_settings
 from carnet.access.models import ProfessionRule
 from carnet.records.actions import deposit_document, set_document_visibility
 from carnet.records.tests.helpers import me, meta, pro
-from carnet.web.tests.test_journeys import signed_in
+from carnet.web.tests.test_journeys import found, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ def test_masked_document_says_nobody_sees_it_when_the_gp_may_not(patient_client,
 
 def test_the_gp_sees_a_masked_marker_in_the_list(client, alice, bob, masked):
     signed_in(client, bob.user)
-    body = client.get(f"/pro/patients/{alice.pk}/").content.decode()
+    body = client.get(found(client, alice)).content.decode()
     assert "Bilan" in body and "masqué par le patient" in body
 
 

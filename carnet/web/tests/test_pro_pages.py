@@ -78,16 +78,19 @@ def test_a_blocked_professional_sees_no_access_button(client_factory, alice, cha
     from carnet.records.tests.helpers import me
 
     block_professional(me(alice), alice, charlie)
-    page = signed_in(client_factory(), charlie.user).get(f"/pro/patients/{alice.pk}/").content.decode()
-    assert "Le patient a bloqué votre accès." in page
+    pharmacist = signed_in(client_factory(), charlie.user)
+    form = {"nir": alice.nir, "birth_date": alice.birth_date.isoformat()}
+    page = pharmacist.post("/pro/", form).content.decode()
+    assert "Aucun patient ne correspond à cette identité." in page, "a block answers as no match"
     for mode in ["declare", "request", "code", "glass"]:
         assert f"/acces/{mode}/" not in page
+    assert pharmacist.get(f"/pro/patients/{alice.pk}/").status_code == 404
 
 
 def test_a_refused_break_the_glass_keeps_the_explanation(client_factory, alice, dave):
     client = signed_in(client_factory(), dave.user)
     response = client.post(
-        f"/pro/patients/{alice.pk}/acces/glass/", {"reason_code": "unconscious", "reason_text": "court"}
+        f"{found(client, alice)}acces/glass/", {"reason_code": "unconscious", "reason_text": "court"}
     )
     page = response.content.decode()
     assert response.status_code == 400 and "court</textarea>" in page and "<details open>" in page
@@ -95,7 +98,8 @@ def test_a_refused_break_the_glass_keeps_the_explanation(client_factory, alice, 
 
 def test_withdrawing_asks_for_confirmation_first(client_factory, alice, bob):
     gp_deposits(client_factory, bob, alice)
-    page = signed_in(client_factory(), bob.user).get(f"/pro/patients/{alice.pk}/").content.decode()
+    gp = signed_in(client_factory(), bob.user)
+    page = gp.get(found(gp, alice)).content.decode()
     assert '<details class="confirm"><summary>Retirer…</summary>' in page
     assert "Oui, retirer ce document" in page
 
@@ -112,7 +116,8 @@ def wishes(alice):
 def test_wishes_reach_the_gp_and_the_read_is_journaled(client_factory, alice, bob, wishes):
     from carnet.access.permissions import Permission as P
 
-    page = signed_in(client_factory(), bob.user).get(f"/pro/patients/{alice.pk}/").content.decode()
+    gp = signed_in(client_factory(), bob.user)
+    page = gp.get(found(gp, alice)).content.decode()
     assert "Volontés du patient" in page and "Paul Martin" in page and "acharnement" in page
     assert Entry.objects.filter(patient_id=alice.pk, action=P.RECORD_WISHES_READ, allowed=True).exists()
 
@@ -124,7 +129,8 @@ def test_wishes_stay_hidden_without_access_then_come_first_after_breaking_the_gl
     from carnet.records.tests.helpers import pro
 
     client = signed_in(client_factory(), dave.user)
-    assert "Paul Martin" not in client.get(f"/pro/patients/{alice.pk}/").content.decode()
+    own_page = found(client, alice)
+    assert "Paul Martin" not in client.get(own_page).content.decode()
     break_glass(pro(dave), alice, "unconscious", "Patiente inconsciente aux urgences")
-    page = client.get(f"/pro/patients/{alice.pk}/").content.decode()
+    page = client.get(own_page).content.decode()
     assert "Paul Martin" in page and page.index("Volontés du patient") < page.index("<h2>Documents</h2>")
