@@ -24,7 +24,7 @@ def start_worker(env: dict | None = None, nice: int | None = None, quiet: bool =
     """The background task worker beside the web server (embedded mode, benchmarks), at the lowest CPU
     priority (CARNET_WORKER_NICE, default 19) so that text extraction yields the CPU to requests."""
     out = subprocess.DEVNULL if quiet else None
-    command = [sys.executable, "-m", "carnet.cli", "db_worker"]
+    command = [sys.executable, "-m", "carnet.cli", "worker"]  # tasks + the scheduler
     worker = subprocess.Popen(command, env=env, stdout=out, stderr=out)  # noqa: S603
     nice = int(os.environ.get("CARNET_WORKER_NICE", "19")) if nice is None else nice
     if nice and hasattr(os, "setpriority"):
