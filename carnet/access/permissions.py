@@ -11,9 +11,17 @@ class Permission(StrEnum):
     ACCESS_MATRIX_CHANGE = "access:matrix:change"
     ACCESS_SAMU_OPEN = "access:samu:open"
     ACCESS_SETTINGS_MANAGE = "access:settings:manage"
+    ACCOUNT_CODE_REQUEST = "account:code:request"
+    ACCOUNT_CONTACT_CHANGE = "account:contact:change"
+    ACCOUNT_GP_CHOOSE = "account:gp:choose"
+    ACCOUNT_PAPER_REQUEST = "account:paper-request:record"
+    ACCOUNT_PASSWORD_RESET = "account:password:reset"
+    ACCOUNT_REPRESENTATIVE_ADD = "account:representative:add"
+    ACCOUNT_REPRESENTATIVE_END = "account:representative:end"
     JOURNAL_CONTEST_ANSWER = "journal:contest:answer"
     JOURNAL_ENTRY_CONTEST = "journal:entry:contest"
     JOURNAL_ENTRY_READ = "journal:entry:read"
+    NOTIFY_LETTERS_PRINT = "notify:letters:print"
     RECORD_DOCUMENT_DELETE = "record:document:delete"
     RECORD_DOCUMENT_DEPOSIT = "record:document:deposit"
     RECORD_DOCUMENT_HIDE = "record:document:hide"
@@ -50,6 +58,16 @@ MANDATE_SCOPES = {
         Permission.RECORD_WISHES_WRITE,
     },
     "messaging": frozenset(),
+}
+# Getting in and keeping one's account (issue 14): who may ask what, by role; the action checks the proof
+# (identity traits and the contact on file for a new code, the link and the second factor for a reset).
+ACCOUNT_REQUESTS_BY_ROLE = {
+    Permission.ACCOUNT_CODE_REQUEST: {"anonymous"},
+    Permission.ACCOUNT_PAPER_REQUEST: {"operator"},
+    Permission.ACCOUNT_PASSWORD_RESET: {"anonymous"},
+    Permission.ACCOUNT_REPRESENTATIVE_ADD: {"operator", "system"},
+    Permission.ACCOUNT_REPRESENTATIVE_END: {"operator", "system"},
+    Permission.NOTIFY_LETTERS_PRINT: {"operator", "system"},
 }
 # SMART App Launch v2 scopes (read/search) and the actions they open; scopes narrow, never widen.
 APP_SCOPES = {

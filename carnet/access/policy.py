@@ -14,7 +14,7 @@ from django.utils import timezone
 from carnet.access.actor import Actor, Role
 from carnet.access.decision import Decision
 from carnet.access.models import Block, EmergencyAccess, Grant, PatientAccessSettings, ProfessionRule
-from carnet.access.permissions import MANDATE_SCOPES, READS, app_allows
+from carnet.access.permissions import ACCOUNT_REQUESTS_BY_ROLE, MANDATE_SCOPES, READS, app_allows
 from carnet.access.permissions import Permission as P
 from carnet.identity.models import Patient, Representative, Specialty
 from carnet.records.models import Document, Visibility
@@ -25,6 +25,8 @@ OPERATOR_ACTIONS = {P.ACCESS_EMERGENCY_REVIEW, P.ACCESS_MATRIX_CHANGE, P.JOURNAL
 OWN_SPACE_ACTIONS = (
     set(P)
     - OPERATOR_ACTIONS
+    - set(ACCOUNT_REQUESTS_BY_ROLE)
+    - {P.ACCOUNT_CONTACT_CHANGE, P.ACCOUNT_GP_CHOOSE}
     - {
         P.ACCESS_EMERGENCY_OPEN,
         P.ACCESS_SAMU_OPEN,
@@ -68,6 +70,8 @@ def settings_of(patient: Patient) -> PatientAccessSettings:
 def decide(actor: Actor, action: str, resource) -> Decision:
     """Who may do ``action`` on ``resource`` (a Patient, a Document, a profile entry, a wish, or for
     operators an emergency access to review, a contest to answer, a cell of the matrix)."""
+    if action in ACCOUNT_REQUESTS_BY_ROLE or action in (P.ACCOUNT_CONTACT_CHANGE, P.ACCOUNT_GP_CHOOSE):
+        return _account_request(actor, action, resource)
     if action in OPERATOR_ACTIONS:
         if actor.role == Role.OPERATOR:
             return allow("operator-review")
@@ -85,6 +89,32 @@ def decide(actor: Actor, action: str, resource) -> Decision:
     if actor.patient is None or actor.patient.pk != patient.pk:
         return deny("not-their-space", "the actor acts for another patient")
     return _person(actor, action, patient, resource)
+
+
+def _account_request(actor: Actor, action: str, resource) -> Decision:
+    """Getting in and keeping one's account: new codes, resets, contacts, the GP, representatives, paper."""
+    if str(actor.role) in ACCOUNT_REQUESTS_BY_ROLE.get(action, ()):
+        return allow(f"account-request-{actor.role}")
+    if action == P.ACCOUNT_CONTACT_CHANGE:
+        if actor.user_id is not None and actor.user_id == getattr(resource, "pk", None):
+            return allow("own-contact")
+        return deny("not-their-account", "only the person changes their own contact")
+    if action == P.ACCOUNT_GP_CHOOSE:
+        return _gp_choice(actor, resource)
+    return deny("account-request-role", "this role does not do this")
+
+
+def _gp_choice(actor: Actor, patient: Patient) -> Decision:
+    """The médecin traitant is declared by the patient (or their representative), or by the insurer's file."""
+    if actor.role == Role.SYSTEM:
+        return allow("beneficiary-file")
+    if patient.state != Patient.State.OPEN:
+        return deny("space-not-open", "the space is not open")
+    if actor.role == Role.PATIENT and patient.user_id is not None and patient.user_id == actor.user_id:
+        return allow("patient-declares-gp")
+    if actor.role == Role.REPRESENTATIVE and _represents(actor.user, patient):
+        return allow("representative-declares-gp")
+    return deny("holder-only", "only the holder of the space or their legal representative does this")
 
 
 def _system(action: str, resource) -> Decision:
@@ -134,6 +164,8 @@ def _represents(user, patient: Patient) -> bool:
     rep = Representative.objects.filter(user=user, patient=patient, ended_at__isnull=True).first()
     if rep is None:
         return False
+    if rep.protection_until is not None and rep.protection_until < timezone.localdate():
+        return False  # the court's protection measure has ended
     return rep.kind == Representative.Kind.GUARDIAN or patient.age_on(timezone.localdate()) < 18
 
 

@@ -11,9 +11,20 @@ from django.utils.translation import gettext as _
 
 from carnet.access.actor import SYSTEM, Actor, Role
 from carnet.access.decision import Decision
+from carnet.access.gate import atomic_action, authorize
+from carnet.access.permissions import Permission as P
+from carnet.errors import Conflict, Refused
 from carnet.identity import codes
 from carnet.identity.errors import ActivationRefused, TransitionRefused
-from carnet.identity.models import ActivationCode, Opposition, Patient, Representative, User
+from carnet.identity.models import (
+    ActivationCode,
+    Opposition,
+    Patient,
+    Profession,
+    Professional,
+    Representative,
+    User,
+)
 from carnet.journal.actions import record
 from carnet.notify.actions import queue_letter, send_email
 
@@ -46,11 +57,15 @@ def _move(patient: Patient, allowed_from: set, to: str, **fields) -> None:
     patient.save()
 
 
-def invite_patient(patient: Patient) -> str:
-    """Send a provisional activation code (e-mail if known, else a postal letter); returns the code."""
+def invite_patient(patient: Patient, *, reason: str = "invite") -> str:
+    """Send a provisional activation code (e-mail if known, else a postal letter); returns the code.
+
+    A minor's invitation goes to their legal representative (domain.md §1), who is told it is for the child.
+    """
     code = codes.new_activation_code()
     now = timezone.now()
-    channel = "email" if patient.email else "letter"
+    to = invitation_recipient(patient)
+    channel = "email" if to.email else "letter"
     ActivationCode.objects.create(
         patient=patient,
         code_hash=codes.keyed_hash(codes.normalize_code(code)),
@@ -73,11 +88,14 @@ def invite_patient(patient: Patient) -> str:
         "days": settings.CARNET_INVITATION_DAYS,
         "deadline": f"{patient.opposition_deadline:%d/%m/%Y}",
     }
+    if to.representative is not None:
+        subject, body = _representative_invitation(patient, to.representative, code)
     if channel == "email":
-        send_email(patient.email, subject, body)
+        send_email(to.email, subject, body)
     else:
-        queue_letter(f"{patient.display_name}\n{patient.address}", subject, body, patient_id=patient.pk)
-    _journal(SYSTEM, "invite", patient, f"invitation-{channel}")
+        queue_letter(f"{to.name}\n{to.address}", subject, body, patient_id=patient.pk)
+    rule = f"{reason}-{channel}" + ("-representative" if to.representative is not None else "")
+    _journal(SYSTEM, "invite", patient, rule)
     return code
 
 
@@ -176,6 +194,7 @@ def activate_account(
     row, patient = _patient_for_code(code)
     if patient.state not in {State.PENDING, State.OPEN} or patient.user_id is not None:
         raise ActivationRefused(_("Cet espace ne peut pas être activé."), code="not_activable")
+    refuse_minor_activation(patient)
     email = email or patient.email
     login = check_login(login, patient, email)
     user = User(
@@ -201,6 +220,7 @@ def activate_account(
     row.save(update_fields=["used_at"])
     fields = {"user": user, "activated_at": timezone.now(), "email": email, "phone": user.phone}
     _move(patient, {State.PENDING, State.OPEN}, State.OPEN, **fields)
+    link_representations(patient, user)
     _journal(Actor(role=Role.PATIENT, user=user, patient=patient), "activate", patient, "activation-code")
     return user
 
@@ -290,3 +310,129 @@ def hand_over_at_majority(today: datetime.date | None = None) -> int:
             if patient.user_id is None:
                 invite_patient(patient)
     return len(patients)
+
+
+# --- the médecin traitant and legal representatives (issue 14, §3) ----------------------------------------
+
+
+class Recipient:
+    """Where a space's invitation and codes go: the person, or for a minor their legal representative."""
+
+    def __init__(self, name: str, email: str, address: str, representative: Representative | None = None):
+        self.name, self.email, self.address, self.representative = name, email, address, representative
+
+
+def is_minor(patient: Patient) -> bool:
+    return patient.age_on(timezone.localdate()) < 18
+
+
+def active_representatives(patient: Patient):
+    return patient.representatives.filter(ended_at__isnull=True).select_related("person", "user")
+
+
+def invitation_recipient(patient: Patient) -> Recipient:
+    rep = active_representatives(patient).filter(kind=Representative.Kind.PARENT).first()
+    if rep is None or not is_minor(patient) or rep.person is None:
+        return Recipient(patient.display_name, patient.email, patient.address)
+    return Recipient(rep.person.display_name, rep.person.email, rep.person.address, rep)
+
+
+def _representative_invitation(patient: Patient, rep: Representative, code: str) -> tuple[str, str]:
+    subject = _("L'espace de santé carnet de %(child)s") % {"child": patient.display_name}
+    body = _(
+        "Bonjour %(name)s,\n\nUn espace de santé a été préparé pour %(child)s, dont vous êtes le "
+        "représentant légal. Vous y accédez depuis votre propre espace carnet (menu « Mes espaces »), une "
+        "fois celui-ci activé.\n\nSi vous ne souhaitez pas d'espace pour %(child)s, opposez-vous-y sur "
+        "%(site)s/opposition/ avec ce code : %(code)s, jusqu'au %(deadline)s."
+    ) % {
+        "name": rep.person.display_name,
+        "child": patient.display_name,
+        "site": settings.SITE_URL,
+        "code": code,
+        "deadline": f"{patient.opposition_deadline:%d/%m/%Y}",
+    }
+    return subject, body
+
+
+def refuse_minor_activation(patient: Patient) -> None:
+    """A represented minor has no login of their own: the representative acts from their own space."""
+    if is_minor(patient) and active_representatives(patient).exists():
+        raise ActivationRefused(
+            _(
+                "Ce code est celui d'un mineur : son représentant légal accède à son espace depuis son "
+                "propre espace carnet. Le code sert seulement à s'opposer à la création de l'espace."
+            ),
+            code="minor_represented",
+        )
+
+
+def link_representations(person: Patient, user: User) -> int:
+    """Once a representative activates their own space, their representations use that account."""
+    return Representative.objects.filter(person=person, user__isnull=True).update(user=user)
+
+
+@atomic_action
+def choose_gp(actor: Actor, patient: Patient, professional: Professional | None) -> Patient:
+    """Declare (or change, or remove) the médecin traitant. The standing grant follows the declaration:
+    the new GP has it at once and the former one loses it (the policy reads ``patient.gp``)."""
+    detail = {"gp": getattr(professional, "pk", None), "former": patient.gp_id}
+    authorize(actor, P.ACCOUNT_GP_CHOOSE, patient, detail=detail)
+    if professional is not None and professional.profession != Profession.MEDECIN:
+        raise Refused("not_a_doctor", _("Le médecin traitant est un médecin."))
+    if professional is not None and professional.pk == patient.gp_id:
+        raise Conflict("same_gp", _("Ce médecin est déjà votre médecin traitant."))
+    patient.gp = professional
+    patient.save(update_fields=["gp"])
+    return patient
+
+
+def _refuse_representation(patient: Patient, person: Patient, court_decision: str, until) -> None:
+    if person.pk == patient.pk:
+        raise Refused("self", _("Une personne ne peut pas être son propre représentant."))
+    if is_minor(person):
+        raise Refused("representative_minor", _("Le représentant légal est majeur."))
+    if not is_minor(patient) and (
+        not court_decision.strip() or until is None or until <= timezone.localdate()
+    ):
+        raise Refused(
+            "court_decision_required",
+            _(
+                "Pour un majeur protégé, indiquez la référence de la décision de justice et la date de fin "
+                "de la mesure (à venir)."
+            ),
+        )
+    if active_representatives(patient).filter(person=person).exists():
+        raise Conflict("already", _("Cette personne représente déjà ce patient."))
+
+
+@atomic_action
+def add_representative(
+    actor: Actor, patient: Patient, person: Patient, *, court_decision: str = "", protection_until=None
+) -> Representative:
+    """Register a legal representative (a parent for a minor; for a protected adult, a guardian named by a
+    court decision, until a date). Without an account of their own, the representative is invited."""
+    kind = Representative.Kind.PARENT if is_minor(patient) else Representative.Kind.GUARDIAN
+    authorize(actor, P.ACCOUNT_REPRESENTATIVE_ADD, patient, detail={"kind": kind, "person": person.pk})
+    _refuse_representation(patient, person, court_decision, protection_until)
+    rep = Representative.objects.create(
+        patient=patient,
+        person=person,
+        user=person.user,
+        kind=kind,
+        court_decision=court_decision.strip()[:100],
+        protection_until=protection_until if kind == Representative.Kind.GUARDIAN else None,
+    )
+    if person.user_id is None and person.state in {State.PENDING, State.OPEN}:
+        invite_patient(person, reason="representative")
+    return rep
+
+
+@atomic_action
+def end_representative(actor: Actor, rep: Representative) -> Representative:
+    """End a representation at once (a court decision, a change of parental authority)."""
+    authorize(actor, P.ACCOUNT_REPRESENTATIVE_END, rep.patient, detail={"representative": rep.pk})
+    if rep.ended_at is not None:
+        raise Conflict("already_ended", _("Cette représentation a déjà pris fin."))
+    rep.ended_at = timezone.now()
+    rep.save(update_fields=["ended_at"])
+    return rep
