@@ -21,7 +21,9 @@ from carnet.records.models import Document, Visibility
 
 DOCUMENT_READS = {P.RECORD_DOCUMENT_READ, P.RECORD_DOCUMENT_SEARCH}
 # Operators' work on the service: never on clinical content, and nobody else's.
-OPERATOR_ACTIONS = {P.ACCESS_EMERGENCY_REVIEW, P.ACCESS_MATRIX_CHANGE, P.JOURNAL_CONTEST_ANSWER}
+OPERATOR_ACTIONS = {P.ACCESS_EMERGENCY_REVIEW, P.ACCESS_MATRIX_CHANGE, P.JOURNAL_CONTEST_ANSWER} | {
+    action for action, roles in ACCOUNT_REQUESTS_BY_ROLE.items() if "operator" in roles
+}
 OWN_SPACE_ACTIONS = (
     set(P)
     - OPERATOR_ACTIONS
@@ -91,8 +93,22 @@ def decide(actor: Actor, action: str, resource) -> Decision:
     return _person(actor, action, patient, resource)
 
 
+ACCOUNT_RESOURCES = {
+    P.ACCOUNT_CODE_REQUEST: {"Patient"},
+    P.ACCOUNT_CONTACT_CHANGE: {"User"},
+    P.ACCOUNT_GP_CHOOSE: {"Patient"},
+    P.ACCOUNT_PAPER_REQUEST: {"Patient", "PaperOpposition"},
+    P.ACCOUNT_PASSWORD_RESET: {"User"},
+    P.ACCOUNT_REPRESENTATIVE_ADD: {"Patient"},
+    P.ACCOUNT_REPRESENTATIVE_END: {"Patient"},
+    P.NOTIFY_LETTERS_PRINT: {"PrintQueue"},
+}
+
+
 def _account_request(actor: Actor, action: str, resource) -> Decision:
     """Getting in and keeping one's account: new codes, resets, contacts, the GP, representatives, paper."""
+    if type(resource).__name__ not in ACCOUNT_RESOURCES[action]:
+        return deny("wrong-resource", "this action is not about this kind of thing")
     if str(actor.role) in ACCOUNT_REQUESTS_BY_ROLE.get(action, ()):
         return allow(f"account-request-{actor.role}")
     if action == P.ACCOUNT_CONTACT_CHANGE:

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from carnet.access.actor import SYSTEM
 from carnet.identity import codes
-from carnet.identity.actions import add_representative, choose_gp, invite_patient, is_minor
+from carnet.identity.actions import add_representative, choose_gp, has_valid_code, invite_patient, is_minor
 from carnet.identity.models import ImportBatch, Opposition, Patient, Profession, Professional, Specialty
 from carnet.identity.validators import normalize_adeli, normalize_nir, normalize_rpps
 
@@ -186,7 +186,8 @@ def import_beneficiaries(text: str, file_name: str = "", progress: Iterable | No
         new = _write_beneficiaries(parsed, report, progress)
         _attach(parsed)
         for patient in new:
-            invite_patient(patient)
+            if not has_valid_code(patient):  # a representative may have been invited as such just before
+                invite_patient(patient)
         _history("beneficiaries", file_name, report)
     return report
 

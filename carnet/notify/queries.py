@@ -1,6 +1,7 @@
 """What operators see of the outbox and the print queue (no clinical content is ever written there)."""
 
-from carnet.notify.models import OutboxMessage
+from carnet.notify.letters import batch_pdf
+from carnet.notify.models import OutboxMessage, PrintBatch
 
 
 def outbox(channel: str | None = None):
@@ -10,3 +11,15 @@ def outbox(channel: str | None = None):
 
 def print_queue():
     return OutboxMessage.objects.filter(channel=OutboxMessage.Channel.LETTER, sent_at__isnull=True)
+
+
+def print_batches():
+    return PrintBatch.objects.all()
+
+
+def print_batch_pdf(batch: PrintBatch) -> bytes:
+    return batch_pdf(batch.letters.order_by("created_at"))
+
+
+def print_batch(batch_id: int) -> PrintBatch | None:
+    return PrintBatch.objects.filter(pk=batch_id).first()

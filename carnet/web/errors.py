@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from carnet.access.actions import AccessError
 from carnet.access.decision import AccessDenied
+from carnet.errors import Refused
 from carnet.identity.errors import IdentityError
 from carnet.records.content import ContentRefused
 from carnet.records.errors import RecordError
@@ -34,6 +35,8 @@ def refusals(request, form=None):
         _report(request, form, error.message)
     except ValidationError as error:
         _report(request, form, " ".join(error.messages))
+    except Refused as refused:
+        _report(request, form, refused.message)
 
 
 def _report(request, form, text: str) -> None:

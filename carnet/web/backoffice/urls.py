@@ -1,6 +1,6 @@
 from django.urls import path
 
-from carnet.web.backoffice import views
+from carnet.web.backoffice import people, printing, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -10,4 +10,12 @@ urlpatterns = [
     path("urgences/<int:access_id>/examen/", views.review, name="review"),
     path("contestations/<int:contest_id>/reponse/", views.answer, name="answer"),
     path("matrice/", views.matrix, name="matrix"),
+    path("personnes/", people.search, name="people"),
+    path("personnes/<int:patient_id>/", people.person, name="person"),
+    path("personnes/<int:patient_id>/demande/<str:kind>/", people.paper_request, name="paper-request"),
+    path("personnes/<int:patient_id>/representants/", people.add_representative, name="add-representative"),
+    path("representants/<int:rep_id>/fin/", people.end_representative, name="end-representative"),
+    path("courriers/lots/", printing.create_batch, name="print-batch"),
+    path("courriers/lots/<int:batch_id>/lot.pdf", printing.batch_pdf, name="batch-pdf"),
+    path("courriers/lots/<int:batch_id>/imprime/", printing.batch_printed, name="batch-printed"),
 ]

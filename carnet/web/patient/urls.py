@@ -1,6 +1,6 @@
 from django.urls import path
 
-from carnet.web.patient.views import access, account, documents, home, journal, profile
+from carnet.web.patient.views import access, account, contact, documents, gp, home, journal, profile
 
 app_name = "patient"
 urlpatterns = [
@@ -28,4 +28,7 @@ urlpatterns = [
     path("export/", documents.export_page, name="export"),
     path("export/<str:kind>/", documents.export_file, name="export-file"),
     path("cloture/", account.closure, name="closure"),
+    path("medecin-traitant/", gp.gp, name="gp"),
+    path("medecin-traitant/choisir/", gp.choose, name="gp-choose"),
+    path("coordonnees/", contact.contact, name="contact"),
 ]

@@ -18,9 +18,10 @@ def notifications(request):
     initial = {"channel": current.channel, "daily_digest": current.daily_digest} if current else {}
     form = forms.NotificationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        set_preferences(request.actor.patient, **form.cleaned_data)
-        messages.success(request, _("Vos préférences sont enregistrées."))
-        return redirect("patient:notifications")
+        with refusals(request, form):
+            set_preferences(request.actor.patient, **form.cleaned_data)
+            messages.success(request, _("Vos préférences sont enregistrées."))
+            return redirect("patient:notifications")
     return render(request, "web/patient/notifications.html", {"form": form})
 
 
