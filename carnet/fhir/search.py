@@ -192,10 +192,9 @@ def find_patients(actor: Actor, params) -> dict:
         if error.status == 404:
             return _searchset("", {}, 0, 1, 0, [])
         raise
-    visible = authorize_quietly(actor, P.RECORD_PROFILE_READ, patient) or authorize_quietly(
-        actor, P.RECORD_DOCUMENT_DEPOSIT, patient
-    )
-    resources = [mapping.patient_resource(patient)] if visible else []
+    readable = authorize_quietly(actor, P.RECORD_PROFILE_READ, patient)
+    visible = readable or authorize_quietly(actor, P.RECORD_DOCUMENT_DEPOSIT, patient)
+    resources = [mapping.patient_resource(patient, with_gp=readable)] if visible else []  # GP: readers only
     return _searchset("", {}, len(resources), 1, 0, resources)
 
 

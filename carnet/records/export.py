@@ -24,7 +24,7 @@ PROFILE_RESOURCES = {
 }
 
 
-def patient_resource(patient) -> dict:
+def patient_resource(patient, *, with_gp: bool = True) -> dict:
     return {
         "resourceType": "Patient",
         "id": str(patient.pk),
@@ -32,7 +32,7 @@ def patient_resource(patient) -> dict:
         "name": [{"use": "official", "family": patient.birth_name, "given": patient.first_names.split()}],
         "gender": {"F": "female", "M": "male"}[patient.sex],
         "birthDate": patient.birth_date.isoformat(),
-    } | _general_practitioner(patient)
+    } | (_general_practitioner(patient) if with_gp else {})
 
 
 def _general_practitioner(patient) -> dict:

@@ -132,6 +132,11 @@ ACTIONS = {
     P.ACCESS_EMERGENCY_REVIEW: ("patient", {"operator"}),
     P.JOURNAL_CONTEST_ANSWER: ("patient", {"operator"}),
     P.ACCESS_MATRIX_CHANGE: ("patient", {"operator"}),
+    P.ACCOUNT_GP_CHOOSE: ("patient", {"patient", "representative", "system"}),
+    P.ACCOUNT_REPRESENTATIVE_ADD: ("patient", {"operator", "system"}),
+    P.ACCOUNT_REPRESENTATIVE_END: ("patient", {"operator", "system"}),
+    P.ACCOUNT_PAPER_REQUEST: ("patient", {"operator"}),
+    P.ACCOUNT_CODE_REQUEST: ("patient", {"anonymous"}),
 }
 
 
@@ -199,3 +204,27 @@ def case_count() -> int:
     return (
         len(READ) * len(COLUMNS) * 2 + len(ACTIONS) * len(world.ROLES) + 5 + 2 * len(world.PROFESSIONALS) + 2
     )
+
+
+# Actions about an account (the patient's User) or the print queue rather than a record.
+ACCOUNT_ACTIONS = {
+    P.ACCOUNT_CONTACT_CHANGE: ("user", {"patient"}),  # only the person themselves
+    P.ACCOUNT_PASSWORD_RESET: ("user", {"anonymous"}),  # the link and the second factor are the proof
+    P.NOTIFY_LETTERS_PRINT: ("print-queue", {"operator", "system"}),
+}
+
+
+@pytest.mark.parametrize("action", list(ACCOUNT_ACTIONS))
+def test_account_actions(action):
+    from carnet.notify.actions import PrintQueue
+
+    patient, pros, actors, document = world.build_world()
+    resource_kind, allowed_roles = ACCOUNT_ACTIONS[action]
+    resource = patient.user if resource_kind == "user" else PrintQueue()
+    wrong = []
+    for role in world.ROLES:
+        decision = decide(actors[role], action, resource)
+        if decision.allowed != (role in allowed_roles):
+            wrong.append(f"{role}: {decision.allowed} ({decision.rule})")
+    assert not wrong, "\n".join(wrong)
+    assert not decide(actors["operator"], action, document).allowed  # never about a document
