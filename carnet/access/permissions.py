@@ -14,6 +14,7 @@ class Permission(StrEnum):
     ACCOUNT_CODE_REQUEST = "account:code:request"
     ACCOUNT_CONTACT_CHANGE = "account:contact:change"
     ACCOUNT_GP_CHOOSE = "account:gp:choose"
+    ACCOUNT_MINOR_SPACE_OPEN = "account:minor-space:open"
     ACCOUNT_PAPER_REQUEST = "account:paper-request:record"
     ACCOUNT_PASSWORD_RESET = "account:password:reset"
     ACCOUNT_REPRESENTATIVE_ADD = "account:representative:add"

@@ -28,7 +28,7 @@ OWN_SPACE_ACTIONS = (
     set(P)
     - OPERATOR_ACTIONS
     - set(ACCOUNT_REQUESTS_BY_ROLE)
-    - {P.ACCOUNT_CONTACT_CHANGE, P.ACCOUNT_GP_CHOOSE}
+    - {P.ACCOUNT_CONTACT_CHANGE, P.ACCOUNT_GP_CHOOSE, P.ACCOUNT_MINOR_SPACE_OPEN}
     - {
         P.ACCESS_EMERGENCY_OPEN,
         P.ACCESS_SAMU_OPEN,
@@ -72,7 +72,7 @@ def settings_of(patient: Patient) -> PatientAccessSettings:
 def decide(actor: Actor, action: str, resource) -> Decision:
     """Who may do ``action`` on ``resource`` (a Patient, a Document, a profile entry, a wish, or for
     operators an emergency access to review, a contest to answer, a cell of the matrix)."""
-    if action in ACCOUNT_REQUESTS_BY_ROLE or action in (P.ACCOUNT_CONTACT_CHANGE, P.ACCOUNT_GP_CHOOSE):
+    if action in ACCOUNT_REQUESTS_BY_ROLE or action in HOLDER_REQUESTS:
         return _account_request(actor, action, resource)
     if action in OPERATOR_ACTIONS:
         if actor.role == Role.OPERATOR:
@@ -93,7 +93,9 @@ def decide(actor: Actor, action: str, resource) -> Decision:
     return _person(actor, action, patient, resource)
 
 
+HOLDER_REQUESTS = {P.ACCOUNT_CONTACT_CHANGE, P.ACCOUNT_GP_CHOOSE, P.ACCOUNT_MINOR_SPACE_OPEN}
 ACCOUNT_RESOURCES = {
+    P.ACCOUNT_MINOR_SPACE_OPEN: {"Patient"},
     P.ACCOUNT_CODE_REQUEST: {"Patient"},
     P.ACCOUNT_CONTACT_CHANGE: {"User"},
     P.ACCOUNT_GP_CHOOSE: {"Patient"},
@@ -117,6 +119,12 @@ def _account_request(actor: Actor, action: str, resource) -> Decision:
         return deny("not-their-account", "only the person changes their own contact")
     if action == P.ACCOUNT_GP_CHOOSE:
         return _gp_choice(actor, resource)
+    if action == P.ACCOUNT_MINOR_SPACE_OPEN:
+        if actor.role != Role.REPRESENTATIVE or not _represents(actor.user, resource):
+            return deny("not-representative", "only a legal representative of the minor opens their space")
+        if resource.state not in (Patient.State.PENDING, Patient.State.OPEN):
+            return deny("space-not-open", "the space is not pending")
+        return allow("representative-opens-minor-space")
     return deny("account-request-role", "this role does not do this")
 
 

@@ -354,9 +354,9 @@ def _representative_invitation(patient: Patient, rep: Representative, code: str)
     subject = _("L'espace de santé carnet de %(child)s") % {"child": patient.display_name}
     body = _(
         "Bonjour %(name)s,\n\nUn espace de santé a été préparé pour %(child)s, dont vous êtes le "
-        "représentant légal. Vous y accédez depuis votre propre espace carnet (menu « Mes espaces »), une "
-        "fois celui-ci activé.\n\nSi vous ne souhaitez pas d'espace pour %(child)s, opposez-vous-y sur "
-        "%(site)s/opposition/ avec ce code : %(code)s, jusqu'au %(deadline)s."
+        "représentant légal. Pour l'ouvrir, activez d'abord votre propre espace carnet, puis saisissez "
+        "ce code dans « Mes espaces » : %(code)s.\n\nSi vous ne souhaitez pas d'espace pour %(child)s, "
+        "opposez-vous-y sur %(site)s/opposition/ avec le même code, jusqu'au %(deadline)s."
     ) % {
         "name": rep.person.display_name,
         "child": patient.display_name,
@@ -383,6 +383,19 @@ def has_valid_code(patient: Patient) -> bool:
     return ActivationCode.objects.filter(
         patient=patient, used_at__isnull=True, expires_at__gt=timezone.now()
     ).exists()
+
+
+@atomic_action
+def open_minor_space(user: User, code: str) -> Patient:
+    """A legal representative opens a represented minor's pending space with the minor's code."""
+    row, patient = _patient_for_code(code)
+    actor = Actor(role=Role.REPRESENTATIVE, user=user, patient=patient)
+    authorize(actor, P.ACCOUNT_MINOR_SPACE_OPEN, patient)
+    row.used_at = timezone.now()
+    row.save(update_fields=["used_at"])
+    if patient.state == State.PENDING:
+        _move(patient, {State.PENDING}, State.OPEN, activated_at=timezone.now())
+    return patient
 
 
 def link_representations(person: Patient, user: User) -> int:

@@ -137,6 +137,7 @@ ACTIONS = {
     P.ACCOUNT_REPRESENTATIVE_END: ("patient", {"operator", "system"}),
     P.ACCOUNT_PAPER_REQUEST: ("patient", {"operator"}),
     P.ACCOUNT_CODE_REQUEST: ("patient", {"anonymous"}),
+    P.ACCOUNT_MINOR_SPACE_OPEN: ("patient", {"representative"}),
 }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from carnet.web.patient.views import access, account, contact, documents, gp, home, journal, profile
+from carnet.web.patient.views import access, account, contact, documents, gp, home, journal, minor, profile
 
 app_name = "patient"
 urlpatterns = [
@@ -25,6 +25,7 @@ urlpatterns = [
     path("mandats/", access.mandates, name="mandates"),
     path("mandats/<int:mandate_id>/retirer/", access.revoke_mandate, name="revoke-mandate"),
     path("espaces/", home.spaces, name="spaces"),
+    path("espaces/ouvrir/", minor.open_space, name="open-minor-space"),
     path("export/", documents.export_page, name="export"),
     path("export/<str:kind>/", documents.export_file, name="export-file"),
     path("cloture/", account.closure, name="closure"),

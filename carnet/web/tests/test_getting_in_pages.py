@@ -242,3 +242,23 @@ def test_patients_and_professionals_cannot_print_batches(client_factory, alice, 
     for user in (alice.user, bob.user):
         assert signed_in(client_factory(), user).post("/operateurs/courriers/lots/").status_code == 302
     assert not PrintBatch.objects.exists()
+
+
+def test_a_representative_opens_the_childs_space_with_its_code_and_nobody_else_can(client_factory, alice):
+    child = factories.make_patient(
+        "Zoé",
+        "Martin",
+        user=None,
+        state=Patient.State.PENDING,
+        birth_date=TODAY.replace(year=TODAY.year - 6, day=1),
+    )
+    Representative.objects.create(patient=child, person=alice, user=alice.user)
+    code = actions.invite_patient(child)
+    stranger = factories.make_patient("Denis", "Autre")
+    refused = signed_in(client_factory(), stranger.user).post("/patient/espaces/ouvrir/", {"code": code})
+    assert "pas permise" in refused.content.decode()
+    assert Patient.objects.get(pk=child.pk).state == Patient.State.PENDING
+    parent = signed_in(client_factory(), alice.user)
+    assert parent.post("/patient/espaces/ouvrir/", {"code": code})["Location"] == "/patient/"
+    assert Patient.objects.get(pk=child.pk).state == Patient.State.OPEN
+    assert "déjà été utilisé" in parent.post("/patient/espaces/ouvrir/", {"code": code}).content.decode()
