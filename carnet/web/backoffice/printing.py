@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from carnet.notify import actions, queries
@@ -16,9 +16,10 @@ from carnet.web.errors import refusals
 def create_batch(request):
     with refusals(request):
         batch = actions.create_print_batch(request.actor)
-        messages.success(
-            request, _("Lot n°%(n)d : %(count)d courriers.") % {"n": batch.pk, "count": batch.count}
+        text = ngettext(
+            "Lot n°%(n)d : %(count)d courrier.", "Lot n°%(n)d : %(count)d courriers.", batch.count
         )
+        messages.success(request, text % {"n": batch.pk, "count": batch.count})
     return redirect("backoffice:outbox")
 
 
@@ -42,5 +43,6 @@ def batch_pdf(request, batch_id):
 def batch_printed(request, batch_id):
     with refusals(request):
         count = actions.mark_batch_printed(request.actor, _batch(batch_id))
-        messages.success(request, _("%(count)d courriers marqués imprimés.") % {"count": count})
+        text = ngettext("%(count)d courrier marqué imprimé.", "%(count)d courriers marqués imprimés.", count)
+        messages.success(request, text % {"count": count})
     return redirect("backoffice:outbox")
