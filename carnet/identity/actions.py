@@ -100,7 +100,7 @@ def invite_patient(patient: Patient, *, reason: str = "invite") -> str:
         "deadline": f"{patient.opposition_deadline:%d/%m/%Y}",
     }
     if patient.opposition_deadline <= now:  # a new code after the window: the space is already open
-        body = body.split("\n\n")[0] + "\n\n" + body.split("\n\n")[1]
+        body = "\n\n".join(body.split("\n\n")[:2])  # the greeting and the code, no opposition
     if to.representative is not None:
         subject, body = _representative_invitation(patient, to.representative, code)
     if channel == "email":

@@ -3,8 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy as _
 
 from carnet.errors import Refused
 from carnet.identity import actions, signin
@@ -15,12 +14,12 @@ from carnet.web.errors import refusals
 
 
 class NewCodeForm(forms.Form):
-    nir = forms.CharField(label=_lazy("Numéro de sécurité sociale (15 chiffres)"), max_length=21)
+    nir = forms.CharField(label=_("Numéro de sécurité sociale (15 chiffres)"), max_length=21)
     birth_date = forms.DateField(
-        label=_lazy("Date de naissance"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date de naissance"), widget=forms.DateInput(attrs={"type": "date"})
     )
     postal_code = forms.CharField(
-        label=_lazy("Code postal de l'adresse connue de votre caisse"),
+        label=_("Code postal de l'adresse connue de votre caisse"),
         max_length=5,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
     )
@@ -28,18 +27,18 @@ class NewCodeForm(forms.Form):
 
 class ForgotForm(forms.Form):
     login = forms.CharField(
-        label=_lazy("Identifiant"), max_length=60, widget=forms.TextInput(attrs={"autocomplete": "username"})
+        label=_("Identifiant"), max_length=60, widget=forms.TextInput(attrs={"autocomplete": "username"})
     )
 
 
 class ResetForm(forms.Form):
     code = forms.CharField(
-        label=_lazy("Code à 6 chiffres (second facteur)"),
+        label=_("Code à 6 chiffres (second facteur)"),
         max_length=8,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
     password = forms.CharField(
-        label=_lazy("Nouveau mot de passe (12 caractères au moins)"),
+        label=_("Nouveau mot de passe (12 caractères au moins)"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 

@@ -3,8 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy as _
 
 from carnet.identity import actions
 from carnet.identity.models import ContactChange
@@ -13,17 +12,17 @@ from carnet.web.errors import refusals
 
 
 class ContactForm(forms.Form):
-    kind = forms.ChoiceField(label=_lazy("Coordonnée à changer"), choices=ContactChange.Kind.choices)
+    kind = forms.ChoiceField(label=_("Coordonnée à changer"), choices=ContactChange.Kind.choices)
     value = forms.CharField(
-        label=_lazy("Nouvelle valeur"),
+        label=_("Nouvelle valeur"),
         max_length=300,
-        help_text=_lazy("Une adresse postale complète, avec le code postal."),
+        help_text=_("Une adresse postale complète, avec le code postal."),
     )
 
 
 class ConfirmForm(forms.Form):
     code = forms.CharField(
-        label=_lazy("Code de confirmation reçu"),
+        label=_("Code de confirmation reçu"),
         max_length=8,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )

@@ -3,8 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy as _
 
 from carnet.identity import actions
 from carnet.web.actor import ACTING_FOR
@@ -13,7 +12,7 @@ from carnet.web.errors import refusals
 
 
 class MinorCodeForm(forms.Form):
-    code = forms.CharField(label=_lazy("Code provisoire reçu pour l'enfant"), max_length=20)
+    code = forms.CharField(label=_("Code provisoire reçu pour l'enfant"), max_length=20)
 
 
 @patient_required
