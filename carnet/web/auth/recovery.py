@@ -15,9 +15,7 @@ from carnet.web.errors import refusals
 
 class NewCodeForm(forms.Form):
     nir = forms.CharField(label=_("Numéro de sécurité sociale (15 chiffres)"), max_length=21)
-    birth_date = forms.DateField(
-        label=_("Date de naissance"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    birth_date = forms.DateField(label=_("Date de naissance"), widget=forms.DateInput(attrs={"type": "date"}))
     postal_code = forms.CharField(
         label=_("Code postal de l'adresse connue de votre caisse"),
         max_length=5,
