@@ -42,3 +42,12 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None or value == "":
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_choice(name: str, default: str, choices: set[str] | frozenset[str]) -> str:
+    """A setting that takes one of a closed set of values: anything else is refused at start-up."""
+    value = env_str(name, default) or default
+    if value not in choices:
+        allowed = ", ".join(sorted(choices))
+        raise ImproperlyConfigured(f"{name} must be one of {allowed}, not {value!r}")
+    return value

@@ -9,10 +9,11 @@ class Refused(Exception):
 
     status = 400
 
-    def __init__(self, code: str, message: str = "", *, status: int | None = None):
+    def __init__(self, code: str, message: str = "", *, status: int | None = None, field: str = ""):
         super().__init__(message or code)
         self.code = code
         self.message = message or code
+        self.field = field  # the form field the refusal is about, when a page shows it beside that field
         if status is not None:
             self.status = status
 

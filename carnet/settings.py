@@ -11,7 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from carnet.env import env_bool, env_int, env_list, env_str
+from carnet.env import env_bool, env_choice, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("CARNET_DATA_DIR", str(BASE_DIR / "var"))).resolve()
@@ -64,6 +64,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "carnet.web.middleware.SecurityHeadersMiddleware",
+    "carnet.fhir.middleware.FhirMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -72,7 +73,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "carnet.web.middleware.AccessDeniedMiddleware",
+    "carnet.web.middleware.RefusedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -233,7 +234,7 @@ CARNET_KEK_FILE = Path(env_str("CARNET_KEK_FILE", str(CARNET_KEY_DIR / "kek.json
 CARNET_SIGNING_KEY_FILE = Path(
     env_str("CARNET_SIGNING_KEY_FILE", str(CARNET_KEY_DIR / "journal-ed25519.pem"))
 )
-CARNET_BLOB_STORE = env_str("CARNET_BLOB_STORE", "file")  # file | s3
+CARNET_BLOB_STORE = env_choice("CARNET_BLOB_STORE", "file", {"file", "s3"})
 CARNET_BLOB_DIR = Path(env_str("CARNET_BLOB_DIR", str(DATA_DIR / "blobs")))
 CARNET_S3_ENDPOINT = env_str("CARNET_S3_ENDPOINT")
 CARNET_S3_BUCKET = env_str("CARNET_S3_BUCKET", "carnet-blobs")
@@ -249,9 +250,7 @@ CARNET_OPPOSITION_DAYS = env_int("CARNET_OPPOSITION_DAYS", 42)
 CARNET_ARCHIVE_YEARS = env_int("CARNET_ARCHIVE_YEARS", 10)
 CARNET_EARLY_DESTRUCTION_GRACE_DAYS = env_int("CARNET_EARLY_DESTRUCTION_GRACE_DAYS", 7)
 CARNET_SUSPENSION_DAYS = env_int("CARNET_SUSPENSION_DAYS", 42)
-CARNET_GRANT_MODE = env_str("CARNET_GRANT_MODE", "declared")  # declared | confirmed
-if CARNET_GRANT_MODE not in {"declared", "confirmed"}:
-    raise ImproperlyConfigured("CARNET_GRANT_MODE must be 'declared' or 'confirmed'")
+CARNET_GRANT_MODE = env_choice("CARNET_GRANT_MODE", "declared", {"declared", "confirmed"})
 CARNET_GRANT_EXPIRY_DAYS = env_int("CARNET_GRANT_EXPIRY_DAYS", 365)
 CARNET_EMERGENCY_HOURS = env_int("CARNET_EMERGENCY_HOURS", 4)
 CARNET_HIDDEN_WARN_DAYS = env_int("CARNET_HIDDEN_WARN_DAYS", 14)
@@ -288,6 +287,9 @@ LOGGING = {
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["scrub"], "formatter": "plain"},
     },
-    "root": {"handlers": ["console"], "level": env_str("CARNET_LOG_LEVEL", "INFO")},
+    "root": {
+        "handlers": ["console"],
+        "level": env_choice("CARNET_LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}),
+    },
     "loggers": {"django.db.backends": {"level": "WARNING", "propagate": True}},
 }

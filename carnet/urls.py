@@ -3,10 +3,12 @@ from django.urls import include, path
 
 from carnet.fhir.api import api as fhir_api
 from carnet.fhir.oauth_views import fhir_root, token
+from carnet.fhir.smart import root_configuration
 
 urlpatterns = [
     path("fhir", fhir_root),
     path("fhir/", fhir_api.urls),
+    path(".well-known/smart-configuration", root_configuration),
     path("oauth/token/", token, name="oauth-token"),
     path("oauth/", include("oauth2_provider.urls", namespace="oauth2_provider")),
     path("operateurs/admin/", admin.site.urls),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from carnet.access.actor import Actor
 from carnet.access.gate import atomic_action, authorize
+from carnet.access.grants import grant_extension_end, grants_to_extend
 from carnet.access.models import (
     AccessContest,
     Block,
@@ -23,9 +24,12 @@ from carnet.access.models import (
 )
 from carnet.access.permissions import Permission as P
 from carnet.access.policy import settings_of
+from carnet.access.sensitivity import CATEGORIES
+from carnet.errors import NotFound, Refused
 from carnet.identity.codes import keyed_hash
-from carnet.identity.models import Mandate
-from carnet.notify.actions import notify_patient
+from carnet.identity.models import Mandate, Professional
+from carnet.journal.models import Entry
+from carnet.notify.outbox import email_later, notify_patient
 
 EMERGENCY_REASONS = {
     "unconscious": _("patient inconscient ou incapable de consentir"),
@@ -36,10 +40,8 @@ PRESENCE_CODE_MINUTES = 60
 PRESENCE_CODE_MAX_FAILURES = 5
 
 
-class AccessError(Exception):
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code, self.message = code, message
+# The old name of the access domain's refusals, kept while other areas move to carnet.errors.Refused.
+AccessError = Refused
 
 
 def effective_mode(patient) -> str:
@@ -61,7 +63,7 @@ def declare_consent(actor: Actor, patient) -> Grant:
     """Declared mode: the professional declares the patient's consent; the patient is told at once."""
     authorize(actor, P.ACCESS_GRANT_CREATE, patient, detail={"mode": "declared"})
     if effective_mode(patient) != "declared":
-        raise AccessError(
+        raise Refused(
             "confirmation_needed",
             _(
                 "Ce patient confirme lui-même chaque accès : demandez-lui son "
@@ -116,7 +118,7 @@ def request_access(actor: Actor, patient) -> Grant:
 def confirm_access(actor: Actor, grant: Grant) -> Grant:
     authorize(actor, P.ACCESS_SETTINGS_MANAGE, grant.patient, detail={"grant": grant.pk})
     if grant.confirmed_at is not None or grant.revoked_at is not None:
-        raise AccessError("not_pending", _("Cette demande n'est plus en attente."))
+        raise Refused("not_pending", _("Cette demande n'est plus en attente."))
     grant.confirmed_at = timezone.now()
     grant.save(update_fields=["confirmed_at"])
     return grant
@@ -143,15 +145,15 @@ def redeem_presence_code(actor: Actor, patient, code: str) -> Grant:
         patient=patient, used_at__isnull=True, expires_at__gt=timezone.now()
     ).first()
     if row is None or row.failures >= PRESENCE_CODE_MAX_FAILURES:
-        raise AccessError("no_code", _("Aucun code de présence valide : demandez au patient d'en créer un."))
+        raise Refused("no_code", _("Aucun code de présence valide : demandez au patient d'en créer un."))
     if row.code_hash != keyed_hash(f"{patient.pk}:{''.join(ch for ch in code if ch.isdigit())}"):
         PresenceCode.objects.filter(pk=row.pk).update(
             failures=F("failures") + 1
         )  # kept: outside any rollback
-        raise AccessError("wrong_code", _("Code de présence incorrect."))
+        raise Refused("wrong_code", _("Code de présence incorrect."))
     with transaction.atomic():
         if not PresenceCode.objects.filter(pk=row.pk, used_at__isnull=True).update(used_at=timezone.now()):
-            raise AccessError("no_code", _("Ce code de présence vient d'être utilisé."))
+            raise Refused("no_code", _("Ce code de présence vient d'être utilisé."))
         first = not Grant.objects.filter(patient=patient, professional=actor.professional).exists()
         grant = Grant.objects.create(
             patient=patient,
@@ -163,6 +165,14 @@ def redeem_presence_code(actor: Actor, patient, code: str) -> Grant:
         if first:
             _tell_first_access(patient, actor.professional)
     return grant
+
+
+@atomic_action
+def extend_grant(actor: Actor, patient) -> int:
+    """A grant expires after CARNET_GRANT_EXPIRY_DAYS *without a visit*: each visit pushes the date (at
+    most one write a day; ``authorize`` calls this after a read allowed by a grant)."""
+    authorize(actor, P.ACCESS_GRANT_EXTEND, patient)
+    return grants_to_extend(actor.professional, patient).update(expires_at=grant_extension_end())
 
 
 @atomic_action
@@ -198,7 +208,7 @@ def update_access_settings(actor: Actor, patient, **choices) -> PatientAccessSet
     allowed = {"grant_mode", "refuses_emergency", "refuses_samu", "gp_sees_masked"}
     for name, value in choices.items():
         if name not in allowed:
-            raise AccessError("unknown_setting", f"unknown setting {name}")
+            raise Refused("unknown_setting", _("Réglage inconnu : %(name)s.") % {"name": name})
         setattr(row, name, value)
     row.save()
     return row
@@ -207,10 +217,8 @@ def update_access_settings(actor: Actor, patient, **choices) -> PatientAccessSet
 @atomic_action
 def set_category_choice(actor: Actor, patient, category: str, visibility: str) -> PatientAccessSettings:
     """The patient chooses once per sensitive category how new documents of it are shown."""
-    from carnet.access.sensitivity import CATEGORIES
-
     if category not in CATEGORIES or visibility not in {"normal", "masked", "private"}:
-        raise AccessError("bad_choice", _("Catégorie ou visibilité inconnue."))
+        raise Refused("bad_choice", _("Catégorie ou visibilité inconnue."))
     authorize(
         actor, P.ACCESS_SETTINGS_MANAGE, patient, detail={"category": category, "visibility": visibility}
     )
@@ -226,9 +234,7 @@ def break_glass(
 ) -> EmergencyAccess:
     """Emergency access: reason required, time-limited, notified at once, queued for review."""
     if reason_code not in EMERGENCY_REASONS or len((reason_text or "").strip()) < 10:
-        raise AccessError(
-            "reason_required", _("Indiquez le motif et une explication (10 caractères au moins).")
-        )
+        raise Refused("reason_required", _("Indiquez le motif et une explication (10 caractères au moins)."))
     action = P.ACCESS_SAMU_OPEN if samu else P.ACCESS_EMERGENCY_OPEN
     authorize(actor, action, patient, detail={"reason": reason_code})
     now = timezone.now()
@@ -247,9 +253,7 @@ def break_glass(
     ) % {"who": actor.professional.display_name, "reason": EMERGENCY_REASONS[reason_code]}
     notify_patient(patient, "emergency-access", _("Accès en urgence à votre dossier"), text, urgent=True)
     if patient.gp is not None and patient.gp.user is not None and patient.gp.user.email:
-        from carnet.notify.actions import send_email
-
-        send_email(
+        email_later(  # queued in this transaction: sent only if the emergency access commits
             patient.gp.user.email,
             _("Accès en urgence au dossier d'un de vos patients"),
             _("Un accès en urgence a eu lieu au dossier d'un patient dont vous êtes le médecin traitant."),
@@ -264,7 +268,7 @@ def review_emergency_access(
     """Operators review each emergency access; the outcome is visible to the patient."""
     authorize(actor, P.ACCESS_EMERGENCY_REVIEW, access, detail={"outcome": outcome})
     if outcome not in {EmergencyAccess.Outcome.JUSTIFIED, EmergencyAccess.Outcome.UNJUSTIFIED}:
-        raise AccessError("bad_outcome", _("Résultat inconnu."))
+        raise Refused("bad_outcome", _("Résultat inconnu."))
     access.outcome, access.review_note = outcome, note
     access.reviewed_by, access.reviewed_at = actor.user, timezone.now()
     access.save()
@@ -276,7 +280,7 @@ def grant_mandate(actor: Actor, patient, caregiver, scopes: list[str], days: int
     """The patient lets a caregiver or a digital mediator act for them: scoped, time-limited, revocable."""
     authorize(actor, P.ACCESS_MANDATE_GRANT, patient, detail={"mandate": sorted(scopes)})
     if not scopes or not set(scopes) <= set(Mandate.Scope.values):
-        raise AccessError("bad_scope", _("Choisissez ce que la personne peut faire."))
+        raise Refused("bad_scope", _("Choisissez ce que la personne peut faire."))
     days = days or settings.CARNET_MANDATE_DAYS
     mandate = Mandate.objects.create(
         patient=patient,
@@ -312,8 +316,10 @@ def revoke_mandate(actor: Actor, mandate: Mandate) -> Mandate:
 def contest_access(actor: Actor, patient, entry_seq: int, text: str) -> AccessContest:
     """The patient contests an access seen in their journal: it reaches the operators."""
     authorize(actor, P.JOURNAL_ENTRY_CONTEST, patient, detail={"entry": entry_seq})
+    if not Entry.objects.filter(seq=entry_seq, patient_id=patient.pk).exists():
+        raise NotFound("unknown_entry", _("Cette ligne n'existe pas dans votre journal."))
     if not (text or "").strip():
-        raise AccessError("text_required", _("Expliquez en quelques mots pourquoi vous contestez cet accès."))
+        raise Refused("text_required", _("Expliquez en quelques mots pourquoi vous contestez cet accès."))
     return AccessContest.objects.create(patient=patient, entry_seq=entry_seq, text=text.strip())
 
 
@@ -340,9 +346,9 @@ def change_matrix(actor: Actor, profession: str, type_code: str, allowed: bool) 
 
 def change_professional_access(actor: Actor, patient, operation: str, professional_id: int) -> None:
     """The patient's buttons on a professional: revoke, block, unblock, confirm a pending request."""
-    from carnet.identity.models import Professional
-
-    professional = Professional.objects.get(pk=professional_id)
+    professional = Professional.objects.filter(pk=professional_id).first()
+    if professional is None:
+        raise NotFound("unknown_professional", _("Ce professionnel n'existe pas."))
     if operation == "revoke":
         revoke_access(actor, patient, professional)
     elif operation == "block":
@@ -355,4 +361,4 @@ def change_professional_access(actor: Actor, patient, operation: str, profession
         ):
             confirm_access(actor, grant)
     else:
-        raise AccessError("unknown_operation", _("Opération inconnue."))
+        raise Refused("unknown_operation", _("Opération inconnue."))

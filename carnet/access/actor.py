@@ -42,6 +42,26 @@ class Actor:
     scopes: frozenset[str] = field(default_factory=frozenset)
     app_name: str = ""
 
+    @classmethod
+    def for_patient(cls, patient, *, user=None, channel: Channel = Channel.WEB) -> "Actor":
+        """The patient acting in their own space (signed in as ``user``, by default the space's account)."""
+        return cls(role=Role.PATIENT, user=user or patient.user, patient=patient, channel=channel)
+
+    @classmethod
+    def for_professional(cls, professional, *, channel: Channel = Channel.WEB) -> "Actor":
+        """A professional acting through their own account (pages) or their software (``Channel.API``)."""
+        return cls(role=Role.PROFESSIONAL, user=professional.user, professional=professional, channel=channel)
+
+    @classmethod
+    def for_account(cls, user, *, channel: Channel = Channel.WEB) -> "Actor":
+        """A person acting on their own account (sign-in steps, devices), whatever space they act in."""
+        if user.is_staff:
+            return cls(role=Role.OPERATOR, user=user, channel=channel)
+        professional = getattr(user, "professional", None)
+        if professional is not None:
+            return cls(role=Role.PROFESSIONAL, user=user, professional=professional, channel=channel)
+        return cls(role=Role.PATIENT, user=user, patient=getattr(user, "patient", None), channel=channel)
+
     @property
     def user_id(self) -> int | None:
         return getattr(self.user, "pk", None)

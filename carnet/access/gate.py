@@ -6,8 +6,9 @@ from django.db import transaction
 
 from carnet.access.actor import Actor
 from carnet.access.decision import AccessDenied, Decision
+from carnet.access.grants import grant_due_for_extension
 from carnet.access.policy import decide
-from carnet.journal.actions import record
+from carnet.journal.chain import record
 
 
 def authorize(
@@ -18,13 +19,15 @@ def authorize(
     patient = resource if resource.__class__.__name__ == "Patient" else getattr(resource, "patient", None)
     entry = {
         "patient": patient,
-        "resource_type": resource.__class__.__name__,
+        "resource_type": "" if resource is None else resource.__class__.__name__,
         "resource_id": getattr(resource, "pk", ""),
         "detail": detail,
     }
     record(actor, action, decision, **entry)
-    if decision.allowed and decision.rule.startswith("grant-"):
-        extend_grant(actor.professional, patient)
+    if decision.allowed and decision.rule.startswith("grant-") and grant_due_for_extension(actor, patient):
+        from carnet.access.actions import extend_grant  # noqa: PLC0415 - cycle: actions authorize through us
+
+        extend_grant(actor, patient)
     if not decision.allowed:
         denied = AccessDenied(decision, hide=hide)
         denied.journal_entry = (actor, action, decision, entry)
@@ -49,23 +52,3 @@ def atomic_action(func):
             raise
 
     return wrapper
-
-
-def extend_grant(professional, patient) -> None:
-    """A grant expires after CARNET_GRANT_EXPIRY_DAYS *without a visit*: each visit pushes the date (at most
-    one write a day)."""
-    import datetime
-
-    from django.conf import settings
-    from django.utils import timezone
-
-    from carnet.access.models import Grant
-
-    new_end = timezone.now() + datetime.timedelta(days=settings.CARNET_GRANT_EXPIRY_DAYS)
-    Grant.objects.filter(
-        patient=patient,
-        professional=professional,
-        revoked_at__isnull=True,
-        confirmed_at__isnull=False,
-        expires_at__lt=new_end - datetime.timedelta(days=1),
-    ).update(expires_at=new_end)

@@ -4,30 +4,50 @@ from enum import StrEnum
 
 
 class Permission(StrEnum):
+    ACCESS_APP_REVOKE = "access:app:revoke"
     ACCESS_EMERGENCY_OPEN = "access:emergency:open"
     ACCESS_EMERGENCY_REVIEW = "access:emergency:review"
     ACCESS_GRANT_CREATE = "access:grant:create"
+    ACCESS_GRANT_EXTEND = "access:grant:extend"
     ACCESS_MANDATE_GRANT = "access:mandate:grant"
     ACCESS_MATRIX_CHANGE = "access:matrix:change"
     ACCESS_SAMU_OPEN = "access:samu:open"
     ACCESS_SETTINGS_MANAGE = "access:settings:manage"
     ACCOUNT_CODE_REQUEST = "account:code:request"
     ACCOUNT_CONTACT_CHANGE = "account:contact:change"
+    ACCOUNT_DEVICE_REMEMBER = "account:device:remember"
     ACCOUNT_GP_CHOOSE = "account:gp:choose"
     ACCOUNT_MINOR_SPACE_OPEN = "account:minor-space:open"
     ACCOUNT_PAPER_REQUEST = "account:paper-request:record"
     ACCOUNT_PASSWORD_RESET = "account:password:reset"
     ACCOUNT_REPRESENTATIVE_ADD = "account:representative:add"
     ACCOUNT_REPRESENTATIVE_END = "account:representative:end"
+    ACCOUNT_SIGN_IN_CODE = "account:sign-in:code"
+    ACCOUNT_SIGN_IN_PASSWORD = "account:sign-in:password"
+    ACCOUNT_SPACE_ACTIVATE = "account:space:activate"
+    ACCOUNT_SPACE_CLOSE = "account:space:close"
+    ACCOUNT_SPACE_DESTROY = "account:space:destroy"
+    ACCOUNT_SPACE_EARLY_DESTRUCTION = "account:space:early-destruction"
+    ACCOUNT_SPACE_INVITE = "account:space:invite"
+    ACCOUNT_SPACE_MAJORITY = "account:space:majority"
+    ACCOUNT_SPACE_OBJECT = "account:space:object-to-suspension"
+    ACCOUNT_SPACE_OPEN = "account:space:open"
+    ACCOUNT_SPACE_OPPOSE = "account:space:oppose"
+    ACCOUNT_SPACE_REOPEN = "account:space:reopen"
+    ACCOUNT_SPACE_SUSPEND = "account:space:suspend"
+    ACCOUNT_TOTP_SETUP = "account:totp:setup"
     JOURNAL_CONTEST_ANSWER = "journal:contest:answer"
     JOURNAL_ENTRY_CONTEST = "journal:entry:contest"
     JOURNAL_ENTRY_READ = "journal:entry:read"
+    NOTIFY_DIGEST_SEND = "notify:digest:send"
     NOTIFY_LETTERS_PRINT = "notify:letters:print"
+    NOTIFY_PREFERENCES_CHANGE = "notify:preferences:change"
     RECORD_DOCUMENT_DELETE = "record:document:delete"
     RECORD_DOCUMENT_DEPOSIT = "record:document:deposit"
     RECORD_DOCUMENT_HIDE = "record:document:hide"
     RECORD_DOCUMENT_INDEX = "record:document:index"
     RECORD_DOCUMENT_READ = "record:document:read"
+    RECORD_DOCUMENT_RELEASE_DUE = "record:document:release-due"
     RECORD_DOCUMENT_REPLACE = "record:document:replace"
     RECORD_DOCUMENT_SEARCH = "record:document:search"
     RECORD_DOCUMENT_SET_VISIBILITY = "record:document:set-visibility"
@@ -36,6 +56,7 @@ class Permission(StrEnum):
     RECORD_PROFILE_WRITE = "record:profile:write"
     RECORD_WISHES_READ = "record:wishes:read"
     RECORD_WISHES_WRITE = "record:wishes:write"
+    VAULT_KEYS_ROTATE = "vault:keys:rotate"
 
 
 READS = frozenset(
@@ -60,6 +81,43 @@ MANDATE_SCOPES = {
     },
     "messaging": frozenset(),
 }
+# The holder's own account: the patient, or a legal representative; never a caregiver or an app. These
+# are decided whatever the space's state (the action itself checks which state changes are allowed).
+HOLDER_ACCOUNT_ACTIONS = frozenset(
+    {
+        Permission.ACCOUNT_SPACE_CLOSE,
+        Permission.ACCOUNT_SPACE_EARLY_DESTRUCTION,
+        Permission.ACCOUNT_SPACE_OBJECT,
+        Permission.ACCOUNT_SPACE_REOPEN,
+    }
+)
+# Who else may change a space's state, by role: tasks, the insurer, operators, and the anonymous visitor
+# holding the letter's code (activation, opposition: the action checks the code).
+ACCOUNT_ACTIONS_BY_ROLE = {
+    Permission.ACCOUNT_SPACE_ACTIVATE: {"anonymous"},
+    Permission.ACCOUNT_SPACE_CLOSE: {"system"},
+    Permission.ACCOUNT_SPACE_DESTROY: {"system"},
+    Permission.ACCOUNT_SPACE_INVITE: {"system", "operator"},
+    Permission.ACCOUNT_SPACE_MAJORITY: {"system"},
+    Permission.ACCOUNT_SPACE_OPEN: {"system"},
+    Permission.ACCOUNT_SPACE_OPPOSE: {"anonymous", "system", "operator"},  # online with the code, or on paper
+    Permission.ACCOUNT_SPACE_SUSPEND: {"system", "operator"},
+    # a request received by post, recorded by an operator (account:paper-request:record comes first)
+    Permission.ACCOUNT_SPACE_EARLY_DESTRUCTION: {"operator"},
+    Permission.ACCOUNT_SPACE_OBJECT: {"operator"},
+    Permission.ACCOUNT_SPACE_REOPEN: {"operator"},
+}
+# A person's sign-in and devices (the resource is the User): the person, or the anonymous visitor who is
+# signing in as them (the action checks the password or the code).
+SIGN_IN_ACTIONS = frozenset({Permission.ACCOUNT_SIGN_IN_CODE, Permission.ACCOUNT_SIGN_IN_PASSWORD})
+USER_ACTIONS = SIGN_IN_ACTIONS | {Permission.ACCOUNT_DEVICE_REMEMBER, Permission.ACCOUNT_TOTP_SETUP}
+# The service's housekeeping, about no patient in particular: who may run each one.
+SERVICE_ACTIONS = {
+    Permission.NOTIFY_DIGEST_SEND: {"system"},
+    Permission.NOTIFY_LETTERS_PRINT: {"system", "operator"},
+    Permission.RECORD_DOCUMENT_RELEASE_DUE: {"system"},
+    Permission.VAULT_KEYS_ROTATE: {"system"},
+}
 # Getting in and keeping one's account (issue 14): who may ask what, by role; the action checks the proof
 # (identity traits and the contact on file for a new code, the link and the second factor for a reset).
 ACCOUNT_REQUESTS_BY_ROLE = {
@@ -68,7 +126,6 @@ ACCOUNT_REQUESTS_BY_ROLE = {
     Permission.ACCOUNT_PASSWORD_RESET: {"anonymous"},
     Permission.ACCOUNT_REPRESENTATIVE_ADD: {"operator", "system"},
     Permission.ACCOUNT_REPRESENTATIVE_END: {"operator", "system"},
-    Permission.NOTIFY_LETTERS_PRINT: {"operator", "system"},
 }
 # SMART App Launch v2 scopes (read/search) and the actions they open; scopes narrow, never widen.
 APP_SCOPES = {

@@ -14,7 +14,17 @@ from django.utils import timezone
 from carnet.access.actor import Actor, Role
 from carnet.access.decision import Decision
 from carnet.access.models import Block, EmergencyAccess, Grant, PatientAccessSettings, ProfessionRule
-from carnet.access.permissions import ACCOUNT_REQUESTS_BY_ROLE, MANDATE_SCOPES, READS, app_allows
+from carnet.access.permissions import (
+    ACCOUNT_ACTIONS_BY_ROLE,
+    ACCOUNT_REQUESTS_BY_ROLE,
+    HOLDER_ACCOUNT_ACTIONS,
+    MANDATE_SCOPES,
+    READS,
+    SERVICE_ACTIONS,
+    SIGN_IN_ACTIONS,
+    USER_ACTIONS,
+    app_allows,
+)
 from carnet.access.permissions import Permission as P
 from carnet.identity.models import Patient, Representative, Specialty
 from carnet.records.models import Document, Visibility
@@ -27,16 +37,27 @@ OPERATOR_ACTIONS = {P.ACCESS_EMERGENCY_REVIEW, P.ACCESS_MATRIX_CHANGE, P.JOURNAL
 OWN_SPACE_ACTIONS = (
     set(P)
     - OPERATOR_ACTIONS
+    - HOLDER_ACCOUNT_ACTIONS
+    - set(ACCOUNT_ACTIONS_BY_ROLE)
+    - USER_ACTIONS
+    - set(SERVICE_ACTIONS)
     - set(ACCOUNT_REQUESTS_BY_ROLE)
     - {P.ACCOUNT_CONTACT_CHANGE, P.ACCOUNT_GP_CHOOSE, P.ACCOUNT_MINOR_SPACE_OPEN}
     - {
         P.ACCESS_EMERGENCY_OPEN,
         P.ACCESS_SAMU_OPEN,
         P.ACCESS_GRANT_CREATE,
+        P.ACCESS_GRANT_EXTEND,
         P.RECORD_DOCUMENT_REPLACE,
         P.RECORD_DOCUMENT_HIDE,
         P.RECORD_DOCUMENT_INDEX,
     }
+)
+# Everything an operator may do: service work on accounts and the service, never on clinical content.
+OPERATOR_WORK = (
+    OPERATOR_ACTIONS
+    | {action for action, roles in ACCOUNT_ACTIONS_BY_ROLE.items() if "operator" in roles}
+    | {action for action, roles in SERVICE_ACTIONS.items() if "operator" in roles}
 )
 PRO_BASIS_ACTIONS = (READS - {P.JOURNAL_ENTRY_READ}) | {P.RECORD_PROFILE_WRITE}
 AUTHOR_ACTIONS = {
@@ -78,9 +99,17 @@ def decide(actor: Actor, action: str, resource) -> Decision:
         if actor.role == Role.OPERATOR:
             return allow("operator-review")
         return deny("operator-only", "only operators do this")
+    if action in SERVICE_ACTIONS:
+        if str(actor.role) in SERVICE_ACTIONS[action]:
+            return allow(f"service-{actor.role}")
+        return deny("service-only", "only the service runs this")
+    if action in USER_ACTIONS:
+        return _own_account(actor, action, resource)
     patient = patient_of(resource)
     if patient is None:
         return deny("no-patient", "resource has no patient")
+    if action in HOLDER_ACCOUNT_ACTIONS or action in ACCOUNT_ACTIONS_BY_ROLE:
+        return _space_account(actor, action, patient)
     refused = decide_space(actor, patient)
     if refused is not None:
         return refused
@@ -93,6 +122,30 @@ def decide(actor: Actor, action: str, resource) -> Decision:
     return _person(actor, action, patient, resource)
 
 
+def _own_account(actor: Actor, action: str, user) -> Decision:
+    """A person's sign-in steps and devices: theirs alone (the visitor signing in proves it by the step)."""
+    if actor.role == Role.ANONYMOUS and action in SIGN_IN_ACTIONS:
+        return allow("sign-in-step")
+    if actor.user_id is not None and actor.user_id == getattr(user, "pk", None):
+        return allow("own-account")
+    return deny("not-their-account", "only the person changes their own sign-in")
+
+
+def _space_account(actor: Actor, action: str, patient: Patient) -> Decision:
+    """A space's lifecycle: its holder (the patient, a legal representative) or, by role, the service.
+    Decided in every state of the space: the action checks which change its state allows."""
+    if str(actor.role) in ACCOUNT_ACTIONS_BY_ROLE.get(action, ()):
+        return allow(f"account-{actor.role}")
+    if action not in HOLDER_ACCOUNT_ACTIONS:
+        return deny("service-only", "only the service changes this")
+    holder = actor.patient is not None and actor.patient.pk == patient.pk and patient.user_id is not None
+    if actor.role == Role.PATIENT and holder and patient.user_id == actor.user_id:
+        return allow("account-holder")
+    if actor.role == Role.REPRESENTATIVE and _represents(actor.user, patient):
+        return allow("account-representative")
+    return deny("holder-only", "only the holder of the space or their legal representative does this")
+
+
 HOLDER_REQUESTS = {P.ACCOUNT_CONTACT_CHANGE, P.ACCOUNT_GP_CHOOSE, P.ACCOUNT_MINOR_SPACE_OPEN}
 ACCOUNT_RESOURCES = {
     P.ACCOUNT_MINOR_SPACE_OPEN: {"Patient"},
@@ -103,7 +156,6 @@ ACCOUNT_RESOURCES = {
     P.ACCOUNT_PASSWORD_RESET: {"User"},
     P.ACCOUNT_REPRESENTATIVE_ADD: {"Patient"},
     P.ACCOUNT_REPRESENTATIVE_END: {"Patient"},
-    P.NOTIFY_LETTERS_PRINT: {"PrintQueue"},
 }
 
 
@@ -292,6 +344,10 @@ def _professional(professional, action: str, patient: Patient, resource) -> Deci
         return allow("professional-care-relationship")
     if action in (P.ACCESS_EMERGENCY_OPEN, P.ACCESS_SAMU_OPEN):
         return _emergency_allowed(professional, action, patient)
+    if action == P.ACCESS_GRANT_EXTEND:  # a visit under a grant pushes its end (never named "grant-…")
+        if standing.grant_mode:
+            return allow("visit-extends-grant")
+        return deny("no-grant", "no authorisation from the patient")
     if isinstance(resource, Document):
         return _professional_document(professional, action, patient, resource, standing)
     if (

@@ -1,12 +1,181 @@
-"""Patient apps: the patient sees which apps are connected and disconnects one at once."""
+"""The writes of the FHIR API: ITI-65 submissions, ITI-105 publication, PATCH of a DocumentReference,
+health-profile creates, and patient apps' revocation. Each opens with the policy's decision, runs in one
+transaction and calls the records' own actions (which ask the policy for each document again)."""
 
 from django.db import transaction
+from django.utils import timezone
 from oauth2_provider.models import AccessToken, Application, RefreshToken
 from oauth2_provider.models import Grant as AuthorizationCode
 
 from carnet.access.actor import Actor
 from carnet.access.decision import Decision
+from carnet.access.gate import atomic_action, authorize
+from carnet.access.permissions import Permission as P
+from carnet.fhir import mapping, profile
+from carnet.fhir.mhd import Submission, replaced_ids
+from carnet.fhir.models import StoredResource, SubmissionSet
+from carnet.fhir.outcome import FhirError
 from carnet.journal.actions import record
+from carnet.records import actions, queries
+from carnet.records import profile as record_profile
+from carnet.records.models import Document
+from carnet.vault import actions as vault
+
+
+def provide_bundle(actor: Actor, submission: Submission) -> dict:
+    """ITI-65: every document of the submission, or none; a replay of the same submission changes nothing
+    and says so. Blobs written before a refusal are discarded with the rolled-back rows."""
+    written: list[Document] = []
+    try:
+        return _provide(actor, submission, written)
+    except Exception:
+        for document in written:
+            if not Document.objects.filter(pk=document.pk).exists():
+                vault.discard(document.blob_ref)
+        raise
+
+
+@atomic_action
+def _provide(actor: Actor, submission: Submission, written: list) -> dict:
+    authorize(actor, P.RECORD_DOCUMENT_DEPOSIT, submission.patient, detail={"fhir": "ITI-65"})
+    earlier = SubmissionSet.objects.filter(
+        patient=submission.patient, identifier=submission.key, professional=actor.professional
+    ).first()
+    if earlier is not None and earlier.response:
+        return _replayed(earlier.response)
+    locations: dict[int, str] = {}
+    for provided in submission.documents:
+        document = _deposit(actor, submission.patient, provided.resource, provided.content)
+        written.append(document)
+        locations[provided.index] = f"DocumentReference/{document.pk}"
+        if provided.binary_index is not None:
+            locations[provided.binary_index] = f"Binary/{document.pk}"
+    for old_id, index in submission.superseded.items():
+        locations[index] = f"DocumentReference/{old_id}"
+    submission_set = SubmissionSet.objects.create(
+        patient=submission.patient,
+        identifier=submission.key,
+        professional=actor.professional,
+        body=_without_local_id(submission.list_resource),
+    )
+    submission_set.documents.set(written)
+    locations[submission.list_index] = f"List/{submission_set.pk}"
+    response = _transaction_response(submission, locations)
+    submission_set.response = response
+    submission_set.save(update_fields=["response"])
+    return response
+
+
+def _deposit(actor: Actor, patient, resource: dict, content: bytes) -> Document:
+    meta = mapping.document_metadata(resource)
+    old = _replaced(actor, resource)
+    if old is not None:
+        if meta.unique_id == old.unique_id:
+            raise FhirError(
+                422, "business-rule", "a replacement needs its own masterIdentifier, not the replaced one's"
+            )
+        document = actions.replace_document(actor, old, content, meta)
+    else:
+        document = actions.deposit_document(actor, patient, content, meta)
+    if not StoredResource.objects.filter(document=document).exists():
+        StoredResource.objects.create(document=document, body=_without_local_id(resource))
+    return document
+
+
+def _replaced(actor: Actor, resource: dict) -> Document | None:
+    """The document a replacement supersedes; every other relation must name a document the actor sees."""
+    for relation in resource.get("relatesTo") or []:
+        target = ((relation.get("target") or {}).get("reference") or "").rpartition("/")[2]
+        found = mapping.document_or_none(actor, target)
+        if found is None:
+            raise FhirError(
+                422,
+                "invalid",
+                f"relatesTo.target DocumentReference/{target} is not a document of this record",
+            )
+    ids = replaced_ids(resource)
+    return queries.get_document(actor, mapping.uuid_or_404(ids[0])) if ids else None
+
+
+def _without_local_id(resource: dict) -> dict:
+    """What is stored of the producer's resource: everything but its local id and inline bytes (the content
+    lives encrypted in the vault only)."""
+    body = {key: value for key, value in resource.items() if key != "id"}
+    if body.get("content"):
+        body["content"] = [
+            item | {"attachment": {k: v for k, v in (item.get("attachment") or {}).items() if k != "data"}}
+            for item in body["content"]
+        ]
+    return body
+
+
+def _transaction_response(submission: Submission, locations: dict[int, str]) -> dict:
+    """One response per request entry, in the order of the request (FHIR's transaction-response)."""
+    now = timezone.now().isoformat()
+    entries = []
+    for index, entry in enumerate(submission.entries):
+        status = "200 OK" if entry["request"]["method"] == "PATCH" else "201 Created"
+        entries.append({"response": {"status": status, "location": locations[index], "lastModified": now}})
+    return {"resourceType": "Bundle", "type": "transaction-response", "timestamp": now, "entry": entries}
+
+
+def _replayed(response: dict) -> dict:
+    note = {
+        "resourceType": "OperationOutcome",
+        "issue": [
+            {
+                "severity": "information",
+                "code": "duplicate",
+                "diagnostics": "this submission was already recorded: nothing was changed",
+            }
+        ],
+    }
+    entries = [
+        {"response": entry["response"] | {"status": "200 OK", "outcome": note}} for entry in response["entry"]
+    ]
+    return response | {"timestamp": timezone.now().isoformat(), "entry": entries}
+
+
+def publish(actor: Actor, resource: dict, content: bytes, if_none_exist: str = "") -> tuple[Document, bool]:
+    """ITI-105 (one DocumentReference with its bytes); with ``If-None-Exist: identifier=...`` a document the
+    actor already sees under that unique id is answered instead of a second one."""
+    subject = resource.get("subject") or {}
+    patient = mapping.resolve_patient(subject.get("reference", ""), subject.get("identifier") or "")
+    return _publish(actor, patient, resource, content, if_none_exist)
+
+
+@atomic_action
+def _publish(actor: Actor, patient, resource: dict, content: bytes, if_none_exist: str):
+    authorize(actor, P.RECORD_DOCUMENT_DEPOSIT, patient, detail={"fhir": "ITI-105"})
+    if if_none_exist:
+        found = mapping.conditional_match(actor, patient, if_none_exist)
+        if found is not None:
+            return found, False
+    return _deposit(actor, patient, resource, content), True
+
+
+@atomic_action
+def patch_document(actor: Actor, document: Document, changed: dict) -> Document:
+    """Withdraw (status entered-in-error, by the author) or change visibility (securityLabel, the patient);
+    ``changed`` is the resource after the patch, already validated."""
+    authorize(actor, P.RECORD_DOCUMENT_READ, document, hide=True)
+    if changed.get("status") == "entered-in-error" and document.status != Document.Status.ENTERED_IN_ERROR:
+        return actions.withdraw_document(actor, document)
+    visibility = mapping.visibility_of(changed)
+    if visibility is None or visibility == document.visibility:
+        raise FhirError(
+            422, "invalid", "PATCH changes status to entered-in-error or the visibility (N, MASQUE_PS, PRIVE)"
+        )
+    return actions.set_document_visibility(actor, document, visibility)
+
+
+@atomic_action
+def create_profile_entry(actor: Actor, patient, resource: dict):
+    """A health-profile line from a FHIR resource; the resource itself is kept, codings and all."""
+    authorize(actor, P.RECORD_PROFILE_WRITE, patient, detail={"fhir": resource["resourceType"]})
+    entry = record_profile.add_profile_entry(actor, patient, **profile.entry_fields(resource))
+    StoredResource.objects.create(profile_entry=entry, body=_without_local_id(resource))
+    return entry
 
 
 def connected_apps(actor: Actor) -> list[Application]:

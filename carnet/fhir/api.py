@@ -5,18 +5,30 @@ OperationOutcome. The policy decides; a refused read of a hidden document answer
 """
 
 import json
+import logging
 
-from django.http import Http404, HttpRequest
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.http import http_date
 from ninja import NinjaAPI
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
 from carnet.access.decision import AccessDenied
-from carnet.fhir import search
-from carnet.fhir.mhd import provide_bundle
+from carnet.errors import Refused
+from carnet.fhir import actions, documents, mapping, mhd, people, profile, search, smart
+from carnet.fhir.capability import capability_statement
 from carnet.fhir.outcome import FhirError, fhir_response, outcome
+from carnet.fhir.paging import query_of
 from carnet.fhir.security import actor_for_token
+from carnet.fhir.validation import validate
+from carnet.identity.errors import IdentityError
 from carnet.records.content import ContentRefused
 from carnet.records.errors import DocumentConflict, RecordError
+from carnet.vault.errors import VaultError
+
+logger = logging.getLogger("carnet.fhir")
 
 
 class Bearer(HttpBearer):
@@ -34,7 +46,46 @@ api = NinjaAPI(
 
 @api.exception_handler(FhirError)
 def _fhir_error(request, error):
-    return outcome(error.status, error.code, error.diagnostics)
+    return outcome(error.status, error.code, error.diagnostics, error.headers)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, error):
+    if error.status_code == 401:
+        return outcome(401, "login", "a valid bearer token is required (Authorization: Bearer ...)")
+    return outcome(error.status_code, "processing", str(error))
+
+
+@api.exception_handler(NinjaValidationError)
+def _invalid_parameters(request, error):
+    return outcome(400, "invalid", "invalid request parameters")
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_large(request, error):
+    return outcome(413, "too-costly", "the request body is too large")
+
+
+@api.exception_handler(VaultError)
+def _vault(request, error):
+    logger.error("vault failure on %s %s: %s", request.method, request.path, error.__class__.__name__)
+    return outcome(
+        500,
+        "exception",
+        "the stored content could not be read back intact; nothing was changed and operators were alerted",
+    )
+
+
+@api.exception_handler(Refused)
+def _refused(request, error):
+    if isinstance(error, AccessDenied):
+        return _denied(request, error)
+    return outcome(error.status, "business-rule" if error.status < 500 else "exception", error.message)
+
+
+@api.exception_handler(IdentityError)
+def _identity(request, error):
+    return outcome(422, "business-rule", error.message)
 
 
 @api.exception_handler(AccessDenied)
@@ -65,89 +116,181 @@ def _record_error(request, error):
     return outcome(422, "business-rule", error.message)
 
 
-def _body(request: HttpRequest) -> dict:
-    if request.content_type not in ("application/fhir+json", "application/json"):
+BODY_TYPES = ("application/fhir+json", "application/json", "application/json-patch+json")
+
+
+def _body(request: HttpRequest):
+    if request.content_type not in BODY_TYPES:
         raise FhirError(415, "not-supported", "send application/fhir+json")
     try:
-        body = json.loads(request.body or b"{}")
+        return json.loads(request.body or b"{}")
     except ValueError:
         raise FhirError(400, "structure", "the body is not valid JSON") from None
-    if not isinstance(body, dict):
-        raise FhirError(400, "structure", "the body must be a FHIR resource (a JSON object)")
-    return body
+
+
+def _etag(document) -> dict:
+    return {
+        "ETag": f'W/"{mapping.version_of(document)}"',
+        "Last-Modified": http_date(document.created_at.timestamp()),
+    }
 
 
 @api.get("/metadata", auth=None)
 def metadata(request):
-    from carnet.fhir.capability import capability_statement
+    return fhir_response(capability_statement(request.build_absolute_uri("/fhir")))
 
-    return fhir_response(capability_statement())
+
+@api.get("/.well-known/smart-configuration", auth=None)
+def smart_configuration(request):
+    return fhir_response(smart.configuration(request), headers={"Content-Type": "application/json"})
 
 
 @api.post("")
 def transaction(request):
     """ITI-65 Provide Document Bundle."""
-    return fhir_response(provide_bundle(request.actor, _body(request)), 200)
+    return fhir_response(actions.provide_bundle(request.actor, mhd.parse_bundle(_body(request))), 200)
 
 
 @api.post("/DocumentReference")
 def publish(request):
-    """ITI-105 Simplified Publish: one DocumentReference with its content in attachment.data."""
-    document = search.publish(request.actor, _body(request))
+    """ITI-105 Simplified Publish (one DocumentReference, its bytes in attachment.data); If-None-Exist."""
+    resource, content = mhd.simplified(_body(request))
+    document, created = actions.publish(
+        request.actor, resource, content, request.headers.get("If-None-Exist", "")
+    )
+    headers = {"Location": f"DocumentReference/{document.pk}/_history/{mapping.version_of(document)}"}
     return fhir_response(
-        search.document_resource(document), 201, {"Location": f"DocumentReference/{document.pk}"}
+        search.document_resource(document), 201 if created else 200, headers | _etag(document)
     )
 
 
 @api.get("/DocumentReference")
 def find_documents(request):
     """ITI-67 Find Document References."""
-    return fhir_response(search.find_documents(request.actor, request.GET, request.build_absolute_uri()))
+    return fhir_response(documents.find_documents(request.actor, query_of(request)))
 
 
 @api.post("/DocumentReference/_search")
 def find_documents_post(request):
-    return fhir_response(search.find_documents(request.actor, request.POST, request.build_absolute_uri()))
+    return fhir_response(documents.find_documents(request.actor, query_of(request)))
 
 
 @api.get("/DocumentReference/{document_id}")
 def read_document(request, document_id: str):
-    return fhir_response(search.document_resource(search.get_document(request.actor, document_id)))
+    document = search.get_document(request.actor, document_id)
+    return fhir_response(search.document_resource(document), headers=_etag(document))
+
+
+@api.get("/DocumentReference/{document_id}/_history")
+def document_history(request, document_id: str):
+    return fhir_response(search.history(request.actor, document_id, query_of(request)))
+
+
+@api.get("/DocumentReference/{document_id}/_history/{version}")
+def document_version(request, document_id: str, version: str):
+    return fhir_response(search.vread(request.actor, document_id, version))
 
 
 @api.patch("/DocumentReference/{document_id}")
 def patch_document(request, document_id: str):
-    """Withdraw (status entered-in-error, the author) or change visibility (securityLabel, the patient)."""
-    return fhir_response(search.document_resource(search.patch(request.actor, document_id, _body(request))))
+    """Withdraw (status entered-in-error, the author) or change visibility (securityLabel, the patient);
+    JSON Patch, FHIRPath Parameters or a partial resource; If-Match is checked (412 when stale)."""
+    document = search.get_document(request.actor, document_id)
+    search.check_version(document, request.headers.get("If-Match", ""))
+    changed = search.patched(request.actor, document, _body(request), request.content_type)
+    document = actions.patch_document(request.actor, document, changed)
+    return fhir_response(search.document_resource(document), headers=_etag(document))
 
 
 @api.get("/Binary/{document_id}")
 def retrieve(request, document_id: str):
-    """ITI-68 Retrieve Document."""
+    """ITI-68 Retrieve Document: the bytes, or a Binary resource when FHIR JSON is asked."""
     document, content = search.retrieve(request.actor, document_id)
-    from django.http import HttpResponse
-
-    return HttpResponse(content, content_type=document.mime_type)
+    if "fhir+json" in request.headers.get("Accept", "") or request.GET.get("_format", "").endswith("json"):
+        return fhir_response(search.binary_resource(document, content), headers=_etag(document))
+    response = HttpResponse(content, content_type=document.mime_type)
+    response["Content-Disposition"] = f'attachment; filename="{document.pk}"'
+    return response
 
 
 @api.get("/List")
 def find_lists(request):
     """ITI-66 Find Document Lists (submission sets)."""
-    return fhir_response(search.find_lists(request.actor, request.GET, request.build_absolute_uri()))
+    return fhir_response(search.find_lists(request.actor, query_of(request)))
+
+
+@api.get("/List/{list_id}")
+def read_list(request, list_id: str):
+    return fhir_response(search.read_list(request.actor, list_id))
 
 
 @api.get("/Patient")
 def find_patients(request):
-    return fhir_response(search.find_patients(request.actor, request.GET))
+    return fhir_response(people.find_patients(request.actor, query_of(request)))
+
+
+@api.post("/Patient/_search")
+def find_patients_post(request):
+    return fhir_response(people.find_patients(request.actor, query_of(request)))
+
+
+@api.get("/Patient/{patient_id}")
+def read_patient(request, patient_id: str):
+    return fhir_response(people.patient_resource(people.read_patient(request.actor, patient_id)))
+
+
+@api.get("/Patient/{patient_id}/$everything")
+def patient_everything(request, patient_id: str):
+    return fhir_response(search.everything(request.actor, patient_id, query_of(request)))
+
+
+@api.get("/Practitioner")
+def find_practitioners(request):
+    return fhir_response(people.find_practitioners(query_of(request)))
+
+
+@api.get("/Practitioner/{practitioner_id}")
+def read_practitioner(request, practitioner_id: str):
+    return fhir_response(people.practitioner_resource(people.read_practitioner(practitioner_id)))
+
+
+@api.get("/AuditEvent")
+def find_audit_events(request):
+    return fhir_response(search.find_audit_events(request.actor, query_of(request)))
+
+
+@api.get("/Consent")
+def find_consents(request):
+    return fhir_response(search.find_consents(request.actor, query_of(request)))
 
 
 @api.get("/{resource_type}")
 def find_profile(request, resource_type: str):
-    """AllergyIntolerance, Condition, MedicationStatement, Immunization, Observation, AuditEvent, Consent."""
-    return fhir_response(search.find_other(request.actor, resource_type, request.GET))
+    """AllergyIntolerance, Condition, MedicationStatement, Immunization, Observation."""
+    return fhir_response(search.find_profile(request.actor, _profile_type(resource_type), query_of(request)))
+
+
+@api.post("/{resource_type}/_search")
+def find_profile_post(request, resource_type: str):
+    return fhir_response(search.find_profile(request.actor, _profile_type(resource_type), query_of(request)))
+
+
+@api.get("/{resource_type}/{resource_id}")
+def read_profile(request, resource_type: str, resource_id: str):
+    return fhir_response(search.read_profile(request.actor, _profile_type(resource_type), resource_id))
 
 
 @api.post("/{resource_type}")
 def create_profile(request, resource_type: str):
-    entry = search.create_profile_entry(request.actor, resource_type, _body(request))
-    return fhir_response(entry, 201, {"Location": f"{resource_type}/{entry['id']}"})
+    resource = validate(_body(request), _profile_type(resource_type))
+    subject = profile.subject_of(resource)
+    patient = mapping.resolve_patient(subject.get("reference", ""), subject.get("identifier") or "")
+    entry = actions.create_profile_entry(request.actor, patient, resource)
+    created = search.read_profile(request.actor, resource_type, str(entry.pk))
+    return fhir_response(created, 201, {"Location": f"{resource_type}/{created['id']}"})
+
+
+def _profile_type(resource_type: str) -> str:
+    if resource_type not in profile.RESOURCE_KIND:
+        raise FhirError(404, "not-supported", f"resource type {resource_type} is not served")
+    return resource_type

@@ -1,41 +1,75 @@
 """From FHIR to the domain and back (DocumentReference, profile resources, Patient)."""
 
 import base64
+import copy
 import datetime
+import hashlib
+import uuid
+from urllib.parse import parse_qs
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils import timezone
 
 from carnet.fhir.outcome import FhirError
+from carnet.fhir.validation import first_code
 from carnet.identity.models import Patient
 from carnet.identity.validators import normalize_nir
-from carnet.records import codes
+from carnet.records import codes, queries
 from carnet.records.actions import DocumentMetadata
-from carnet.records.export import INS_SYSTEM, document_reference, patient_resource  # noqa: F401 (re-exported)
+from carnet.records.export import INS_SYSTEM, document_reference
 
 LABEL_TO_VISIBILITY = {"MASQUE_PS": "masked", "N": "normal", "PRIVE": "private"}
 VISIBILITY_TO_LABEL = {"masked": "MASQUE_PS", "normal": "N", "private": "PRIVE"}
 SECURITY_SYSTEM = "urn:oid:1.2.250.1.213.1.1.4.13"
+CONFIDENTIALITY_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality"
+CARNET_LABELS = {"N", "MASQUE_PS", "PRIVE", "INVISIBLE_PATIENT", "INVISIBLE_REPRESENTANTS_LEGAUX"}
+INS_SYSTEMS = {  # INS-NIR, the INS-NIR test OID, and the NIA (a provisional number of the same form)
+    INS_SYSTEM: "INS-NIR",
+    "urn:oid:1.2.250.1.213.1.4.10": "INS-NIR-TEST",
+    "urn:oid:1.2.250.1.213.1.4.9": "INS-NIA",
+}
 
 
-def resolve_patient(reference: str = "", identifier: str = "") -> Patient:
-    """A patient from ``Patient/{id}`` or an INS identifier ``system|NIR``; 404 when unknown."""
+def resolve_patient(reference: str = "", identifier="") -> Patient:
+    """A patient from a reference (``Patient/{id}``, an absolute URL, or the DMP's conditional reference
+    ``Patient?identifier=system|INS``) or from an identifier (``system|value`` or ``{system, value}``);
+    404 when unknown, 400 when the identifier cannot be an INS."""
+    reference = reference or ""
+    if "Patient?" in reference:
+        query = parse_qs(reference.partition("?")[2])
+        identifier = (query.get("identifier") or [""])[0]
+        reference = ""
     patient = None
-    if reference.startswith("Patient/") and reference[8:].isdigit():
-        patient = Patient.objects.filter(pk=int(reference[8:])).first()
+    target = reference.rstrip("/").rpartition("Patient/")[2] if "Patient/" in reference else ""
+    if target.isascii() and target.isdigit():
+        patient = Patient.objects.filter(pk=int(target)).first()
     elif identifier:
-        system, _, value = identifier.rpartition("|")
-        if system and system != INS_SYSTEM:
-            raise FhirError(400, "invalid", f"patient.identifier system must be {INS_SYSTEM}")
-        try:
-            patient = Patient.objects.filter(nir=normalize_nir(value)).first()
-        except Exception:
-            raise FhirError(400, "invalid", "patient.identifier is not a valid INS (NIR with key)") from None
+        patient = _by_identifier(identifier)
     if patient is None:
         raise FhirError(404, "not-found", "no such patient")
     return patient
 
 
+def _by_identifier(identifier) -> Patient | None:
+    if isinstance(identifier, dict):
+        system, value = identifier.get("system") or "", identifier.get("value") or ""
+    else:
+        system, _, value = str(identifier).rpartition("|")
+    if system and system not in INS_SYSTEMS:
+        raise FhirError(
+            400, "invalid", f"the patient identifier system must be one of {', '.join(INS_SYSTEMS)}"
+        )
+    if not value.isascii():
+        raise FhirError(400, "invalid", "the patient identifier must be written with ASCII digits")
+    try:
+        return Patient.objects.filter(nir=normalize_nir(value)).first()
+    except ValidationError:
+        raise FhirError(400, "invalid", "the patient identifier is not a valid INS (NIR with key)") from None
+
+
 def _first_code(concept: dict | None) -> str:
-    codings = (concept or {}).get("coding") or []
-    return codings[0].get("code", "") if codings else ""
+    return first_code(concept)
 
 
 def document_metadata(resource: dict) -> DocumentMetadata:
@@ -81,12 +115,91 @@ def attachment_bytes(attachment: dict, binaries: dict[str, bytes]) -> bytes:
     raise FhirError(422, "required", f"attachment has no data and {url!r} is not a Binary of this Bundle")
 
 
-def with_security_label(document) -> dict:
-    resource = document_reference(document)
-    labels = [VISIBILITY_TO_LABEL[document.visibility]]
+def uuid_or_none(value: str) -> str | None:
+    try:
+        return str(uuid.UUID(str(value)))
+    except ValueError:
+        return None
+
+
+def uuid_or_404(value: str) -> str:
+    try:
+        return str(uuid.UUID(str(value)))
+    except ValueError:
+        raise FhirError(404, "not-found", "no such resource") from None
+
+
+def document_or_none(actor, document_id: str):
+    """The document if it exists and the actor may see it (the policy decides, journaled), else None."""
+    try:
+        return queries.get_document(actor, uuid_or_404(document_id))
+    except (Http404, FhirError):
+        return None
+
+
+def conditional_match(actor, patient, condition: str):
+    """``If-None-Exist: identifier=[system|]value``: the matching document the actor sees, if any."""
+    query = parse_qs(condition)
+    if set(query) != {"identifier"}:
+        raise FhirError(400, "not-supported", "If-None-Exist supports 'identifier=' only")
+    value = query["identifier"][0].rpartition("|")[2]
+    return queries.visible_documents(actor, patient).filter(unique_id=value).first()
+
+
+def visibility_of(resource: dict) -> str | None:
+    codes_ = _label_codes(resource)
+    for code in ("PRIVE", "MASQUE_PS"):
+        if code in codes_:
+            return LABEL_TO_VISIBILITY[code]
+    return "normal" if "N" in codes_ else None
+
+
+def _label_codes(resource: dict) -> set[str]:
+    return {c.get("code") for label in resource.get("securityLabel") or [] for c in label.get("coding") or []}
+
+
+def version_of(document) -> str:
+    """A version id that changes whenever what carnet decides about the document changes."""
+    hidden = document.hidden_from_patient_until
+    state = f"{document.status}|{document.visibility}|{document.minor_secret}|{hidden}"
+    return hashlib.sha256(state.encode()).hexdigest()[:12]
+
+
+def _security_labels(document, kept: list[dict]) -> list[dict]:
+    """carnet's labels (confidentiality N, the visibility codes) over the producer's other labels."""
+    labels = [label for label in kept if not _label_codes({"securityLabel": [label]}) & CARNET_LABELS]
+    labels.append({"coding": [{"system": CONFIDENTIALITY_SYSTEM, "code": "N"}]})
+    codes_ = [VISIBILITY_TO_LABEL[document.visibility]] if document.visibility != "normal" else []
     if document.minor_secret:
-        labels.append("INVISIBLE_REPRESENTANTS_LEGAUX")
-    resource["securityLabel"] = [{"coding": [{"system": SECURITY_SYSTEM, "code": code}]} for code in labels]
+        codes_.append("INVISIBLE_REPRESENTANTS_LEGAUX")
+    if document.hidden_from_patient_until and document.hidden_from_patient_until > timezone.now():
+        codes_.append("INVISIBLE_PATIENT")
+    return labels + [{"coding": [{"system": SECURITY_SYSTEM, "code": code}]} for code in codes_]
+
+
+def document_resource(document, stored: dict | None = None) -> dict:
+    """The DocumentReference served: the producer's resource as deposited (metadata and profile codings
+    kept) with carnet's own fields laid over it: id, status, subject, visibility, content URL, size, hash."""
+    own = document_reference(document)
+    resource = copy.deepcopy(stored) if stored else own
+    resource["id"] = own["id"]
+    resource["meta"] = (resource.get("meta") or {}) | {
+        "versionId": version_of(document),
+        "lastUpdated": document.created_at.isoformat(),
+    }
+    resource["status"] = own["status"]
+    resource["subject"] = own["subject"]
+    resource["securityLabel"] = _security_labels(document, resource.get("securityLabel") or [])
+    content = resource.get("content") or [{}]
+    content[0]["attachment"] = (content[0].get("attachment") or {}) | own["content"][0]["attachment"]
+    resource["content"] = content
+    if not stored:
+        _carnet_fields(document, resource)
+    return resource
+
+
+def _carnet_fields(document, resource: dict) -> None:
+    """What carnet knows of a document deposited through the pages (no producer resource kept)."""
     if document.author_id:
         resource["author"] = [
             {"reference": f"Practitioner/{document.author_id}", "display": document.author.display_name}
@@ -97,4 +210,7 @@ def with_security_label(document) -> dict:
         ]
     if document.practice_setting:
         resource["context"]["practiceSetting"] = {"coding": [{"code": document.practice_setting}]}
-    return resource
+
+
+def with_security_label(document) -> dict:
+    return document_resource(document)

@@ -1,125 +1,176 @@
-"""IHE MHD ITI-65 Provide Document Bundle: all documents of the bundle, or none."""
+"""IHE MHD ITI-65 Provide Document Bundle, read and checked before anything is written: one SubmissionSet,
+DocumentReferences whose Binary matches their declared size and hash, one patient, replacements whose
+superseded document is named consistently. What carnet does not support (Folder lists, other resources)
+is refused with an OperationOutcome naming the entry."""
 
 import base64
+import hashlib
+import json
+from dataclasses import dataclass, field
 
-from django.utils import timezone
-from fhir.resources.R4B.bundle import Bundle
-from pydantic import ValidationError
-
-from carnet.access.actor import Actor
-from carnet.access.gate import atomic_action
 from carnet.fhir import mapping
 from carnet.fhir.outcome import FhirError
-from carnet.records import actions, queries
-from carnet.records.models import Document
-from carnet.vault import actions as vault
+from carnet.fhir.validation import first_code, validate
+
+LIST_TYPES = "https://profiles.ihe.net/ITI/MHD/CodeSystem/MHDlistTypes"
 
 
-def validate(resource_class, body: dict):
-    try:
-        return resource_class.model_validate(body)
-    except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first.get("loc", ()))
-        raise FhirError(
-            400, "structure", f"invalid {resource_class.__name__}: {where}: {first.get('msg')}"
-        ) from None
+@dataclass
+class Provided:
+    """One DocumentReference of the bundle with its content and where it sits in the bundle."""
+
+    index: int
+    resource: dict
+    content: bytes
+    binary_index: int | None = None
 
 
-def _submission_identifier(body: dict) -> str:
-    for entry in body.get("entry") or []:
-        resource = entry.get("resource") or {}
-        if resource.get("resourceType") == "List":
-            identifiers = resource.get("identifier") or [{}]
-            return str(identifiers[0].get("value", entry.get("fullUrl", "")))[:128]
-    return ""
+@dataclass
+class Submission:
+    entries: list[dict]
+    list_index: int
+    list_resource: dict
+    documents: list[Provided] = field(default_factory=list)
+    superseded: dict[str, int] = field(default_factory=dict)  # replaced document id -> PATCH entry index
+    patient: object = None
+
+    @property
+    def key(self) -> str:
+        """What makes a replay recognisable: the same bundle again (its canonical JSON)."""
+        canonical = json.dumps(self.entries, sort_keys=True, ensure_ascii=False)
+        return "urn:carnet:submission:" + hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _parts(body: dict) -> tuple[dict[str, bytes], list[dict]]:
-    binaries, references = {}, []
-    for entry in body.get("entry") or []:
-        resource = entry.get("resource") or {}
-        kind = resource.get("resourceType")
-        if kind == "Binary":
-            try:
-                binaries[entry.get("fullUrl", "")] = base64.b64decode(resource.get("data", ""), validate=True)
-            except ValueError:
-                raise FhirError(
-                    400, "invalid", f"Binary {entry.get('fullUrl')} data is not valid base64"
-                ) from None
-        elif kind == "DocumentReference":
-            references.append(resource)
+def _fail(index: int, message: str, status: int = 422, code: str = "invalid") -> FhirError:
+    return FhirError(status, code, f"Bundle.entry[{index}]: {message}")
+
+
+def parse_bundle(body) -> Submission:
+    """The checked submission, or a 400/422 naming the first problem."""
+    bundle = validate(body, "Bundle")
+    if bundle.get("type") != "transaction":
+        raise FhirError(422, "invalid", "ITI-65 expects a Bundle of type 'transaction'")
+    entries = bundle.get("entry") or []
+    lists, binaries, references, patches = [], {}, [], []
+    for index, entry in enumerate(entries):
+        resource, request = entry.get("resource"), entry.get("request") or {}
+        if resource is None or not request.get("method"):
+            raise _fail(index, "every entry of a transaction needs a resource and a request")
+        kind = resource["resourceType"]
+        if kind == "List":
+            lists.append(_list_entry(index, resource))
+        elif kind == "Binary":
+            binaries[entry.get("fullUrl") or f"#entry-{index}"] = (index, _binary(index, resource))
+        elif kind == "DocumentReference" and request["method"] == "POST":
+            references.append((index, resource))
+        elif kind == "Parameters" and request["method"] == "PATCH":
+            patches.append((index, request.get("url", ""), resource))
+        else:
+            raise _fail(index, f"{request['method']} {kind} is not part of ITI-65 as carnet serves it")
+    if len(lists) != 1:
+        raise FhirError(422, "required", "an ITI-65 bundle holds exactly one SubmissionSet List")
     if not references:
         raise FhirError(422, "required", "the Bundle holds no DocumentReference")
-    return binaries, references
+    submission = Submission(entries, lists[0], entries[lists[0]]["resource"])
+    for index, resource in references:
+        submission.documents.append(_provided(index, resource, binaries))
+    _check_supersedes(submission, patches)
+    _check_one_patient(submission)
+    return submission
 
 
-def _replaced(actor: Actor, resource: dict):
-    for relation in resource.get("relatesTo") or []:
-        if relation.get("code") == "replaces":
-            target = (relation.get("target") or {}).get("reference", "")
-            return queries.get_document(actor, target.rpartition("/")[2])
-    return None
+def _list_entry(index: int, resource: dict) -> int:
+    code = first_code(resource.get("code"), LIST_TYPES) or first_code(resource.get("code"))
+    if code == "folder":
+        raise _fail(index, "Folder lists are not supported by carnet; send the documents without a Folder")
+    if code != "submissionset":
+        raise _fail(index, "a List of an ITI-65 bundle must be the SubmissionSet (code submissionset)")
+    return index
 
 
-def provide_bundle(actor: Actor, body: dict) -> dict:
-    """Deposit every DocumentReference of a transaction Bundle atomically; idempotent on unique ids."""
-    validate(Bundle, body)
-    if body.get("type") != "transaction":
-        raise FhirError(422, "invalid", "ITI-65 expects a Bundle of type 'transaction'")
-    binaries, references = _parts(body)
-    written = []
+def _binary(index: int, resource: dict) -> bytes:
     try:
-        _deposit_all(actor, body, binaries, references, written)
-    except Exception:
-        for document in written:  # rolled back: their blobs are orphans (existing documents are kept)
-            if not Document.objects.filter(pk=document.pk).exists():
-                vault.discard(document.blob_ref)
-        raise
-    return {
-        "resourceType": "Bundle",
-        "type": "transaction-response",
-        "timestamp": timezone.now().isoformat(),
-        "entry": [
-            {"response": {"status": "201 Created", "location": f"DocumentReference/{d.pk}"}} for d in written
-        ],
-    }
+        return base64.b64decode(resource.get("data") or "", validate=True)
+    except ValueError:
+        raise _fail(index, "Binary.data is not valid base64", 400) from None
 
 
-@atomic_action
-def _deposit_all(actor: Actor, body: dict, binaries: dict, references: list[dict], written: list) -> None:
-    """One transaction (one commit) for the whole bundle; each deposit asks the policy itself."""
-    patients = []
-    for resource in references:
+def _provided(index: int, resource: dict, binaries: dict) -> Provided:
+    attachment = ((resource.get("content") or [{}])[0]).get("attachment") or {}
+    url = attachment.get("url", "")
+    if attachment.get("data"):
+        content, binary_index = mapping.attachment_bytes(attachment, {}), None
+    elif url in binaries:
+        binary_index, content = binaries[url]
+    else:
+        raise _fail(index, f"attachment.url {url!r} names no Binary of this Bundle")
+    check_attachment(attachment, content, f"Bundle.entry[{index}]: ")
+    return Provided(index, resource, content, binary_index)
+
+
+def check_attachment(attachment: dict, content: bytes, where: str = "") -> None:
+    """``size`` and ``hash`` (SHA-1, base64) describe the raw bytes: a mismatch is a corrupt submission."""
+    if attachment.get("size") is not None and int(attachment["size"]) != len(content):
+        raise FhirError(
+            422,
+            "invalid",
+            f"{where}attachment.size {attachment['size']} differs from the {len(content)} bytes sent",
+        )
+    sha1 = base64.b64encode(hashlib.sha1(content).digest()).decode()  # noqa: S324 - FHIR defines SHA-1
+    if attachment.get("hash") and attachment["hash"] != sha1:
+        raise FhirError(422, "invalid", f"{where}attachment.hash is not the SHA-1 of the bytes sent")
+
+
+def replaced_ids(resource: dict) -> list[str]:
+    return [
+        ((relation.get("target") or {}).get("reference") or "").rpartition("/")[2]
+        for relation in resource.get("relatesTo") or []
+        if relation.get("code") == "replaces"
+    ]
+
+
+def _check_supersedes(submission: Submission, patches: list) -> None:
+    """A PATCH entry may only mark as superseded a document this bundle replaces (the DMP's replacement)."""
+    replaced = {target for d in submission.documents for target in replaced_ids(d.resource)}
+    for index, url, parameters in patches:
+        target = url.rpartition("/")[2]
+        operations = [
+            {part.get("name"): part for part in p.get("part") or []}
+            for p in parameters.get("parameter") or []
+        ]
+        supersedes = len(operations) == 1 and (
+            (operations[0].get("type") or {}).get("valueCode") == "replace"
+            and (operations[0].get("path") or {}).get("valueString") == "DocumentReference.status"
+            and (operations[0].get("value") or {}).get("valueCode") == "superseded"
+        )
+        if not url.startswith("DocumentReference/") or not supersedes or target not in replaced:
+            raise _fail(index, "a PATCH may only set status=superseded on a document this bundle replaces")
+        submission.superseded[target] = index
+
+
+def _check_one_patient(submission: Submission) -> None:
+    subjects = [(submission.list_index, submission.list_resource)] + [
+        (d.index, d.resource) for d in submission.documents
+    ]
+    patients = {}
+    for index, resource in subjects:
         subject = resource.get("subject") or {}
-        identifier = subject.get("identifier") or {}
-        patient = mapping.resolve_patient(
-            subject.get("reference", ""),
-            f"{identifier.get('system', '')}|{identifier.get('value', '')}" if identifier else "",
+        if not subject:
+            raise _fail(index, "subject (the patient) is required")
+        patients[index] = mapping.resolve_patient(
+            subject.get("reference", ""), subject.get("identifier") or ""
         )
-        attachment = ((resource.get("content") or [{}])[0]).get("attachment") or {}
-        meta = mapping.document_metadata(resource)
-        content = mapping.attachment_bytes(attachment, binaries)
-        old = _replaced(actor, resource)
-        document = (
-            actions.replace_document(actor, old, content, meta)
-            if old is not None
-            else actions.deposit_document(actor, patient, content, meta)
-        )
-        written.append(document)
-        patients.append(patient)
-    _record_submission(actor, body, patients, written)
+    if len({patient.pk for patient in patients.values()}) != 1:
+        raise FhirError(422, "invalid", "every resource of one submission must name the same patient")
+    submission.patient = patients[submission.list_index]
 
 
-def _record_submission(actor: Actor, body: dict, patients: list, written: list) -> None:
-    """Keep the SubmissionSet (one per patient of the bundle) for the List search (ITI-66)."""
-    from carnet.fhir.models import SubmissionSet
-
-    identifier = _submission_identifier(body)
-    links = SubmissionSet.documents.through
-    for patient in {patient.pk: patient for patient in patients}.values():
-        submission = SubmissionSet.objects.create(
-            patient=patient, identifier=identifier, professional=actor.professional
-        )
-        documents = {d.pk: d for d in written if d.patient_id == patient.pk}
-        links.objects.bulk_create([links(submissionset=submission, document=d) for d in documents.values()])
+def simplified(body) -> tuple[dict, bytes]:
+    """ITI-105: one DocumentReference carrying its bytes in ``attachment.data``, checked like ITI-65's."""
+    resource = validate(body, "DocumentReference")
+    attachment = ((resource.get("content") or [{}])[0]).get("attachment") or {}
+    if not attachment.get("data"):
+        raise FhirError(422, "required", "ITI-105 carries the document in content[0].attachment.data")
+    content = mapping.attachment_bytes(attachment, {})
+    check_attachment(attachment, content)
+    return resource, content

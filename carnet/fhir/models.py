@@ -40,6 +40,26 @@ class SubmissionSet(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     documents = models.ManyToManyField("records.Document", related_name="submission_sets")
+    body = models.JSONField(default=dict, blank=True)  # the producer's List (MHD extensions kept)
+    response = models.JSONField(default=dict, blank=True)  # the transaction-response, for a replay
 
     def __str__(self) -> str:
         return f"submission set {self.pk}"
+
+
+class StoredResource(models.Model):
+    """The producer's resource as deposited (its canonical JSON after R4B validation): served back with the
+    producer's metadata and profile codings kept, carnet's own fields (id, status, visibility, content URL)
+    laid over it. One per document or health-profile line that came through the API."""
+
+    document = models.OneToOneField(
+        "records.Document", null=True, blank=True, on_delete=models.CASCADE, related_name="fhir_resource"
+    )
+    profile_entry = models.OneToOneField(
+        "records.ProfileEntry", null=True, blank=True, on_delete=models.CASCADE, related_name="fhir_resource"
+    )
+    body = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"stored {self.body.get('resourceType', 'resource')}"

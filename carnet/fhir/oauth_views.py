@@ -1,12 +1,14 @@
 """The token endpoint: private_key_jwt for professional software, django-oauth-toolkit for the rest."""
 
+import json
+
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from oauth2_provider.views import TokenView
 
 from carnet.fhir.outcome import FhirError
-from carnet.fhir.security import issue_professional_token
+from carnet.fhir.security import actor_for_token, issue_professional_token
 
 
 @csrf_exempt
@@ -24,7 +26,20 @@ def token(request):
                 {"error": "invalid_client", "error_description": error.diagnostics}, status=error.status
             )
         return JsonResponse(body, headers={"Cache-Control": "no-store"})
-    return TokenView.as_view()(request)
+    return _with_patient(TokenView.as_view()(request))
+
+
+def _with_patient(response):
+    """SMART: a patient app's token response names the patient in context (``patient``)."""
+    if response.status_code != 200:
+        return response
+    body = json.loads(response.content)
+    actor = actor_for_token(body.get("access_token", ""))
+    if actor is None or actor.patient is None:
+        return response
+    response.content = json.dumps(body | {"patient": str(actor.patient.pk)})
+    response["Content-Length"] = str(len(response.content))
+    return response
 
 
 @csrf_exempt

@@ -8,9 +8,10 @@ FHIR_JSON = "application/fhir+json"
 
 
 class FhirError(Exception):
-    def __init__(self, status: int, code: str, diagnostics: str):
+    def __init__(self, status: int, code: str, diagnostics: str, headers: dict | None = None):
         super().__init__(diagnostics)
         self.status, self.code, self.diagnostics = status, code, diagnostics
+        self.headers = headers or {}
 
 
 def fhir_response(resource: dict, status: int = 200, headers: dict | None = None) -> HttpResponse:
@@ -20,12 +21,14 @@ def fhir_response(resource: dict, status: int = 200, headers: dict | None = None
     return response
 
 
-def outcome(status: int, code: str, diagnostics: str) -> HttpResponse:
+def outcome(
+    status: int, code: str, diagnostics: str, headers: dict | None = None, severity: str = "error"
+) -> HttpResponse:
     body = {
         "resourceType": "OperationOutcome",
-        "issue": [{"severity": "error", "code": code, "diagnostics": diagnostics}],
+        "issue": [{"severity": severity, "code": code, "diagnostics": diagnostics}],
     }
-    response = fhir_response(body, status)
+    response = fhir_response(body, status, headers)
     if status == 401:
-        response["WWW-Authenticate"] = 'Bearer realm="carnet"'
+        response["WWW-Authenticate"] = 'Bearer realm="carnet", error="invalid_token"'
     return response

@@ -1,4 +1,6 @@
-"""The only code that changes people's accounts: the lifecycle of a space (domain.md §2)."""
+"""The only code that changes people's accounts: the lifecycle of a space (domain.md §2), sign-in's
+counters and devices. Each action asks the policy first (``authorize``, which journals the decision).
+The daily sweeps that run these actions for every space due are in ``carnet.identity.sweeps``."""
 
 import datetime
 import re
@@ -10,23 +12,24 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from carnet.access.actor import ANONYMOUS, SYSTEM, Actor, Role
 from carnet.access.decision import Decision
 from carnet.access.gate import atomic_action, authorize
 from carnet.access.permissions import Permission as P
+from carnet.dates import years_after
 from carnet.errors import Conflict, Refused
 from carnet.identity import codes, signin
-from carnet.identity.errors import ActivationRefused, TransitionRefused
 from carnet.identity.models import (
     ActivationCode,
     ContactChange,
+    KnownDevice,
     Opposition,
     Patient,
     Profession,
@@ -34,32 +37,23 @@ from carnet.identity.models import (
     Representative,
     User,
 )
+from carnet.identity.otp import OneTimeCodeDevice
 from carnet.identity.validators import normalize_nir
 from carnet.journal.actions import record
-from carnet.notify.actions import queue_letter, send_email
+from carnet.notify.actions import notify_patient
+from carnet.notify.outbox import queue_letter, send_email
 from carnet.notify.sms import send_sms
 
 State = Patient.State
 
 
-def _journal(actor: Actor, event: str, patient: Patient, rule: str) -> None:
-    record(
-        actor,
-        f"account:space:{event}",
-        Decision(True, event, rule),
-        patient=patient,
-        resource_type="Patient",
-        resource_id=patient.pk,
-    )
-
-
 def _move(patient: Patient, allowed_from: set, to: str, **fields) -> None:
     """Change state if the current one allows it; refuse with a clear message otherwise."""
     if patient.state not in allowed_from:
-        raise TransitionRefused(
+        raise Conflict(
+            f"from_{patient.state}",
             _("Impossible de passer de l'état « %(old)s » à « %(new)s ».")
             % {"old": patient.get_state_display(), "new": Patient.State(to).label},
-            code=f"from_{patient.state}",
         )
     patient.state = to
     patient.state_changed_at = timezone.now()
@@ -68,15 +62,18 @@ def _move(patient: Patient, allowed_from: set, to: str, **fields) -> None:
     patient.save()
 
 
-def invite_patient(patient: Patient, *, reason: str = "invite") -> str:
+@atomic_action
+def invite_patient(patient: Patient, actor: Actor = SYSTEM, *, reason: str = "invite") -> str:
     """Send a provisional activation code (e-mail if known, else a postal letter); returns the code.
 
     A minor's invitation goes to their legal representative (domain.md §1), who is told it is for the child.
     """
-    code = codes.new_activation_code()
-    now = timezone.now()
     to = invitation_recipient(patient)
     channel = "email" if to.email else "letter"
+    detail = {"channel": channel, "reason": reason, "to": "representative" if to.representative else "person"}
+    authorize(actor, P.ACCOUNT_SPACE_INVITE, patient, detail=detail)
+    code = codes.new_activation_code()
+    now = timezone.now()
     ActivationCode.objects.create(
         patient=patient,
         code_hash=codes.keyed_hash(codes.normalize_code(code)),
@@ -107,12 +104,11 @@ def invite_patient(patient: Patient, *, reason: str = "invite") -> str:
         send_email(to.email, subject, body)
     else:
         queue_letter(f"{to.name}\n{to.address}", subject, body, patient_id=patient.pk)
-    rule = f"{reason}-{channel}" + ("-representative" if to.representative is not None else "")
-    _journal(SYSTEM, "invite", patient, rule)
     return code
 
 
 def nir_is_opposed(nir: str) -> bool:
+    """A read kept here for the importers (no change of data)."""
     return Opposition.objects.filter(nir_hash=codes.keyed_hash(nir)).exists()
 
 
@@ -122,43 +118,39 @@ def _patient_for_code(code: str, *, for_update: bool = True) -> tuple[Activation
         found.filter(code_hash=codes.keyed_hash(codes.normalize_code(code))).select_related("patient").first()
     )
     if row is None:
-        raise ActivationRefused(
-            _("Ce code n'est pas valide. Vérifiez-le sur votre courrier."), code="code_unknown"
+        raise Refused(
+            "code_unknown", _("Ce code n'est pas valide. Vérifiez-le sur votre courrier."), field="code"
         )
     if row.used_at is not None:
-        raise ActivationRefused(_("Ce code a déjà été utilisé."), code="code_used")
+        raise Refused("code_used", _("Ce code a déjà été utilisé."), field="code")
     if row.expires_at <= timezone.now():
-        raise ActivationRefused(_("Ce code a expiré : demandez-en un nouveau."), code="code_expired")
+        raise Refused("code_expired", _("Ce code a expiré : demandez-en un nouveau."), field="code")
     return row, row.patient
 
 
-@transaction.atomic
-def record_opposition(*, code: str = "", patient: Patient | None = None, channel: str = "online") -> None:
+@atomic_action
+def record_opposition(
+    *, code: str = "", patient: Patient | None = None, channel: str = "online", actor: Actor = ANONYMOUS
+) -> None:
     """The person refuses the space: nothing is kept but a keyed hash of their NIR (online or paper)."""
-    if patient is None:
-        row, patient = _patient_for_code(code)
+    patient = patient if patient is not None else _patient_for_code(code)[1]
+    authorize(actor, P.ACCOUNT_SPACE_OPPOSE, patient, detail={"channel": channel})
     if patient.state != State.PENDING or patient.user_id is not None:
-        raise TransitionRefused(
-            _("L'espace a déjà été activé : vous pouvez le clôturer."), code="not_pending"
+        raise Conflict(
+            "not_pending", _("L'espace a déjà été activé : vous pouvez le clôturer."), field="code"
         )
     if patient.opposition_deadline and patient.opposition_deadline <= timezone.now():
-        raise TransitionRefused(_("Le délai d'opposition de 6 semaines est passé."), code="window_closed")
+        raise Conflict("window_closed", _("Le délai d'opposition de 6 semaines est passé."), field="code")
     Opposition.objects.get_or_create(nir_hash=codes.keyed_hash(patient.nir), defaults={"channel": channel})
-    record(SYSTEM, "account:space:oppose", Decision(True, "oppose", f"opposition-{channel}"))
     patient.delete()
 
 
-def open_unactivated_spaces(now: datetime.datetime | None = None) -> int:
-    """After the opposition window a space is open even if never activated (task)."""
-    now = now or timezone.now()
-    due = Patient.objects.filter(state=State.PENDING, opposition_deadline__lte=now)
-    count = 0
-    for patient in due.iterator():
-        with transaction.atomic():
-            _move(patient, {State.PENDING}, State.OPEN)
-            _journal(SYSTEM, "open", patient, "opposition-window-passed")
-        count += 1
-    return count
+@atomic_action
+def open_space(actor: Actor, patient: Patient) -> Patient:
+    """After the opposition window a space is open even if never activated."""
+    authorize(actor, P.ACCOUNT_SPACE_OPEN, patient, detail={"rule": "opposition-window-passed"})
+    _move(patient, {State.PENDING}, State.OPEN)
+    return patient
 
 
 def check_login(login: str, patient: Patient | None, email: str) -> str:
@@ -193,7 +185,7 @@ def check_login(login: str, patient: Patient | None, email: str) -> str:
     return login
 
 
-@transaction.atomic
+@atomic_action
 def activate_account(
     code: str,
     login: str,
@@ -202,14 +194,16 @@ def activate_account(
     email: str = "",
     phone: str = "",
     otp_channel: str = User.OtpChannel.EMAIL,
+    actor: Actor = ANONYMOUS,
 ) -> User:
     """Provisional code → the person's own login and password; the space opens."""
     row, patient = _patient_for_code(code)
+    authorize(actor, P.ACCOUNT_SPACE_ACTIVATE, patient)
     if patient.state not in {State.PENDING, State.OPEN} or patient.user_id is not None:
-        raise ActivationRefused(_("Cet espace ne peut pas être activé."), code="not_activable")
+        raise Conflict("not_activable", _("Cet espace ne peut pas être activé."), field="code")
     refuse_minor_activation(patient)
     email = email or patient.email
-    login = check_login(login, patient, email)
+    login = _checked(check_login, "login", login, patient, email)
     user = User(
         username=login,
         email=email,
@@ -218,14 +212,14 @@ def activate_account(
         first_name=patient.first_names.split(" ")[0],
         last_name=patient.used_name or patient.birth_name,
     )
-    validate_password(password, user)
+    _checked(validate_password, "password", password, user)
     if otp_channel == User.OtpChannel.SMS and not user.phone:
-        raise ValidationError(
-            _("Indiquez un numéro de mobile pour recevoir les codes par SMS."), code="no_phone"
+        raise Refused(
+            "no_phone", _("Indiquez un numéro de mobile pour recevoir les codes par SMS."), field="phone"
         )
     if otp_channel == User.OtpChannel.EMAIL and not user.email:
-        raise ValidationError(
-            _("Indiquez une adresse électronique pour recevoir les codes."), code="no_email"
+        raise Refused(
+            "no_email", _("Indiquez une adresse électronique pour recevoir les codes."), field="email"
         )
     user.set_password(password)
     user.save()
@@ -234,95 +228,167 @@ def activate_account(
     fields = {"user": user, "activated_at": timezone.now(), "email": email, "phone": user.phone}
     _move(patient, {State.PENDING, State.OPEN}, State.OPEN, **fields)
     link_representations(patient, user)
-    _journal(Actor(role=Role.PATIENT, user=user, patient=patient), "activate", patient, "activation-code")
     return user
 
 
-@transaction.atomic
+def _checked(check, field: str, *args):
+    """Run a Django validator; its ValidationError (one message or several) becomes one refusal."""
+    try:
+        return check(*args)
+    except ValidationError as error:
+        code = next((e.code for e in error.error_list if e.code), "invalid")
+        raise Refused(str(code), " ".join(error.messages), field=field) from None
+
+
+@atomic_action
 def request_closure(actor: Actor, patient: Patient, *, early_destruction: bool = False) -> Patient:
     """Close the space: inaccessible to all, archived (10 years) or destroyed after the grace period."""
+    authorize(actor, P.ACCOUNT_SPACE_CLOSE, patient, detail={"early": early_destruction})
     now = timezone.now()
     if early_destruction:
         destroy_after = now + datetime.timedelta(days=settings.CARNET_EARLY_DESTRUCTION_GRACE_DAYS)
     else:
-        destroy_after = now.replace(year=now.year + settings.CARNET_ARCHIVE_YEARS)
+        destroy_after = years_after(now, settings.CARNET_ARCHIVE_YEARS)
     _move(patient, {State.OPEN, State.SUSPENDED}, State.CLOSED, closed_at=now, destroy_after=destroy_after)
-    _journal(actor, "close-early" if early_destruction else "close", patient, "closure-by-holder")
+    notify_patient(
+        patient,
+        "space-closed",
+        _("Votre espace carnet est clôturé"),
+        _(
+            "Votre espace de santé a été clôturé le %(day)s. Il pourra être rouvert jusqu'au %(until)s ; "
+            "après cette date il sera détruit. Pour le rouvrir, connectez-vous."
+        )
+        % {"day": f"{now:%d/%m/%Y}", "until": f"{destroy_after:%d/%m/%Y}"},
+    )
     return patient
 
 
-@transaction.atomic
+@atomic_action
 def request_early_destruction(actor: Actor, patient: Patient) -> Patient:
     """A closed, archived space: the holder asks for destruction after the grace period instead."""
+    authorize(actor, P.ACCOUNT_SPACE_EARLY_DESTRUCTION, patient)
     if patient.state != State.CLOSED:
-        raise TransitionRefused(
-            _("Seul un espace clôturé peut être détruit par anticipation."), code="not_closed"
-        )
+        raise Conflict("not_closed", _("Seul un espace clôturé peut être détruit par anticipation."))
     destroy_after = timezone.now() + datetime.timedelta(days=settings.CARNET_EARLY_DESTRUCTION_GRACE_DAYS)
     if patient.destroy_after and patient.destroy_after <= destroy_after:
-        raise TransitionRefused(_("La destruction est déjà prévue plus tôt."), code="already_sooner")
+        raise Conflict("already_sooner", _("La destruction est déjà prévue plus tôt."))
     patient.destroy_after = destroy_after
     patient.save(update_fields=["destroy_after"])
-    _journal(actor, "early-destruction", patient, "early-destruction-by-holder")
     return patient
 
 
-@transaction.atomic
+@atomic_action
 def reopen_space(actor: Actor, patient: Patient) -> Patient:
     """During the archive period (or the grace period) the record can be restored."""
+    authorize(actor, P.ACCOUNT_SPACE_REOPEN, patient)
     if patient.destroy_after and patient.destroy_after <= timezone.now():
-        raise TransitionRefused(
-            _("Le délai est passé : le dossier a été ou va être détruit."), code="too_late"
-        )
+        raise Conflict("too_late", _("Le délai est passé : le dossier a été ou va être détruit."))
     _move(patient, {State.CLOSED}, State.OPEN, closed_at=None, destroy_after=None)
-    _journal(actor, "reopen", patient, "reopen-during-archive")
     return patient
 
 
-@transaction.atomic
+@atomic_action
 def suspend_space(actor: Actor, patient: Patient) -> Patient:
     """The insurer suspends a space (fraud, malfunction); without objection it closes after 6 weeks."""
+    authorize(actor, P.ACCOUNT_SPACE_SUSPEND, patient)
     _move(patient, {State.OPEN, State.PENDING}, State.SUSPENDED)
-    _journal(actor, "suspend", patient, "suspension-by-insurer")
     return patient
 
 
-@transaction.atomic
+@atomic_action
 def object_to_suspension(actor: Actor, patient: Patient) -> Patient:
+    """The holder objects to a suspension: the space is open again."""
+    authorize(actor, P.ACCOUNT_SPACE_OBJECT, patient)
     _move(patient, {State.SUSPENDED}, State.OPEN)
-    _journal(actor, "object-to-suspension", patient, "objection-by-holder")
     return patient
 
 
-def close_expired_suspensions(now: datetime.datetime | None = None) -> int:
-    """A suspension the holder did not object to becomes a closure (task)."""
-    now = now or timezone.now()
-    limit = now - datetime.timedelta(days=settings.CARNET_SUSPENSION_DAYS)
-    count = 0
-    for patient in Patient.objects.filter(state=State.SUSPENDED, state_changed_at__lte=limit).iterator():
-        request_closure(SYSTEM, patient)
-        count += 1
-    return count
+@atomic_action
+def hand_over(actor: Actor, patient: Patient) -> Patient:
+    """At 18 the space passes to the person: the parents' representation ends; the person is invited."""
+    authorize(actor, P.ACCOUNT_SPACE_MAJORITY, patient)
+    Representative.objects.filter(
+        patient=patient, ended_at__isnull=True, kind=Representative.Kind.PARENT
+    ).update(ended_at=timezone.now())
+    if patient.user_id is None:
+        invite_patient(patient, actor)
+    return patient
 
 
-def hand_over_at_majority(today: datetime.date | None = None) -> int:
-    """At 18 the space passes to the person: representatives lose access that day; the person is invited."""
-    today = today or timezone.localdate()
-    eighteen_years_ago = today.replace(year=today.year - 18)
-    reps = Representative.objects.filter(
-        ended_at__isnull=True, patient__birth_date__lte=eighteen_years_ago, kind=Representative.Kind.PARENT
-    ).select_related("patient")
-    patients = {}
-    with transaction.atomic():
-        for rep in reps:
-            rep.ended_at = timezone.now()
-            rep.save(update_fields=["ended_at"])
-            patients[rep.patient_id] = rep.patient
-        for patient in patients.values():
-            _journal(SYSTEM, "majority", patient, "majority-hand-over")
-            if patient.user_id is None:
-                invite_patient(patient)
-    return len(patients)
+# --- sign-in: counters and devices (the steps themselves are in carnet.identity.signin) -------------------
+
+
+@atomic_action
+def register_sign_in_failure(actor: Actor, user: User) -> User:
+    """A wrong password or code: counted on the account; at the limit the account waits a while."""
+    authorize(actor, P.ACCOUNT_SIGN_IN_PASSWORD, user, detail={"failure": True})
+    user = User.objects.select_for_update().get(pk=user.pk)
+    user.failed_logins += 1
+    if user.failed_logins >= settings.CARNET_LOGIN_MAX_FAILURES:
+        user.locked_until = timezone.now() + datetime.timedelta(minutes=settings.CARNET_LOCKOUT_MINUTES)
+        user.failed_logins = 0
+    user.save(update_fields=["failed_logins", "locked_until"])
+    return user
+
+
+@atomic_action
+def register_sign_in_success(actor: Actor, user: User) -> User:
+    """The password was right: the account's failure count starts again."""
+    authorize(actor, P.ACCOUNT_SIGN_IN_PASSWORD, user)
+    if user.failed_logins:
+        User.objects.filter(pk=user.pk).update(failed_logins=0)
+        user.failed_logins = 0
+    return user
+
+
+@atomic_action
+def remember_device(actor: Actor, user: User, token: str | None) -> tuple[str, bool]:
+    """Return the device token to keep in a cookie, and whether this device is new for the person."""
+    authorize(actor, P.ACCOUNT_DEVICE_REMEMBER, user)
+    if token and KnownDevice.objects.filter(user=user, token_hash=codes.keyed_hash(token)).exists():
+        return token, False
+    token = secrets.token_urlsafe(32)
+    KnownDevice.objects.create(user=user, token_hash=codes.keyed_hash(token))
+    return token, True
+
+
+@atomic_action
+def issue_sign_in_code(actor: Actor, user: User) -> OneTimeCodeDevice:
+    """Second step: a 6-digit code by e-mail or SMS (TOTP users use their app instead)."""
+    authorize(actor, P.ACCOUNT_SIGN_IN_CODE, user)
+    channel = "sms" if user.otp_channel == User.OtpChannel.SMS else "email"
+    device, _created = OneTimeCodeDevice.objects.get_or_create(
+        user=user, name="sign-in", defaults={"channel": channel, "confirmed": True}
+    )
+    if device.channel != channel:
+        device.channel = channel
+        device.save(update_fields=["channel"])
+    device.generate_challenge()
+    return device
+
+
+@atomic_action
+def start_totp_setup(actor: Actor, user: User) -> TOTPDevice:
+    """A new, unconfirmed authenticator-app device (any earlier unconfirmed one is dropped)."""
+    authorize(actor, P.ACCOUNT_TOTP_SETUP, user, detail={"step": "start"})
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name="application", confirmed=False)
+
+
+@atomic_action
+def confirm_totp_setup(actor: Actor, user: User, code: str) -> bool:
+    """The first code from the app confirms it; sign-in then asks the app's code instead of e-mail/SMS."""
+    authorize(actor, P.ACCOUNT_TOTP_SETUP, user, detail={"step": "confirm"})
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    code = "".join(ch for ch in (code or "") if ch.isdigit())
+    if device is None or not device.verify_token(code):
+        return False
+    TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    user.otp_channel = user.OtpChannel.TOTP
+    user.save(update_fields=["otp_channel"])
+    return True
 
 
 # --- the médecin traitant and legal representatives (issue 14, §3) ----------------------------------------
@@ -370,12 +436,13 @@ def _representative_invitation(patient: Patient, rep: Representative, code: str)
 def refuse_minor_activation(patient: Patient) -> None:
     """A represented minor has no login of their own: the representative acts from their own space."""
     if is_minor(patient) and active_representatives(patient).exists():
-        raise ActivationRefused(
+        raise Refused(
+            "minor_represented",
             _(
                 "Ce code est celui d'un mineur : son représentant légal accède à son espace depuis son "
                 "propre espace carnet. Le code sert seulement à s'opposer à la création de l'espace."
             ),
-            code="minor_represented",
+            field="code",
         )
 
 
@@ -455,7 +522,7 @@ def add_representative(
         protection_until=protection_until if kind == Representative.Kind.GUARDIAN else None,
     )
     if person.user_id is None and person.state in {State.PENDING, State.OPEN} and not has_valid_code(person):
-        invite_patient(person, reason="representative")
+        invite_patient(person, actor, reason="representative")
     return rep
 
 
@@ -705,12 +772,13 @@ def record_paper_request(actor: Actor, patient: Patient, request: str, reference
         actor, P.ACCOUNT_PAPER_REQUEST, resource, detail={"request": request, "reference": reference[:60]}
     )
     if request == "oppose":
-        return record_opposition(patient=patient, channel="paper")
+        return record_opposition(patient=patient, channel="paper", actor=actor)
     if request == "reinvite":
         if patient.user_id is not None or patient.state not in {State.PENDING, State.OPEN}:
             raise Refused("already_active", _("Cet espace est déjà activé : rien à renvoyer."))
         ActivationCode.objects.filter(patient=patient, used_at__isnull=True).update(expires_at=timezone.now())
-        return invite_patient(patient, reason="reinvite") and None
+        invite_patient(patient, actor, reason="reinvite")
+        return None
     change = {
         "reopen": reopen_space,
         "suspend": suspend_space,

@@ -1,23 +1,15 @@
-"""Errors of the identity domain: each carries a code and a message a person can act on."""
+"""Old names of the identity domain's refusals, kept while other areas move to ``carnet.errors.Refused``.
+
+They are ``Refused`` (pages and the API render them the same way) with the old ``(message, code=...)``
+signature. New code raises ``Refused(code, message)`` directly.
+"""
+
+from carnet.errors import Refused
 
 
-class IdentityError(Exception):
-    code = "identity"
-
-    def __init__(self, message: str, code: str | None = None):
-        super().__init__(message)
-        self.message = message
-        if code:
-            self.code = code
+class IdentityError(Refused):
+    def __init__(self, message: str, code: str | None = None, **kwargs):
+        super().__init__(code or "identity", message, **kwargs)
 
 
-class TransitionRefused(IdentityError):
-    code = "transition_refused"
-
-
-class ActivationRefused(IdentityError):
-    code = "activation_refused"
-
-
-class SignInRefused(IdentityError):
-    code = "sign_in_refused"
+TransitionRefused = ActivationRefused = SignInRefused = IdentityError

@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.db import models
 from django_otp.models import SideChannelDevice, ThrottlingMixin
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
 class OneTimeCodeDevice(ThrottlingMixin, SideChannelDevice):
@@ -28,26 +27,3 @@ class OneTimeCodeDevice(ThrottlingMixin, SideChannelDevice):
         else:
             send_email(self.user.email, "Votre code de connexion carnet", text)
         return "sent"
-
-
-def start_totp_setup(user):
-    """A new, unconfirmed authenticator-app device (any earlier unconfirmed one is dropped)."""
-    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-    return TOTPDevice.objects.create(user=user, name="application", confirmed=False)
-
-
-def confirm_totp_setup(user, code: str) -> bool:
-    """The first code from the app confirms it; sign-in then asks the app's code instead of e-mail/SMS."""
-    from django.db import transaction
-
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
-    code = "".join(ch for ch in (code or "") if ch.isdigit())
-    if device is None or not device.verify_token(code):
-        return False
-    with transaction.atomic():
-        TOTPDevice.objects.filter(user=user, confirmed=True).delete()
-        device.confirmed = True
-        device.save(update_fields=["confirmed"])
-        user.otp_channel = user.OtpChannel.TOTP
-        user.save(update_fields=["otp_channel"])
-    return True

@@ -2,19 +2,19 @@
 
 from django_tasks import task
 
-from carnet.identity import actions
+from carnet.identity import sweeps
 
 
 @task()
 def open_unactivated_spaces() -> int:
-    return actions.open_unactivated_spaces()
+    return sweeps.open_unactivated_spaces()
 
 
 @task()
 def close_expired_suspensions() -> int:
-    return actions.close_expired_suspensions()
+    return sweeps.close_expired_suspensions()
 
 
 @task()
 def hand_over_at_majority() -> int:
-    return actions.hand_over_at_majority()
+    return sweeps.hand_over_at_majority()

@@ -5,14 +5,14 @@ import time
 from django.db import connection
 
 from carnet.access.actor import SYSTEM
-from carnet.access.decision import Decision
+from carnet.access.policy import allow
 from carnet.journal import verification
-from carnet.journal.actions import record
+from carnet.journal.chain import record
 from carnet.journal.verification import verify_chain
 
 
 def run_journal_bench(entries: int = 20000, verify_rounds: int = 3) -> dict:
-    decision = Decision(True, "allowed", "bench")
+    decision = allow("bench")
     started = time.perf_counter()
     for n in range(entries):
         record(

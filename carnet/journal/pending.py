@@ -30,7 +30,7 @@ def defer(conn, entry) -> bool:
 def flush(conn) -> None:
     entries, conn.journal_pending = conn.journal_pending, []
     if entries:
-        from carnet.journal.actions import append
+        from carnet.journal.chain import append  # noqa: PLC0415 - cycle: chain defers to us
 
         append(conn, [entry for _sids, entry in entries])
 

@@ -33,6 +33,37 @@ WHAT = {
     P.JOURNAL_CONTEST_ANSWER: _("a répondu à votre contestation"),
     P.JOURNAL_ENTRY_READ: _("a consulté votre journal"),
     P.JOURNAL_ENTRY_CONTEST: _("a contesté un accès"),
+    P.ACCESS_GRANT_EXTEND: _("a prolongé son accès en consultant votre dossier"),
+    P.ACCESS_MATRIX_CHANGE: _("a changé ce que chaque profession peut lire"),
+    P.ACCESS_APP_REVOKE: _("a retiré l'accès d'une application"),
+    P.ACCOUNT_CODE_REQUEST: _("a demandé un nouveau code provisoire"),
+    P.ACCOUNT_CONTACT_CHANGE: _("a changé vos coordonnées"),
+    P.ACCOUNT_DEVICE_REMEMBER: _("s'est connecté depuis un appareil"),
+    P.ACCOUNT_GP_CHOOSE: _("a déclaré votre médecin traitant"),
+    P.ACCOUNT_MINOR_SPACE_OPEN: _("a ouvert votre espace en tant que représentant légal"),
+    P.ACCOUNT_PAPER_REQUEST: _("a enregistré une demande reçue par courrier"),
+    P.ACCOUNT_PASSWORD_RESET: _("a changé le mot de passe par l'oubli de mot de passe"),
+    P.ACCOUNT_REPRESENTATIVE_ADD: _("a enregistré un représentant légal"),
+    P.ACCOUNT_REPRESENTATIVE_END: _("a mis fin à une représentation légale"),
+    P.ACCOUNT_SIGN_IN_CODE: _("a demandé un code de connexion"),
+    P.ACCOUNT_SIGN_IN_PASSWORD: _("a saisi le mot de passe de connexion"),
+    P.ACCOUNT_SPACE_ACTIVATE: _("a activé votre espace"),
+    P.ACCOUNT_SPACE_CLOSE: _("a clôturé votre espace"),
+    P.ACCOUNT_SPACE_DESTROY: _("a détruit le dossier à la fin de sa conservation"),
+    P.ACCOUNT_SPACE_EARLY_DESTRUCTION: _("a demandé la destruction anticipée de votre dossier"),
+    P.ACCOUNT_SPACE_INVITE: _("vous a invité à activer votre espace"),
+    P.ACCOUNT_SPACE_MAJORITY: _("vous a remis votre espace à votre majorité"),
+    P.ACCOUNT_SPACE_OBJECT: _("s'est opposé à la suspension de votre espace"),
+    P.ACCOUNT_SPACE_OPEN: _("a ouvert votre espace"),
+    P.ACCOUNT_SPACE_OPPOSE: _("a enregistré votre opposition"),
+    P.ACCOUNT_SPACE_REOPEN: _("a rouvert votre espace"),
+    P.ACCOUNT_SPACE_SUSPEND: _("a suspendu votre espace"),
+    P.ACCOUNT_TOTP_SETUP: _("a réglé l'application d'authentification"),
+    P.NOTIFY_DIGEST_SEND: _("vous a envoyé le résumé du jour"),
+    P.NOTIFY_LETTERS_PRINT: _("a imprimé vos courriers"),
+    P.NOTIFY_PREFERENCES_CHANGE: _("a changé vos préférences de notification"),
+    P.RECORD_DOCUMENT_RELEASE_DUE: _("a montré un document retenu à la fin du délai"),
+    P.VAULT_KEYS_ROTATE: _("a renouvelé les clés de chiffrement"),
 }
 HOW = {
     "web": _("site"),
@@ -98,7 +129,7 @@ def patient_journal(
 
 
 def _line(entry: Entry, professions: dict) -> Line:
-    what = WHAT.get(entry.action, entry.action)
+    what = WHAT.get(entry.action, _("une action de l'équipe carnet"))  # never a raw code
     if not entry.allowed:
         what = _("a tenté : %(what)s (refusé)") % {"what": what}
     return Line(

@@ -1,7 +1,7 @@
 """What operators see of the outbox and the print queue (no clinical content is ever written there)."""
 
 from carnet.notify.letters import batch_pdf
-from carnet.notify.models import OutboxMessage, PrintBatch
+from carnet.notify.models import NotificationPreference, OutboxMessage, PrintBatch
 
 
 def outbox(channel: str | None = None):
@@ -11,6 +11,11 @@ def outbox(channel: str | None = None):
 
 def print_queue():
     return OutboxMessage.objects.filter(channel=OutboxMessage.Channel.LETTER, sent_at__isnull=True)
+
+
+def preference_of(patient) -> NotificationPreference | None:
+    """How the patient chose to be told, or None for the defaults."""
+    return NotificationPreference.objects.filter(patient_id=patient.pk).first()
 
 
 def print_batches():

@@ -1,12 +1,30 @@
 from django_tasks import task
 
-from carnet.notify.actions import notify_now, send_daily_digests
+from carnet.access.actor import SYSTEM
+from carnet.identity.models import Patient
+from carnet.notify.actions import send_digest
+from carnet.notify.models import PendingNotification
+from carnet.notify.outbox import notify_now, send_email
 
 
 @task(priority=50)  # ahead of bulk work (text extraction): a notice never waits behind a backlog
 def deliver_notification(patient_id: int, event: str, subject: str, body: str, urgent: bool = False) -> None:
     """One notification, queued by ``notify_patient`` in the transaction of what it tells about."""
     notify_now(patient_id, event, subject, body, urgent)
+
+
+@task(priority=50)
+def send_email_task(recipient: str, subject: str, body: str) -> None:
+    """One e-mail to a professional, queued by ``email_later`` in the transaction of what it tells about."""
+    send_email(recipient, subject, body)
+
+
+def send_daily_digests() -> int:
+    """Every patient with pending notifications gets one message (each through ``send_digest``)."""
+    patient_ids = set(
+        PendingNotification.objects.filter(sent_at__isnull=True).values_list("patient_id", flat=True)
+    )
+    return sum(send_digest(SYSTEM, patient) for patient in Patient.objects.filter(pk__in=patient_ids))
 
 
 @task()

@@ -1,4 +1,5 @@
-"""The only code that changes the record: deposit, replace, withdraw, delete, visibility, hold back.
+"""The only code that changes the record: deposit, replace, withdraw, delete, visibility, hold back, the
+health profile and wishes, and the destruction of a closed space.
 
 Every action asks the policy (``authorize``: decision + journal entry) before touching anything, and
 does the whole change in one transaction; content goes through the vault.
@@ -18,12 +19,14 @@ from carnet.access import sensitivity
 from carnet.access.actor import SYSTEM, Actor, Role
 from carnet.access.gate import atomic_action, authorize
 from carnet.access.permissions import Permission as P
-from carnet.notify.actions import notify_patient
+from carnet.identity.models import Patient
+from carnet.notify.outbox import notify_patient
 from carnet.records import codes, search
 from carnet.records.content import check_content, extract_text
 from carnet.records.errors import DocumentConflict, RecordError
-from carnet.records.models import Document, Visibility
-from carnet.vault import actions as vault
+from carnet.records.models import Document, ProfileEntry, Source, Visibility, Wish
+from carnet.vault import envelope as vault
+from carnet.vault import queries as vault_queries
 
 
 @dataclass
@@ -77,7 +80,10 @@ def _existing(patient, meta: DocumentMetadata, sha256: str) -> Document | None:
 def deposit_document(
     actor: Actor, patient, content: bytes, meta: DocumentMetadata, *, replaces=None
 ) -> Document:
-    """Add a document to the record. Same unique id + same content = the same document (idempotent)."""
+    """Add a document to the record. Same unique id + same content = the same document (idempotent).
+
+    Not one ``atomic_action``: the encrypted blob is written before the rows' transaction (and discarded
+    if it rolls back), so that the transaction is not held open while the content is encrypted."""
     authorize(actor, P.RECORD_DOCUMENT_DEPOSIT, patient, detail={"type": meta.type_code})
     depositor = _depositor(actor)
     _check_type(depositor, meta.type_code)
@@ -145,15 +151,13 @@ def _create(actor, patient, content, meta, depositor, mime_type, sha256, ref, re
 def _index_later(document: Document, mime_type: str) -> None:
     """Text extraction (pypdf) is most of a deposit's cost: it runs in the task worker, not in the request."""
     if mime_type in ("application/pdf", "text/plain", "application/xml"):
-        from carnet.records.tasks import index_document_text
+        from carnet.records.tasks import index_document_text  # noqa: PLC0415 - cycle: the task calls us
 
         index_document_text.enqueue(str(document.pk))
 
 
 def index_document_text(document_id: str) -> bool:
     """Extract the text of a document (decrypting it) into the search index; safe to run twice."""
-    from carnet.vault import queries as vault_queries
-
     document = Document.objects.select_related("patient").filter(pk=document_id).first()
     if (
         document is None
@@ -194,9 +198,9 @@ def withdraw_document(actor: Actor, document: Document) -> Document:
     return _mark_entered_in_error(document)
 
 
-def delete_own_document(actor: Actor, document: Document) -> Document:
-    """A patient deletes a document they deposited (never a professional's: they mask it instead)."""
-    return withdraw_document(actor, document)
+# A patient deletes a document they deposited (never a professional's: they mask it instead): the same
+# action, the policy tells the two apart.
+delete_own_document = withdraw_document
 
 
 def _mark_entered_in_error(document: Document) -> Document:
@@ -250,35 +254,123 @@ def release_hidden_document(actor: Actor, document: Document) -> Document:
     return document
 
 
-def release_overdue_hidden_documents(now: datetime.datetime | None = None) -> dict:
-    """Task: at 2 weeks tell the patient their record was updated; at the limit the document is released."""
-    now = now or timezone.now()
-    warn_before = now - datetime.timedelta(days=settings.CARNET_HIDDEN_WARN_DAYS)
-    due = Document.objects.filter(
-        hidden_since__lte=warn_before, hidden_notice_sent_at__isnull=True, hidden_from_patient_until__gt=now
+@atomic_action
+def warn_held_back_document(actor: Actor, document: Document) -> bool:
+    """At 2 weeks the patient is told their record was updated (once), without saying what."""
+    authorize(actor, P.RECORD_DOCUMENT_RELEASE_DUE, document, detail={"step": "warn"})
+    if not Document.objects.filter(pk=document.pk, hidden_notice_sent_at__isnull=True).update(
+        hidden_notice_sent_at=timezone.now()
+    ):
+        return False
+    notify_patient(
+        document.patient,
+        "hidden-document-pending",
+        _("Votre dossier a été mis à jour"),
+        _(
+            "Votre dossier de santé a été mis à jour. Nous vous invitons à consulter un "
+            "professionnel de santé pour en parler."
+        ),
     )
-    warned = 0
-    for document in due.select_related("patient"):
-        if Document.objects.filter(pk=document.pk, hidden_notice_sent_at__isnull=True).update(
-            hidden_notice_sent_at=now
-        ):
-            notify_patient(
-                document.patient,
-                "hidden-document-pending",
-                _("Votre dossier a été mis à jour"),
-                _(
-                    "Votre dossier de santé a été mis à jour. Nous vous invitons à consulter un "
-                    "professionnel de santé pour en parler."
-                ),
-            )
-            warned += 1
-    released = 0
-    for document in Document.objects.filter(
-        hidden_from_patient_until__lte=now, hidden_released_at__isnull=True, hidden_since__isnull=False
-    ).select_related("patient"):
-        if Document.objects.filter(pk=document.pk, hidden_released_at__isnull=True).update(
-            hidden_released_at=now
-        ):
-            _tell_new_document(document)
-            released += 1
-    return {"warned": warned, "released": released}
+    return True
+
+
+@atomic_action
+def release_due_document(actor: Actor, document: Document) -> bool:
+    """At the limit a held-back document is shown to the patient, who is told (once)."""
+    authorize(actor, P.RECORD_DOCUMENT_RELEASE_DUE, document, detail={"step": "release"})
+    if not Document.objects.filter(pk=document.pk, hidden_released_at__isnull=True).update(
+        hidden_released_at=timezone.now()
+    ):
+        return False
+    _tell_new_document(document)
+    return True
+
+
+# --- the health profile and the wishes ------------------------------------------------------------------
+
+
+@atomic_action
+def add_profile_entry(
+    actor: Actor,
+    patient,
+    *,
+    kind: str,
+    label: str,
+    date: datetime.date,
+    code: str = "",
+    value: str = "",
+    unit: str = "",
+) -> ProfileEntry:
+    """A patient declares, or a professional records, a condition, allergy, treatment, vaccine or measure."""
+    authorize(actor, P.RECORD_PROFILE_WRITE, patient, detail={"kind": kind})
+    if kind not in ProfileEntry.Kind.values:
+        raise RecordError("unknown_kind", _("Type d'information inconnu."), field="kind")
+    by_professional = actor.role == Role.PROFESSIONAL
+    return ProfileEntry.objects.create(
+        patient=patient,
+        kind=kind,
+        label=label[:200],
+        code=code,
+        value=value,
+        unit=unit,
+        date=date,
+        source=Source.PROFESSIONAL if by_professional else Source.PATIENT,
+        author=actor.professional if by_professional else None,
+    )
+
+
+@atomic_action
+def remove_profile_entry(actor: Actor, entry: ProfileEntry) -> ProfileEntry:
+    """An entry is withdrawn (entered in error), never erased: its history stays."""
+    authorize(actor, P.RECORD_PROFILE_WRITE, entry)
+    entry.status = ProfileEntry.Status.ENTERED_IN_ERROR
+    entry.save(update_fields=["status"])
+    return entry
+
+
+@atomic_action
+def set_wish(
+    actor: Actor,
+    patient,
+    *,
+    kind: str,
+    text: str = "",
+    name: str = "",
+    phone: str = "",
+    organ_donation: str = "",
+) -> Wish:
+    """Wishes are the patient's own: only they (or who acts for them) write them."""
+    authorize(actor, P.RECORD_WISHES_WRITE, patient, detail={"kind": kind})
+    if kind not in Wish.Kind.values:
+        raise RecordError("unknown_kind", _("Type de volonté inconnu."), field="kind")
+    values = {
+        "text": text,
+        "name": name,
+        "phone": phone,
+        "organ_donation": organ_donation,
+        "updated_at": timezone.now(),
+    }
+    if kind == Wish.Kind.EMERGENCY_CONTACT:
+        return Wish.objects.create(patient=patient, kind=kind, **values)
+    wish, _created = Wish.objects.update_or_create(patient=patient, kind=kind, defaults=values)
+    return wish
+
+
+# --- the end of a closed space (domain.md §2) ------------------------------------------------------------
+
+
+@atomic_action
+def destroy_space(actor: Actor, patient: Patient) -> bool:
+    """Erase the patient's data key (all content becomes unreadable), the search text and the profile."""
+    authorize(actor, P.ACCOUNT_SPACE_DESTROY, patient)
+    claimed = Patient.objects.filter(pk=patient.pk, state=Patient.State.CLOSED).update(
+        state=Patient.State.DESTROYED, state_changed_at=timezone.now()
+    )
+    if not claimed:
+        return False
+    vault.shred(patient)
+    search.drop_patient_index(patient.pk)
+    ProfileEntry.objects.filter(patient=patient).delete()
+    Wish.objects.filter(patient=patient).delete()
+    patient.documents.update(title="", blob_ref="")
+    return True

@@ -12,6 +12,8 @@ from defusedxml import ElementTree
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from carnet.errors import Refused
+
 CDA_NS = "{urn:hl7-org:v3}"
 MAX_PIXELS = 50_000_000
 ALIASES = {
@@ -23,10 +25,13 @@ ALIASES = {
 }
 
 
-class ContentRefused(Exception):
+class ContentRefused(Refused):
+    """A file refused by the content checks; the status says why (too large, wrong type, unreadable)."""
+
+    STATUS = {"too_large": 413, "type_mismatch": 415, "unsupported": 415}
+
     def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code, self.message = code, message
+        super().__init__(code, message, status=self.STATUS.get(code, 422), field="file")
 
 
 def _is_pdf(data: bytes) -> bool:

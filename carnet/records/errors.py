@@ -1,10 +1,15 @@
-class RecordError(Exception):
-    """A refused change to the record, with a code and a message a person can act on."""
+"""Refusals of the record domain: ``Refused`` with the status the FHIR API and the pages answer."""
 
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code, self.message = code, message
+from carnet.errors import Refused
+
+
+class RecordError(Refused):
+    """A refused change to the record (a business rule), with a message a person can act on."""
+
+    status = 422
 
 
 class DocumentConflict(RecordError):
     """Same unique id, different content or patient: not the same document."""
+
+    status = 409

@@ -24,7 +24,7 @@ PROFILE_RESOURCES = {
 }
 
 
-def patient_resource(patient, *, with_gp: bool = True) -> dict:
+def patient_resource(patient) -> dict:
     return {
         "resourceType": "Patient",
         "id": str(patient.pk),
@@ -32,10 +32,10 @@ def patient_resource(patient, *, with_gp: bool = True) -> dict:
         "name": [{"use": "official", "family": patient.birth_name, "given": patient.first_names.split()}],
         "gender": {"F": "female", "M": "male"}[patient.sex],
         "birthDate": patient.birth_date.isoformat(),
-    } | (_general_practitioner(patient) if with_gp else {})
+    } | general_practitioner(patient)
 
 
-def _general_practitioner(patient) -> dict:
+def general_practitioner(patient) -> dict:
     """The declared médecin traitant, by reference and by RPPS (France's IDNPS: "8" + RPPS)."""
     gp = patient.gp
     if gp is None:

@@ -10,7 +10,7 @@ from carnet.access.decision import AccessDenied
 from carnet.access.gate import authorize
 from carnet.access.permissions import Permission as P
 from carnet.access.policy import decide, document_filter
-from carnet.journal.actions import record
+from carnet.journal.chain import record
 from carnet.records import codes, search
 from carnet.records.models import Document, ProfileEntry, Wish
 from carnet.vault import queries as vault

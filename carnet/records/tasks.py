@@ -2,17 +2,17 @@
 
 from django_tasks import task
 
-from carnet.records import actions, closure
+from carnet.records import actions, sweeps
 
 
 @task()
 def release_overdue_hidden_documents() -> dict:
-    return actions.release_overdue_hidden_documents()
+    return sweeps.release_overdue_hidden_documents()
 
 
 @task()
 def destroy_due_spaces() -> int:
-    return closure.destroy_due_spaces()
+    return sweeps.destroy_due_spaces()
 
 
 @task(priority=-50)  # bulk work: after notifications and periodic tasks

@@ -1,90 +1,30 @@
-"""The only code that writes content or keys: put, shred, rotate.
+"""The vault's actions: the operator's key rotation. Content is written and keys erased by the actions that
+need it (a deposit, a destruction) through ``carnet.vault.envelope``."""
 
-Envelope: version byte 1 + 12-byte nonce + AES-256-GCM(plaintext, AAD = the patient's id). The blob
-reference is the SHA-256 of the envelope: the store is content-addressed, yet two patients' identical
-documents give unrelated references (random nonces, different keys).
-"""
-
-import hashlib
-import secrets
-
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from django.conf import settings
-from django.db import IntegrityError as DbIntegrityError
 from django.db import transaction
-from django.utils import timezone
 
+from carnet.access.actor import SYSTEM, Actor
+from carnet.access.gate import authorize
+from carnet.access.permissions import Permission as P
+from carnet.vault.envelope import (  # noqa: F401 - re-exported while other areas move their imports
+    aad_for,
+    data_key_for,
+    discard,
+    put,
+    seal,
+    shred,
+)
 from carnet.vault.keys import provider
 from carnet.vault.models import DataKey
-from carnet.vault.queries import forget_keys
-from carnet.vault.store import blob_store
-
-ENCRYPTED, PLAINTEXT = b"\x01", b"\x00"
+from carnet.vault.queries import AESGCM, forget_keys  # noqa: F401 - AESGCM re-exported for the tests
 
 
-def _patient_id(patient) -> int:
-    return getattr(patient, "pk", patient)
+def rotate_kek(actor: Actor = SYSTEM, batch: int = 1000) -> dict:
+    """New KEK version; every live data key re-wrapped under it. Blobs are not touched.
 
-
-def aad_for(patient_id: int) -> bytes:
-    return f"carnet:patient:{patient_id}".encode()
-
-
-def data_key_for(patient) -> bytes:
-    """The patient's data key, created on first use (two concurrent first puts create one key)."""
-    from carnet.vault.queries import unwrap_key
-
-    patient_id = _patient_id(patient)
-    row = DataKey.objects.filter(patient_id=patient_id).first()
-    if row is None:
-        kek_id, wrapped = provider().wrap(AESGCM.generate_key(bit_length=256))
-        try:
-            with transaction.atomic():
-                row = DataKey.objects.create(patient_id=patient_id, wrapped=wrapped, kek_id=kek_id)
-        except DbIntegrityError:
-            row = DataKey.objects.get(patient_id=patient_id)
-    return unwrap_key(row)
-
-
-def seal(patient, data: bytes) -> bytes:
-    """Encrypt for this patient (no storage): used by put and by bulk loaders."""
-    if settings.CARNET_BENCH_INSECURE:
-        return PLAINTEXT + data
-    nonce = secrets.token_bytes(12)
-    return (
-        ENCRYPTED + nonce + AESGCM(data_key_for(patient)).encrypt(nonce, data, aad_for(_patient_id(patient)))
-    )
-
-
-def put(patient, data: bytes) -> str:
-    """Encrypt ``data`` with the patient's key, store it, return its reference."""
-    envelope = seal(patient, data)
-    ref = hashlib.sha256(envelope).hexdigest()
-    blob_store().write(ref, envelope)
-    return ref
-
-
-def discard(ref: str) -> None:
-    """Remove a blob nobody references (e.g. a deposit rolled back after the blob was written)."""
-    blob_store().delete(ref)
-
-
-@transaction.atomic
-def shred(patient) -> bool:
-    """Crypto-shredding: erase the patient's data key. Every blob of theirs becomes unreadable for good."""
-    updated = DataKey.objects.filter(patient_id=_patient_id(patient), destroyed_at__isnull=True).update(
-        wrapped=None, destroyed_at=timezone.now()
-    )
-    if not updated and not DataKey.objects.filter(patient_id=_patient_id(patient)).exists():
-        DataKey.objects.create(
-            patient_id=_patient_id(patient), wrapped=None, kek_id="-", destroyed_at=timezone.now()
-        )
-    forget_keys()
-    return bool(updated)
-
-
-def rotate_kek(batch: int = 1000) -> dict:
-    """New KEK version; every live data key re-wrapped under it. Blobs are not touched."""
+    Not one ``atomic_action``: keys are re-wrapped in batches of ``batch``, each in its own transaction, so
+    a rotation over millions of keys never holds one long transaction (a stopped rotation resumes)."""
+    authorize(actor, P.VAULT_KEYS_ROTATE, None)
     keys = provider()
     old_ids = set(DataKey.objects.exclude(kek_id="-").values_list("kek_id", flat=True).distinct())
     new_id = keys.add_version()

@@ -12,6 +12,13 @@ from carnet.vault.keys import provider
 from carnet.vault.models import DataKey
 from carnet.vault.store import blob_store
 
+ENCRYPTED, PLAINTEXT = b"\x01", b"\x00"
+
+
+def aad_for(patient_id: int) -> bytes:
+    """What each envelope is bound to (AES-GCM associated data): the patient's id."""
+    return f"carnet:patient:{patient_id}".encode()
+
 
 def unwrap_key(row: DataKey) -> bytes:
     if row.destroyed_at is not None or row.wrapped is None:
@@ -33,8 +40,6 @@ def forget_keys() -> None:
 
 def get(patient, ref: str, expected_sha256: str | None = None) -> bytes:
     """The plaintext of ``ref`` for this patient; raises if tampered, foreign, or shredded."""
-    from carnet.vault.actions import ENCRYPTED, PLAINTEXT, aad_for
-
     patient_id = getattr(patient, "pk", patient)
     envelope = blob_store().read(ref)
     if hashlib.sha256(envelope).hexdigest() != ref:

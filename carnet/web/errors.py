@@ -1,46 +1,30 @@
-"""Turn the domain's refusals into clear messages on the page (nothing half-done: actions are atomic)."""
+"""Turn the domain's refusals into clear messages on the page (nothing half-done: actions are atomic).
+
+A refusal raised inside ``refusals`` is shown on the page (beside its form field when it names one); one
+raised elsewhere reaches ``carnet.web.middleware.RefusedMiddleware``, which renders it as a page."""
 
 from contextlib import contextmanager
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 
-from carnet.access.actions import AccessError
-from carnet.access.decision import AccessDenied
 from carnet.errors import Refused
-from carnet.identity.errors import IdentityError
-from carnet.records.content import ContentRefused
-from carnet.records.errors import RecordError
-
-REFUSAL_TEXT = {
-    "blocked": "Le patient a bloqué votre accès.",
-    "no-grant": "Le patient ne vous a pas donné accès à son dossier.",
-    "masked": "Le patient a masqué ce document aux professionnels.",
-    "private": "Ce document est privé.",
-    "professional-document": "Un document déposé par un professionnel ne se supprime pas : masquez-le.",
-    "emergency-refused": "Le patient a refusé l'accès en urgence.",
-    "samu-refused": "Le patient a refusé l'accès du SAMU.",
-    "space-not-open": "Cet espace n'est pas ouvert.",
-}
 
 
 @contextmanager
 def refusals(request, form=None):
     try:
         yield
-    except AccessDenied as denied:
-        text = REFUSAL_TEXT.get(denied.decision.rule, "Cette action ne vous est pas permise.")
-        _report(request, form, f"{text} ({denied.decision.rule})")
-    except (AccessError, ContentRefused, RecordError, IdentityError) as error:
-        _report(request, form, error.message)
+    except Refused as refused:
+        if getattr(refused, "hide", False) or refused.status == 404:
+            raise  # the middleware answers 404: nothing of it exists for this person
+        _report(request, form, refused.message, refused.field)
     except ValidationError as error:
         _report(request, form, " ".join(error.messages))
-    except Refused as refused:
-        _report(request, form, refused.message)
 
 
-def _report(request, form, text: str) -> None:
+def _report(request, form, text: str, field: str = "") -> None:
     if form is not None:
-        form.add_error(None, text)
+        form.add_error(field if field and field in form.fields else None, text)
     else:
         messages.error(request, text)

@@ -1,5 +1,10 @@
 """Security headers Django does not set itself: a strict CSP (no inline script or style),
-a permissions policy."""
+a permissions policy; and the one handler that renders refusals as pages."""
+
+from django.http import Http404
+from django.template.response import TemplateResponse
+
+from carnet.errors import Refused
 
 CSP = "; ".join(
     [
@@ -30,9 +35,10 @@ class SecurityHeadersMiddleware:
         return response
 
 
-class AccessDeniedMiddleware:
-    """A refusal by the policy that a page did not handle itself becomes a clear 403 (or 404 when the rules
-    require hiding that the thing exists), never a server error."""
+class RefusedMiddleware:
+    """The one web handler of refusals: a ``Refused`` that a page did not show in its form becomes a page
+    with its translated message and its status (404 when the rules require hiding that the thing exists),
+    never a server error."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -41,18 +47,14 @@ class AccessDeniedMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from django.http import Http404
-        from django.template.response import TemplateResponse
-
-        from carnet.access.decision import AccessDenied
-        from carnet.web.errors import REFUSAL_TEXT
-
-        if not isinstance(exception, AccessDenied):
+        if not isinstance(exception, Refused):
             return None
-        if exception.hide:
+        if getattr(exception, "hide", False):
             raise Http404("hidden")
-        text = REFUSAL_TEXT.get(exception.decision.rule, "Cette action ne vous est pas permise.")
-        response = TemplateResponse(
-            request, "web/refused.html", {"text": text, "rule": exception.decision.rule}, status=403
-        )
+        context = {"text": exception.message, "status": exception.status}
+        response = TemplateResponse(request, "web/refused.html", context, status=exception.status)
         return response.render()
+
+
+# The name this middleware had when it handled the policy's refusals only.
+AccessDeniedMiddleware = RefusedMiddleware

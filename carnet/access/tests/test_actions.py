@@ -10,6 +10,7 @@ from carnet.access.decision import AccessDenied
 from carnet.access.models import AccessContest, EmergencyAccess, Grant, ProfessionRule
 from carnet.access.permissions import Permission as P
 from carnet.access.policy import decide
+from carnet.errors import Refused
 from carnet.journal.models import Entry
 from carnet.notify.models import OutboxMessage
 from carnet.records.models import Visibility
@@ -113,7 +114,7 @@ def test_break_the_glass_opens_masked_not_private_and_notifies_at_once(alice, bo
     from carnet.access.tests.world import make_document
     from carnet.notify.actions import set_preferences
 
-    set_preferences(alice, daily_digest=True)  # even a digest reader is told at once
+    set_preferences(as_patient(alice), alice, daily_digest=True)  # even a digest reader is told at once
     masked = make_document(alice, bob, visibility=Visibility.MASKED)
     private = make_document(alice, bob, visibility=Visibility.PRIVATE)
     access = actions.break_glass(as_pro(dave), alice, "unconscious", "patient inconscient aux urgences")
@@ -185,10 +186,12 @@ def test_every_refused_decision_is_journaled(alice, dave):
     assert (entry.allowed, entry.rule, entry.patient_id) == (False, "no-grant", alice.pk)
 
 
-def test_contest_reaches_operators(alice, erin):
-    contest = actions.contest_access(as_patient(alice), alice, 12, "Je ne connais pas ce médecin")
-    with pytest.raises(actions.AccessError):
-        actions.contest_access(as_patient(alice), alice, 12, "  ")
+def test_contest_reaches_operators(alice, bob, erin):
+    actions.declare_consent(as_pro(bob), alice)
+    seq = Entry.objects.filter(patient_id=alice.pk).last().seq
+    contest = actions.contest_access(as_patient(alice), alice, seq, "Je ne connais pas ce médecin")
+    with pytest.raises(Refused):
+        actions.contest_access(as_patient(alice), alice, seq, "  ")
     actions.answer_contest(Actor(role=Role.OPERATOR, user=erin), contest, "Accès vérifié : remplaçant")
     assert AccessContest.objects.get().status == "closed"
 

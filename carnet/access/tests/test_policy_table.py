@@ -211,17 +211,14 @@ def case_count() -> int:
 ACCOUNT_ACTIONS = {
     P.ACCOUNT_CONTACT_CHANGE: ("user", {"patient"}),  # only the person themselves
     P.ACCOUNT_PASSWORD_RESET: ("user", {"anonymous"}),  # the link and the second factor are the proof
-    P.NOTIFY_LETTERS_PRINT: ("print-queue", {"operator", "system"}),
 }
 
 
 @pytest.mark.parametrize("action", list(ACCOUNT_ACTIONS))
 def test_account_actions(action):
-    from carnet.notify.actions import PrintQueue
-
     patient, pros, actors, document = world.build_world()
     resource_kind, allowed_roles = ACCOUNT_ACTIONS[action]
-    resource = patient.user if resource_kind == "user" else PrintQueue()
+    resource = patient.user
     wrong = []
     for role in world.ROLES:
         decision = decide(actors[role], action, resource)

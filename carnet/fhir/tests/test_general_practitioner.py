@@ -19,8 +19,6 @@ def test_the_patient_resource_names_the_declared_gp_and_follows_a_change(as_pro,
     assert "generalPractitioner" not in found["entry"][0]["resource"]
 
 
-def test_a_professional_without_access_finds_the_patient_to_deposit_but_not_their_gp(
-    as_pro, alice, bob, dave
-):
+def test_a_professional_who_may_deposit_learns_the_gp_to_send_a_copy(as_pro, alice, bob, dave):
     found = as_pro(dave).get("Patient", identifier=f"{INS}|{alice.nir}").json()
-    assert found["total"] == 1 and "generalPractitioner" not in found["entry"][0]["resource"]
+    assert found["entry"][0]["resource"]["generalPractitioner"][0]["reference"] == f"Practitioner/{bob.pk}"

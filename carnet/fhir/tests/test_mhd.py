@@ -33,15 +33,16 @@ def test_provide_bundle_deposits_all_documents(as_pro, alice, bob):
     )
     assert response.status_code == 200, response.content
     Bundle.model_validate(response.json())
-    assert [e["response"]["status"] for e in response.json()["entry"]] == ["201 Created", "201 Created"]
+    locations = [e["response"]["location"].split("/")[0] for e in response.json()["entry"]]
+    assert locations == ["List", "DocumentReference", "Binary", "DocumentReference", "Binary"]
     assert Document.objects.filter(patient=alice, author=bob).count() == 2
 
 
 def test_provide_bundle_is_idempotent(as_pro, alice, bob):
     bundle = document_bundle(alice, ("urn:oid:1.2.3.9", "11488-4", PDF))
     api = as_pro(bob)
-    first = api.post("", bundle).json()["entry"][0]["response"]["location"]
-    second = api.post("", bundle).json()["entry"][0]["response"]["location"]
+    first = api.post("", bundle).json()["entry"][1]["response"]["location"]
+    second = api.post("", bundle).json()["entry"][1]["response"]["location"]
     assert first == second and Document.objects.count() == 1
 
 
@@ -105,7 +106,6 @@ def test_find_with_every_parameter_and_paging(as_pro, alice, bob):
     ("params", "status"),
     [
         ({}, 400),
-        ({"patient": "1", "colour": "blue"}, 400),
         ({"patient": "999999"}, 404),
         ({"patient": "1", "date": "nope"}, 400),
         ({"patient": "1", "status": "weird"}, 400),
@@ -119,7 +119,7 @@ def test_bad_searches(as_pro, alice, bob, params, status):
 
 def test_retrieve_binary_with_its_content_type(as_pro, alice, bob):
     api = as_pro(bob)
-    location = api.post("", document_bundle(alice, ("urn:oid:7", "11488-4", PDF))).json()["entry"][0][
+    location = api.post("", document_bundle(alice, ("urn:oid:7", "11488-4", PDF))).json()["entry"][1][
         "response"
     ]
     document_id = location["location"].split("/")[1]
@@ -150,7 +150,7 @@ def test_replace_and_withdraw(as_pro, alice, bob, dave):
     api = as_pro(bob)
     old_id = (
         api.post("", document_bundle(alice, ("urn:oid:8", "11488-4", PDF)))
-        .json()["entry"][0]["response"]["location"]
+        .json()["entry"][1]["response"]["location"]
         .split("/")[1]
     )
     bundle = document_bundle(alice, ("urn:oid:8.2", "11488-4", sample_pdf("v2")))

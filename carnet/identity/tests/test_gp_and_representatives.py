@@ -13,7 +13,6 @@ from carnet.access.policy import decide
 from carnet.access.tests.world import make_document
 from carnet.errors import Conflict, Refused
 from carnet.identity import actions
-from carnet.identity.errors import ActivationRefused
 from carnet.identity.imports import import_beneficiaries
 from carnet.identity.models import ActivationCode, Patient, Representative
 from carnet.identity.nir import make_nir
@@ -77,7 +76,7 @@ def test_a_represented_minors_code_opens_no_login_of_their_own():
     import_beneficiaries(family_file())
     child = Patient.objects.get(nir=CHILD_NIR)
     code = actions.invite_patient(child)
-    with pytest.raises(ActivationRefused) as refused:
+    with pytest.raises(Refused) as refused:
         actions.activate_account(code, "leo-martin", "une phrase de passe solide")
     assert refused.value.code == "minor_represented"
 

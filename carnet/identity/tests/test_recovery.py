@@ -13,7 +13,6 @@ from carnet.access.decision import AccessDenied
 from carnet.access.permissions import Permission as P
 from carnet.errors import Refused
 from carnet.identity import actions
-from carnet.identity.errors import ActivationRefused, SignInRefused
 from carnet.identity.models import ActivationCode, Patient, User
 from carnet.journal.models import Entry
 from carnet.notify.models import OutboxMessage
@@ -54,7 +53,7 @@ def test_a_new_code_goes_by_letter_to_the_address_on_file_and_the_old_one_stops(
     letter = letters_to(paul).last()
     assert letter.recipient.endswith("35000 Rennes") and letters_to(paul).count() == 2
     assert "/opposition/" not in letter.body  # the window is over: the space is already open
-    with pytest.raises(ActivationRefused):
+    with pytest.raises(Refused):
         actions.activate_account(old, "paul-s", PASSWORD, email="paul@example.org")
     user = actions.activate_account(code_in(letter), "paul-s", PASSWORD, email="paul@example.org")
     assert Patient.objects.get(pk=paul.pk).user == user
@@ -117,12 +116,12 @@ def test_a_password_reset_needs_the_link_and_the_second_factor_and_clears_the_fa
     actions.request_password_reset(alice.user.username)
     uid, token = reset_link(alice.user)
     User.objects.filter(pk=alice.user.pk).update(locked_until=timezone.now() + datetime.timedelta(minutes=10))
-    with pytest.raises(SignInRefused) as locked:
+    with pytest.raises(Refused) as locked:
         actions.reset_password(uid, token, sign_in_code(alice.user), PASSWORD)
     assert locked.value.code == "locked"  # the lockout against guessing holds for resets too
     User.objects.filter(pk=alice.user.pk).update(locked_until=None, failed_logins=2)
     user = User.objects.get(pk=alice.user.pk)
-    with pytest.raises(SignInRefused):
+    with pytest.raises(Refused):
         actions.reset_password(uid, token, "000000", PASSWORD)  # a wrong second factor
     actions.reset_password(uid, token, sign_in_code(user), PASSWORD)
     user.refresh_from_db()
@@ -212,7 +211,9 @@ def test_the_letter_channel_needs_an_address(alice):
     from carnet.notify.actions import set_preferences
 
     with pytest.raises(Refused) as refused:
-        set_preferences(alice, channel="letter")
+        set_preferences(holder(alice), alice, channel="letter")
     assert refused.value.code == "no_address"
     Patient.objects.filter(pk=alice.pk).update(address=ADDRESS)
-    assert set_preferences(Patient.objects.get(pk=alice.pk), channel="letter").channel == "letter"
+    assert (
+        set_preferences(holder(alice), Patient.objects.get(pk=alice.pk), channel="letter").channel == "letter"
+    )

@@ -89,7 +89,7 @@ def test_real_commits_and_rollbacks_behave_the_same():
 @pytest.mark.django_db(transaction=True)
 def test_a_failing_journal_write_fails_the_commit_and_keeps_nothing(monkeypatch):
     from carnet.identity.models import User
-    from carnet.journal import actions
+    from carnet.journal import chain as actions
 
     def broken(conn, entries):
         raise actions.Entry.DoesNotExist("journal unavailable")

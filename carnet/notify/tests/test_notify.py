@@ -5,9 +5,11 @@ import io
 import pytest
 from pypdf import PdfReader
 
+from carnet.access.actor import Actor, Role
+from carnet.errors import Refused
 from carnet.factories import make_patient
-from carnet.notify import actions, queries
-from carnet.notify.models import OutboxMessage, PendingNotification
+from carnet.notify import actions, queries, tasks
+from carnet.notify.models import NotificationPreference, OutboxMessage, PendingNotification
 
 pytestmark = pytest.mark.django_db
 
@@ -31,21 +33,22 @@ def _patient(**fields):
 def test_channel_follows_preference_then_defaults(email, phone, wanted, expected):
     alice = _patient(email=email, phone=phone)
     if wanted:
-        actions.set_preferences(alice, channel=wanted)
+        actions.set_preferences(Actor.for_patient(alice), alice, channel=wanted)
     actions.notify_patient(alice, "document-added", "Nouveau document", "Connectez-vous.")
     assert list(OutboxMessage.objects.values_list("channel", flat=True)) == [expected]
 
 
 def test_unknown_channel_is_refused_and_nothing_written():
     alice = _patient()
-    with pytest.raises(ValueError, match="unknown channel"):
-        actions.set_preferences(alice, channel="pigeon")
-    assert not actions.NotificationPreference.objects.exists()
+    with pytest.raises(Refused) as caught:
+        actions.set_preferences(Actor.for_patient(alice), alice, channel="pigeon")
+    assert caught.value.code == "unknown_channel"
+    assert not NotificationPreference.objects.exists()
 
 
 def test_digest_queues_instead_of_sending():
     alice = _patient()
-    actions.set_preferences(alice, daily_digest=True)
+    actions.set_preferences(Actor.for_patient(alice), alice, daily_digest=True)
     actions.notify_patient(alice, "document-added", "Nouveau document", "Connectez-vous.")
     assert not OutboxMessage.objects.exists()
     assert PendingNotification.objects.filter(patient_id=alice.pk, sent_at=None).count() == 1
@@ -53,7 +56,7 @@ def test_digest_queues_instead_of_sending():
 
 def test_emergency_access_is_always_immediate_even_with_digest():
     alice = _patient()
-    actions.set_preferences(alice, daily_digest=True)
+    actions.set_preferences(Actor.for_patient(alice), alice, daily_digest=True)
     actions.notify_patient(alice, "emergency-access", "Accès en urgence", "Connectez-vous.", urgent=True)
     assert OutboxMessage.objects.count() == 1
     assert not PendingNotification.objects.exists()
@@ -62,22 +65,22 @@ def test_emergency_access_is_always_immediate_even_with_digest():
 def test_daily_digest_sends_one_message_per_patient_once():
     alice, brigitte = _patient(), _patient(email="")
     for patient in (alice, brigitte):
-        actions.set_preferences(patient, daily_digest=True)
+        actions.set_preferences(Actor.for_patient(patient), patient, daily_digest=True)
         actions.notify_patient(patient, "document-added", "Nouveau document", "x")
         actions.notify_patient(patient, "access-granted", "Nouvel accès", "x")
-    assert actions.send_daily_digests() == 2
+    assert tasks.send_daily_digests() == 2
     assert OutboxMessage.objects.count() == 2
     email = OutboxMessage.objects.get(channel="email")
     assert "Nouveau document" in email.body and "Nouvel accès" in email.body
     # a second worker (or a second run) finds nothing left to claim
-    assert actions.send_daily_digests() == 0
+    assert tasks.send_daily_digests() == 0
     assert OutboxMessage.objects.count() == 2
     assert not PendingNotification.objects.filter(sent_at=None).exists()
 
 
 def test_digest_without_pending_rows_sends_nothing():
     _patient()
-    assert actions.send_daily_digests() == 0
+    assert tasks.send_daily_digests() == 0
     assert not OutboxMessage.objects.exists()
 
 
@@ -90,14 +93,15 @@ def test_letter_is_a_pdf_with_the_address_in_the_print_queue():
     assert "12 rue des Lilas" in text and "Nouveau document" in text
 
 
-def test_mark_letters_printed_empties_the_print_queue_only_for_letters():
+def test_mark_letters_printed_empties_the_print_queue_only_for_letters(erin):
+    erin_actor = Actor(role=Role.OPERATOR, user=erin)
     alice = _patient(email="", phone="")
     actions.notify_patient(alice, "document-added", "Nouveau document", "x")
     actions.send_email("bob@example.org", "Objet", "Corps")
     ids = list(OutboxMessage.objects.values_list("pk", flat=True))
-    assert actions.mark_letters_printed(ids) == 1
+    assert actions.mark_letters_printed(erin_actor, ids) == 1
     assert not queries.print_queue().exists()
-    assert actions.mark_letters_printed(ids) == 0  # already printed
+    assert actions.mark_letters_printed(erin_actor, ids) == 0  # already printed
 
 
 def test_outbox_filters_by_channel():
@@ -112,7 +116,7 @@ def test_the_daily_task_sends_the_digests():
     from carnet.notify.tasks import send_daily_digests_task
 
     alice = _patient()
-    actions.set_preferences(alice, daily_digest=True)
+    actions.set_preferences(Actor.for_patient(alice), alice, daily_digest=True)
     actions.notify_patient(alice, "document-added", "Nouveau document", "x")
     assert send_daily_digests_task.enqueue().return_value == 1
     assert OutboxMessage.objects.count() == 1

@@ -10,7 +10,7 @@ from fhir.resources.R4B.bundle import Bundle
 
 from carnet.access.decision import AccessDenied
 from carnet.identity.actions import request_closure
-from carnet.records import actions, closure, export, profile, queries
+from carnet.records import actions, export, profile, queries, sweeps
 from carnet.records.samples import SAMPLE_CDA, sample_png
 from carnet.records.tests.helpers import me, meta, pro
 from carnet.vault.errors import KeyDestroyed
@@ -66,7 +66,7 @@ def test_after_destruction_no_content_can_be_read_back(full_record):
     documents = list(queries.list_documents(me(full_record), full_record))
     refs = [(d.blob_ref, d.sha256) for d in documents]
     request_closure(me(full_record), full_record, early_destruction=True)
-    assert closure.destroy_due_spaces(timezone.now() + datetime.timedelta(days=8)) == 1
+    assert sweeps.destroy_due_spaces(timezone.now() + datetime.timedelta(days=8)) == 1
     full_record.refresh_from_db()
     assert full_record.state == "destroyed"
     from carnet.vault import queries as vault
@@ -81,7 +81,7 @@ def test_after_destruction_no_content_can_be_read_back(full_record):
     from carnet.records.search import matching_document_ids
 
     assert matching_document_ids(full_record.pk, "Glycemie") == []
-    assert closure.destroy_due_spaces(timezone.now() + datetime.timedelta(days=8)) == 0
+    assert sweeps.destroy_due_spaces(timezone.now() + datetime.timedelta(days=8)) == 0
 
 
 def test_import_reimbursements_is_idempotent(alice, tmp_path, capsys):

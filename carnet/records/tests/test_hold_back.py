@@ -6,7 +6,7 @@ import pytest
 from django.http import Http404
 from django.utils import timezone
 
-from carnet.records import actions, queries
+from carnet.records import actions, queries, sweeps
 from carnet.records.errors import RecordError
 from carnet.records.models import Document
 from carnet.records.samples import sample_pdf
@@ -49,9 +49,9 @@ def test_the_task_warns_at_two_weeks_and_releases_at_the_limit(alice, bob):
 
     document = actions.deposit_document(pro(bob), alice, sample_pdf("R"), meta(hide_days=30))
     at_15_days = timezone.now() + datetime.timedelta(days=15)
-    assert actions.release_overdue_hidden_documents(at_15_days) == {"warned": 1, "released": 0}
+    assert sweeps.release_overdue_hidden_documents(at_15_days) == {"warned": 1, "released": 0}
     assert OutboxMessage.objects.filter(subject="Votre dossier a été mis à jour").count() == 1
     Document.objects.filter(pk=document.pk).update(hidden_from_patient_until=timezone.now())
-    assert actions.release_overdue_hidden_documents()["released"] == 1
+    assert sweeps.release_overdue_hidden_documents()["released"] == 1
     assert queries.get_document(me(alice), document.pk).pk == document.pk
-    assert actions.release_overdue_hidden_documents()["released"] == 0
+    assert sweeps.release_overdue_hidden_documents()["released"] == 0

@@ -6,7 +6,7 @@ import json
 import pytest
 from django.core.management import call_command
 
-from carnet.vault import actions, queries
+from carnet.vault import actions, envelope, queries
 from carnet.vault.errors import IntegrityError, KeyDestroyed, WrongKey
 from carnet.vault.keys import FileKeyProvider
 from carnet.vault.models import DataKey
@@ -103,12 +103,12 @@ def test_kek_file_is_private(alice):
 
 def test_two_first_puts_racing_create_one_key(alice, monkeypatch):
     """The other worker inserts the key between our check and our insert: the unique constraint decides."""
-    real_wrap = actions.provider().wrap
+    real_wrap = envelope.provider().wrap
     other_key = {}
 
     def wrap_while_another_worker_wins(data_key):
         if not DataKey.objects.filter(patient_id=alice.pk).exists():
-            kek_id, wrapped = real_wrap(actions.AESGCM.generate_key(bit_length=256))
+            kek_id, wrapped = real_wrap(envelope.AESGCM.generate_key(bit_length=256))
             other_key["row"] = DataKey.objects.create(patient_id=alice.pk, kek_id=kek_id, wrapped=wrapped)
         return real_wrap(data_key)
 
@@ -116,7 +116,7 @@ def test_two_first_puts_racing_create_one_key(alice, monkeypatch):
         def wrap(self, data_key):
             return wrap_while_another_worker_wins(data_key)
 
-    monkeypatch.setattr(actions, "provider", RacingProvider)
+    monkeypatch.setattr(envelope, "provider", RacingProvider)
     ref = actions.put(alice, b"compte rendu")
     assert DataKey.objects.filter(patient_id=alice.pk).count() == 1
     assert DataKey.objects.get(patient_id=alice.pk).pk == other_key["row"].pk

@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 
 from carnet.errors import Refused
 from carnet.identity import actions, signin
-from carnet.identity.errors import IdentityError
 from carnet.identity.models import User
 from carnet.web.auth.demo import demo_code_for
 from carnet.web.errors import refusals
@@ -74,7 +73,7 @@ def reset_password(request, uid, token):
     if request.method == "POST" and form.is_valid():
         try:
             actions.reset_password(uid, token, form.cleaned_data["code"], form.cleaned_data["password"])
-        except (IdentityError, Refused) as error:
+        except Refused as error:
             form.add_error("code", error.message)
         except forms.ValidationError as error:
             form.add_error("password", error)

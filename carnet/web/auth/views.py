@@ -2,20 +2,22 @@
 
 import base64
 import time
+from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from carnet.identity import actions, otp, signin
-from carnet.identity.errors import IdentityError
+from carnet.access.actor import Actor
+from carnet.errors import Refused
+from carnet.identity import actions, signin
 from carnet.identity.models import User
 from carnet.web.auth import forms
 from carnet.web.auth.decorators import REAUTH_AT
@@ -39,14 +41,14 @@ def sign_in(request):
             user = signin.check_password_step(
                 form.cleaned_data["login"], form.cleaned_data["password"], request.META.get("REMOTE_ADDR", "")
             )
-        except IdentityError as error:
+        except Refused as error:
             form.add_error(None, error.message)
         else:
             request.session.cycle_key()
             request.session[PENDING] = user.pk
             if user.otp_channel != User.OtpChannel.TOTP:
                 signin.send_sign_in_code(user)
-            return redirect(f"/connexion/code/?next={_next(request)}")
+            return redirect(f"/connexion/code/?{urlencode({'next': _next(request)})}")
     return render(request, "web/auth/sign_in.html", {"form": form, "next": _next(request)})
 
 
@@ -58,7 +60,7 @@ def sign_in_code(request):
     if request.method == "POST" and form.is_valid():
         try:
             device = signin.verify_sign_in_code(user, form.cleaned_data["code"])
-        except IdentityError as error:
+        except Refused as error:
             form.add_error("code", error.message)
         else:
             return _complete_sign_in(request, user, device)
@@ -103,10 +105,8 @@ def activate(request):
     if request.method == "POST" and form.is_valid():
         try:
             actions.activate_account(**form.cleaned_data)
-        except IdentityError as error:
-            form.add_error("code", error.message)
-        except ValidationError as error:
-            form.add_error("login" if str(error.code).startswith("login") else "password", error)
+        except Refused as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             messages.success(request, _("Votre espace est activé. Connectez-vous avec votre identifiant."))
             return redirect("auth:sign-in")
@@ -118,7 +118,7 @@ def oppose(request):
     if request.method == "POST" and form.is_valid():
         try:
             actions.record_opposition(code=form.cleaned_data["code"])
-        except IdentityError as error:
+        except Refused as error:
             form.add_error("code", error.message)
         else:
             return render(request, "web/auth/opposed.html")
@@ -143,12 +143,18 @@ def totp_setup(request):
         return redirect(f"/connexion/?next={request.path}")
     form = forms.CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if otp.confirm_totp_setup(request.user, form.cleaned_data["code"]):
+        if actions.confirm_totp_setup(
+            Actor.for_account(request.user), request.user, form.cleaned_data["code"]
+        ):
             messages.success(request, _("Votre application d'authentification est enregistrée."))
             return redirect(_home_for(request.user))
         form.add_error("code", _("Ce code n'est pas le bon : vérifiez l'heure de votre téléphone."))
-    device = otp.start_totp_setup(request.user) if request.method == "GET" else None
-    device = device or otp.TOTPDevice.objects.filter(user=request.user, confirmed=False).last()
+    device = (
+        actions.start_totp_setup(Actor.for_account(request.user), request.user)
+        if request.method == "GET"
+        else None
+    )
+    device = device or TOTPDevice.objects.filter(user=request.user, confirmed=False).last()
     if device is None:
         return redirect("auth:totp-setup")
     qr = segno.make(device.config_url, error="m").svg_inline(scale=4)

@@ -23,6 +23,8 @@ from carnet.web.errors import refusals
 from carnet.web.patient.forms import ProfileEntryForm
 from carnet.web.pro import forms
 
+ACCESS_MODES = {"declare", "request", "code", "glass"}
+
 
 @professional_required
 def home(request):
@@ -64,6 +66,8 @@ def patient(request, patient_id):
 @require_POST
 @professional_required
 def get_access(request, patient_id, how):
+    if how not in ACCESS_MODES:
+        raise Http404("unknown access mode")
     actor, patient = request.actor, _patient(patient_id)
     with refusals(request):
         if how == "declare":
@@ -72,7 +76,7 @@ def get_access(request, patient_id, how):
             access.request_access(actor, patient)
         elif how == "code":
             access.redeem_presence_code(actor, patient, request.POST.get("code", ""))
-        else:
+        else:  # "glass": break the glass, only when named
             form = forms.BreakGlassForm(request.POST)
             form.is_valid()
             access.break_glass(
@@ -128,7 +132,7 @@ def withdraw(request, document_id):
 @require_POST
 @professional_required
 def add_profile_entry(request, patient_id):
-    from carnet.records.profile import add_profile_entry as add
+    from carnet.records.actions import add_profile_entry as add
 
     patient = _patient(patient_id)
     form = ProfileEntryForm(request.POST)

@@ -66,7 +66,7 @@ def test_a_caregiver_cannot_change_the_gp(client_factory, alice, bob, dave):
     page = caregiver.post(
         "/patient/medecin-traitant/choisir/", {"professional": dave.pk}, follow=True
     ).content.decode()
-    assert "pas permise" in page and Patient.objects.get(pk=alice.pk).gp == bob
+    assert "représentant légal, peut le faire" in page and Patient.objects.get(pk=alice.pk).gp == bob
 
 
 def test_a_professional_has_no_gp_page(client, bob):

@@ -152,8 +152,8 @@ def test_a_refused_upload_shows_a_clear_error(patient_client):
 def test_patient_contests_an_access(patient_client, alice):
     from carnet.access.models import AccessContest
 
-    entry = Entry.objects.filter(patient_id=alice.pk).last() or None
-    seq = entry.seq if entry else 1
+    patient_client.get("/patient/documents/")  # a line in her journal
+    seq = Entry.objects.filter(patient_id=alice.pk).last().seq
     patient_client.post(f"/patient/journal/{seq}/contester/", {"text": "Je ne connais pas ce médecin"})
     assert AccessContest.objects.filter(patient=alice, entry_seq=seq).exists()
 

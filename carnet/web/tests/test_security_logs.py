@@ -59,12 +59,12 @@ def test_admin_exposes_no_clinical_model():
 def test_operators_are_refused_every_clinical_read(alice, bob, erin):
     from carnet.access.actor import Actor, Role
     from carnet.access.permissions import Permission as P
-    from carnet.access.policy import OPERATOR_ACTIONS, decide, document_filter
+    from carnet.access.policy import OPERATOR_WORK, decide, document_filter
 
     document = actions.deposit_document(pro(bob), alice, sample_pdf("x"), meta())
     operator = Actor(role=Role.OPERATOR, user=erin)
-    assert not {action for action in OPERATOR_ACTIONS if action.startswith("record:")}  # service work only
-    for action in set(P) - OPERATOR_ACTIONS:
+    assert not {action for action in OPERATOR_WORK if action.startswith("record:")}  # service work only
+    for action in set(P) - OPERATOR_WORK:
         assert not decide(operator, action, document).allowed
         assert not decide(operator, action, alice).allowed
     assert document_filter(operator, alice) is None

@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
+from carnet.access.actor import Actor, Channel, Role
 from carnet.vault.actions import rotate_kek
 from carnet.vault.keys import provider
 
@@ -16,7 +17,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, operation, retire_old, **options):
-        result = rotate_kek()
+        result = rotate_kek(Actor(role=Role.SYSTEM, channel=Channel.CLI))
         self.stdout.write(
             f"new key-encryption key {result['kek']}: {result['rewrapped']} data keys re-wrapped"
         )

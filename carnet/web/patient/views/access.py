@@ -9,6 +9,8 @@ from django.views.decorators.http import require_POST
 from carnet.access import actions as access
 from carnet.access.policy import settings_of
 from carnet.access.queries import access_overview
+from carnet.errors import Refused
+from carnet.fhir.actions import connected_apps, revoke_app
 from carnet.web.auth.decorators import patient_required, reauth_required
 from carnet.web.errors import refusals
 from carnet.web.patient import forms
@@ -82,10 +84,11 @@ def category_choice(request):
 
 @patient_required
 def apps(request):
-    from carnet.fhir.actions import connected_apps, revoke_app
-
     if request.method == "POST":
-        revoke_app(request.actor, int(request.POST.get("application", 0)))
+        application = request.POST.get("application", "")
+        if not application.isdigit():
+            raise Refused("bad_application", _("Choisissez une application de la liste."))
+        revoke_app(request.actor, int(application))
         messages.success(request, _("L'application n'a plus accès à votre dossier."))
         return redirect("patient:apps")
     return render(request, "web/patient/apps.html", {"apps": connected_apps(request.actor)})

@@ -4,6 +4,9 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from carnet.identity.actions import request_closure
+from carnet.notify.actions import set_preferences
+from carnet.notify.queries import preference_of
 from carnet.web.auth.decorators import patient_required, reauth_required
 from carnet.web.errors import refusals
 from carnet.web.patient import forms
@@ -11,15 +14,12 @@ from carnet.web.patient import forms
 
 @patient_required
 def notifications(request):
-    from carnet.notify.actions import set_preferences
-    from carnet.notify.models import NotificationPreference
-
-    current = NotificationPreference.objects.filter(patient_id=request.actor.patient.pk).first()
+    current = preference_of(request.actor.patient)
     initial = {"channel": current.channel, "daily_digest": current.daily_digest} if current else {}
     form = forms.NotificationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         with refusals(request, form):
-            set_preferences(request.actor.patient, **form.cleaned_data)
+            set_preferences(request.actor, request.actor.patient, **form.cleaned_data)
             messages.success(request, _("Vos préférences sont enregistrées."))
             return redirect("patient:notifications")
     return render(request, "web/patient/notifications.html", {"form": form})
@@ -28,8 +28,6 @@ def notifications(request):
 @patient_required
 @reauth_required
 def closure(request):
-    from carnet.identity.actions import request_closure
-
     form = forms.ClosureForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with refusals(request, form):

@@ -5,7 +5,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from carnet.records import profile, queries
+from carnet.records import actions as profile
+from carnet.records import queries
 from carnet.web.auth.decorators import patient_required
 from carnet.web.errors import refusals
 from carnet.web.patient import forms
