@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "carnet.vault",
     "carnet.records",
     "carnet.notify",
+    "carnet.stats",
     "carnet.fhir",
     "carnet.web",
     "carnet.bench",
@@ -252,6 +253,8 @@ CARNET_EARLY_DESTRUCTION_GRACE_DAYS = env_int("CARNET_EARLY_DESTRUCTION_GRACE_DA
 CARNET_SUSPENSION_DAYS = env_int("CARNET_SUSPENSION_DAYS", 42)
 CARNET_GRANT_MODE = env_choice("CARNET_GRANT_MODE", "declared", {"declared", "confirmed"})
 CARNET_GRANT_EXPIRY_DAYS = env_int("CARNET_GRANT_EXPIRY_DAYS", 365)
+# Public statistics: a run reads up to this many seconds ago (transactions still open are read next time).
+CARNET_STATS_LAG_SECONDS = env_int("CARNET_STATS_LAG_SECONDS", 300)
 CARNET_EMERGENCY_HOURS = env_int("CARNET_EMERGENCY_HOURS", 4)
 CARNET_HIDDEN_WARN_DAYS = env_int("CARNET_HIDDEN_WARN_DAYS", 14)
 CARNET_HIDDEN_MAX_DAYS = env_int("CARNET_HIDDEN_MAX_DAYS", 30)
@@ -270,8 +273,9 @@ CARNET_SCHEDULER = env_bool("CARNET_SCHEDULER", True)
 CARNET_SCHEDULE_TICK_SECONDS = env_int("CARNET_SCHEDULE_TICK_SECONDS", 30)
 CARNET_CHECKPOINT_PERIOD = datetime.timedelta(minutes=env_int("CARNET_CHECKPOINT_MINUTES", 5))
 CARNET_DAILY_PERIOD = datetime.timedelta(hours=env_int("CARNET_DAILY_TASKS_HOURS", 24))
-if min(CARNET_CHECKPOINT_PERIOD, CARNET_DAILY_PERIOD) <= datetime.timedelta(0):
-    raise ImproperlyConfigured("CARNET_CHECKPOINT_MINUTES and CARNET_DAILY_TASKS_HOURS must be positive")
+CARNET_STATS_PERIOD = datetime.timedelta(minutes=env_int("CARNET_STATS_REFRESH_MINUTES", 60))
+if min(CARNET_CHECKPOINT_PERIOD, CARNET_DAILY_PERIOD, CARNET_STATS_PERIOD) <= datetime.timedelta(0):
+    raise ImproperlyConfigured("the periods of the scheduled tasks must be positive")
 # Each signed checkpoint is also written there: a directory, or s3://bucket/prefix (not the blobs' bucket).
 CARNET_CHECKPOINT_COPY = env_str("CARNET_CHECKPOINT_COPY", str(DATA_DIR / "checkpoint-copies"))
 if CARNET_CHECKPOINT_COPY.startswith("s3://") and (

@@ -18,4 +18,5 @@ urlpatterns = [
     path("patient/", include("carnet.web.patient.urls")),
     path("pro/", include("carnet.web.pro.urls")),
     path("operateurs/", include("carnet.web.backoffice.urls")),
+    path("statistiques/", include("carnet.web.stats.urls")),
 ]

@@ -56,6 +56,7 @@ class Permission(StrEnum):
     RECORD_PROFILE_WRITE = "record:profile:write"
     RECORD_WISHES_READ = "record:wishes:read"
     RECORD_WISHES_WRITE = "record:wishes:write"
+    STATS_TABLES_REFRESH = "stats:tables:refresh"
     VAULT_KEYS_ROTATE = "vault:keys:rotate"
 
 
@@ -116,6 +117,7 @@ SERVICE_ACTIONS = {
     Permission.NOTIFY_DIGEST_SEND: {"system"},
     Permission.NOTIFY_LETTERS_PRINT: {"system", "operator"},
     Permission.RECORD_DOCUMENT_RELEASE_DUE: {"system"},
+    Permission.STATS_TABLES_REFRESH: {"system", "operator"},
     Permission.VAULT_KEYS_ROTATE: {"system"},
 }
 # Getting in and keeping one's account (issue 14): who may ask what, by role; the action checks the proof

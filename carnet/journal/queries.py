@@ -64,6 +64,7 @@ WHAT = {
     P.NOTIFY_PREFERENCES_CHANGE: _("a changé vos préférences de notification"),
     P.RECORD_DOCUMENT_RELEASE_DUE: _("a montré un document retenu à la fin du délai"),
     P.VAULT_KEYS_ROTATE: _("a renouvelé les clés de chiffrement"),
+    P.STATS_TABLES_REFRESH: _("a mis à jour les statistiques publiques"),
 }
 HOW = {
     "web": _("site"),

@@ -138,6 +138,7 @@ ACTIONS = {
     P.ACCOUNT_PAPER_REQUEST: ("patient", {"operator"}),
     P.ACCOUNT_CODE_REQUEST: ("patient", {"anonymous"}),
     P.ACCOUNT_MINOR_SPACE_OPEN: ("patient", {"representative"}),
+    P.STATS_TABLES_REFRESH: ("patient", {"operator", "system"}),
 }
 
 

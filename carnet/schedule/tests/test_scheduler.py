@@ -113,9 +113,11 @@ def test_every_periodic_task_of_the_readme_is_declared():
         "destroy-due-spaces": "carnet.records.tasks.destroy_due_spaces",
         "daily-digests": "carnet.notify.tasks.send_daily_digests_task",
         "journal-checkpoint": "carnet.journal.tasks.checkpoint_journal",
+        "refresh-statistics": "carnet.stats.tasks.refresh_statistics_task",
     }
     assert SCHEDULES["journal-checkpoint"].period == datetime.timedelta(minutes=5)
     assert SCHEDULES["daily-digests"].period == datetime.timedelta(days=1)
+    assert SCHEDULES["refresh-statistics"].period == datetime.timedelta(hours=1)
 
 
 @pytest.mark.django_db

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-EXPECTED = 7  # the schedules declared by identity, records, notify and journal
+EXPECTED = 8  # the schedules declared by identity, records, notify, journal and stats
 
 
 def _carnet(env, *args, **popen):
