@@ -81,3 +81,52 @@ def make_operator(username: str = "erin") -> User:
 
 def in_days(days: float) -> datetime.datetime:
     return timezone.now() + datetime.timedelta(days=days)
+
+
+def make_editor(username: str = "edith", organisation: str = "Santé Connectée SAS") -> User:
+    """An editor's account (the person who files applications for the catalogue)."""
+    from carnet.catalogue.models import Editor  # the catalogue app loads after identity
+
+    user = make_user(username, first_name="Edith", last_name="Éditrice")
+    Editor.objects.create(user=user, organisation=organisation)
+    return user
+
+
+def make_referenced_app(
+    name: str = "Suivi tension",
+    redirect_uris: str = "https://app.example/callback",
+    requests=(("documents", "read"),),
+    *,
+    state: str = "referenced",
+    owner=None,
+):
+    """An application file referenced in the catalogue (with its OAuth2 application), for a year."""
+    from oauth2_provider.models import Application
+
+    from carnet.catalogue.models import ApplicationFile, DataRequest
+
+    application = Application.objects.create(
+        name=name,
+        client_type=Application.CLIENT_PUBLIC,
+        authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
+        redirect_uris=redirect_uris,
+        skip_authorization=False,
+    )
+    file = ApplicationFile.objects.create(
+        owner=owner or make_editor(f"editor{next(_counter)}"),
+        name=name,
+        editor_name="Santé Connectée SAS",
+        purpose="Suivre sa tension et son poids entre deux consultations.",
+        theme="measures",
+        retention="2 ans après la dernière utilisation",
+        hds_reference="HDS-2025-0042",
+        dpia_reference="AIPD-2025-07",
+        privacy_notice_url="https://app.example/confidentialite",
+        redirect_uris=redirect_uris,
+        state=state,
+        referenced_until=timezone.localdate() + datetime.timedelta(days=365),
+        application=application,
+    )
+    for category, mode in requests:
+        DataRequest.objects.create(file=file, category=category, mode=mode, reason="nécessaire au suivi")
+    return file

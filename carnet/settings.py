@@ -56,7 +56,10 @@ INSTALLED_APPS = [
     "carnet.records",
     "carnet.notify",
     "carnet.stats",
+    "carnet.research",
     "carnet.fhir",
+    "carnet.agenda",
+    "carnet.catalogue",
     "carnet.web",
     "carnet.bench",
     "carnet.schedule",
@@ -91,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "carnet.web.context.service",
             ],
         },
     },
@@ -190,6 +194,9 @@ OAUTH2_PROVIDER = {
         "patient/Immunization.rs": "lire vos vaccinations",
         "patient/Observation.rs": "lire vos mesures (poids, tension...)",
         "patient/AuditEvent.rs": "lire le journal des accès à votre dossier",
+        "patient/Observation.c": "ajouter des mesures (poids, tension...)",
+        "patient/Appointment.rs": "lire votre agenda",
+        "patient/Appointment.cu": "ajouter et déplacer des rendez-vous dans votre agenda",
     },
     "DEFAULT_SCOPES": ["launch/patient"],
     **{
@@ -263,6 +270,44 @@ CARNET_OTP_TTL_SECONDS = env_int("CARNET_OTP_TTL_SECONDS", 300)
 CARNET_LOGIN_MAX_FAILURES = env_int("CARNET_LOGIN_MAX_FAILURES", 5)
 CARNET_LOCKOUT_MINUTES = env_int("CARNET_LOCKOUT_MINUTES", 15)
 CARNET_REAUTH_SECONDS = env_int("CARNET_REAUTH_SECONDS", 5 * 60)
+# The public service's pages: help line, theme (carnet's own, or the State's DSFR for a State operator).
+CARNET_HELP_PHONE = env_str("CARNET_HELP_PHONE", "36 46")
+CARNET_THEME = env_str("CARNET_THEME", "carnet")  # carnet | dsfr
+if CARNET_THEME not in {"carnet", "dsfr"}:
+    raise ImproperlyConfigured("CARNET_THEME must be 'carnet' or 'dsfr'")
+# OpenID Connect sign-in (carnet.identity.oidc): Pro Santé Connect for professionals, FranceConnect for
+# patients; each is offered only when its issuer and client id are set.
+CARNET_OIDC = {
+    name: {
+        "issuer": env_str(f"CARNET_{prefix}_ISSUER"),
+        "client_id": env_str(f"CARNET_{prefix}_CLIENT_ID"),
+        "client_secret": env_str(f"CARNET_{prefix}_CLIENT_SECRET"),
+        "private_key_file": env_str(f"CARNET_{prefix}_PRIVATE_KEY_FILE"),
+        "auth_method": env_str(
+            f"CARNET_{prefix}_AUTH_METHOD",
+            "private_key_jwt" if env_str(f"CARNET_{prefix}_PRIVATE_KEY_FILE") else "client_secret_basic",
+        ),
+        "scopes": env_str(f"CARNET_{prefix}_SCOPES", scopes),
+        "acr_values": env_str(f"CARNET_{prefix}_ACR_VALUES", "eidas1"),
+        "id_claim": env_str(f"CARNET_{prefix}_ID_CLAIM", claim),
+        "id_prefix": env_str(f"CARNET_{prefix}_ID_PREFIX", id_prefix),
+        "timeout": env_int(f"CARNET_{prefix}_TIMEOUT_SECONDS", 10),
+    }
+    for name, prefix, scopes, claim, id_prefix in (
+        ("psc", "PSC", "openid scope_all", "SubjectNameID", "8"),
+        (
+            "franceconnect",
+            "FRANCECONNECT",
+            "openid given_name family_name birthdate gender birthplace",
+            "",
+            "",
+        ),
+    )
+}
+for _oidc in CARNET_OIDC.values():
+    if _oidc["auth_method"] not in {"private_key_jwt", "client_secret_basic", "client_secret_post"}:
+        raise ImproperlyConfigured("CARNET_*_AUTH_METHOD: private_key_jwt, client_secret_basic or _post")
+CARNET_PRO_INVITATION_DAYS = env_int("CARNET_PRO_INVITATION_DAYS", 14)
 # Benchmark-only: switches policy, journal and encryption off to measure their cost. Never in production.
 CARNET_BENCH_INSECURE = env_bool("CARNET_BENCH_INSECURE", False)
 if CARNET_BENCH_INSECURE and HTTPS:

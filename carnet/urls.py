@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from carnet.catalogue.consent import ConsentView
 from carnet.fhir.api import api as fhir_api
 from carnet.fhir.oauth_views import fhir_root, token
 from carnet.fhir.smart import root_configuration
@@ -10,13 +11,18 @@ urlpatterns = [
     path("fhir/", fhir_api.urls),
     path(".well-known/smart-configuration", root_configuration),
     path("oauth/token/", token, name="oauth-token"),
+    path("oauth/authorize/", ConsentView.as_view(), name="oauth-authorize"),  # catalogue's consent screen
     path("oauth/", include("oauth2_provider.urls", namespace="oauth2_provider")),
     path("operateurs/admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("carnet.web.urls")),
+    path("", include("carnet.agenda.urls")),
+    path("", include("carnet.catalogue.urls")),
     path("", include("carnet.web.auth.urls")),
     path("patient/", include("carnet.web.patient.urls")),
     path("pro/", include("carnet.web.pro.urls")),
     path("operateurs/", include("carnet.web.backoffice.urls")),
     path("statistiques/", include("carnet.web.stats.urls")),
 ]
+
+handler500 = "carnet.web.views.server_error"

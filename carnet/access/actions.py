@@ -328,6 +328,16 @@ def answer_contest(actor: Actor, contest: AccessContest, answer: str) -> AccessC
     authorize(actor, P.JOURNAL_CONTEST_ANSWER, contest)
     contest.status, contest.answer, contest.handled_by = AccessContest.Status.CLOSED, answer, actor.user
     contest.save()
+    notify_patient(
+        contest.patient,
+        "contest-answer",
+        _("Réponse à votre contestation"),
+        _(
+            "L'équipe carnet a répondu à votre contestation d'un accès à votre dossier. Lisez sa réponse "
+            "dans « Qui a consulté mon dossier » sur %(site)s."
+        )
+        % {"site": settings.SITE_URL},
+    )
     return contest
 
 

@@ -8,6 +8,7 @@ class Role(StrEnum):
     ANONYMOUS = "anonymous"
     APP = "app"
     CAREGIVER = "caregiver"
+    EDITOR = "editor"
     OPERATOR = "operator"
     PATIENT = "patient"
     PROFESSIONAL = "professional"

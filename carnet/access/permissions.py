@@ -13,6 +13,7 @@ class Permission(StrEnum):
     ACCESS_MATRIX_CHANGE = "access:matrix:change"
     ACCESS_SAMU_OPEN = "access:samu:open"
     ACCESS_SETTINGS_MANAGE = "access:settings:manage"
+    ACCESS_STANDING_READ = "access:standing:read"
     ACCOUNT_CODE_REQUEST = "account:code:request"
     ACCOUNT_CONTACT_CHANGE = "account:contact:change"
     ACCOUNT_DEVICE_REMEMBER = "account:device:remember"
@@ -20,10 +21,13 @@ class Permission(StrEnum):
     ACCOUNT_MINOR_SPACE_OPEN = "account:minor-space:open"
     ACCOUNT_PAPER_REQUEST = "account:paper-request:record"
     ACCOUNT_PASSWORD_RESET = "account:password:reset"
+    ACCOUNT_PROFESSIONAL_ENROL = "account:professional:enrol"
+    ACCOUNT_PROFESSIONAL_INVITE = "account:professional:invite"
     ACCOUNT_REPRESENTATIVE_ADD = "account:representative:add"
     ACCOUNT_REPRESENTATIVE_END = "account:representative:end"
     ACCOUNT_SIGN_IN_CODE = "account:sign-in:code"
     ACCOUNT_SIGN_IN_PASSWORD = "account:sign-in:password"
+    ACCOUNT_SIGN_IN_PROVIDER = "account:sign-in:provider"
     ACCOUNT_SPACE_ACTIVATE = "account:space:activate"
     ACCOUNT_SPACE_CLOSE = "account:space:close"
     ACCOUNT_SPACE_DESTROY = "account:space:destroy"
@@ -36,6 +40,17 @@ class Permission(StrEnum):
     ACCOUNT_SPACE_REOPEN = "account:space:reopen"
     ACCOUNT_SPACE_SUSPEND = "account:space:suspend"
     ACCOUNT_TOTP_SETUP = "account:totp:setup"
+    AGENDA_EVENT_CANCEL = "agenda:event:cancel"
+    AGENDA_EVENT_CREATE = "agenda:event:create"
+    AGENDA_EVENT_READ = "agenda:event:read"
+    AGENDA_EVENT_UPDATE = "agenda:event:update"
+    AGENDA_FEED_MANAGE = "agenda:feed:manage"
+    AGENDA_PREVENTION_ANSWER = "agenda:prevention:answer"
+    AGENDA_REMINDER_SEND = "agenda:reminder:send"
+    CATALOGUE_APP_CONNECT = "catalogue:app:connect"
+    CATALOGUE_FILE_DECIDE = "catalogue:file:decide"
+    CATALOGUE_FILE_EXPIRE = "catalogue:file:expire"
+    CATALOGUE_FILE_SUBMIT = "catalogue:file:submit"
     JOURNAL_CONTEST_ANSWER = "journal:contest:answer"
     JOURNAL_ENTRY_CONTEST = "journal:entry:contest"
     JOURNAL_ENTRY_READ = "journal:entry:read"
@@ -52,10 +67,17 @@ class Permission(StrEnum):
     RECORD_DOCUMENT_SEARCH = "record:document:search"
     RECORD_DOCUMENT_SET_VISIBILITY = "record:document:set-visibility"
     RECORD_EXPORT_CREATE = "record:export:create"
+    RECORD_MEASUREMENT_READ = "record:measurement:read"
+    RECORD_MEASUREMENT_WRITE = "record:measurement:write"
     RECORD_PROFILE_READ = "record:profile:read"
     RECORD_PROFILE_WRITE = "record:profile:write"
     RECORD_WISHES_READ = "record:wishes:read"
     RECORD_WISHES_WRITE = "record:wishes:write"
+    RESEARCH_CHOICE_READ = "research:choice:read"
+    RESEARCH_CHOICE_SET = "research:choice:set"
+    RESEARCH_EXTRACT_CREATE = "research:extract:create"
+    RESEARCH_EXTRACT_INCLUDE = "research:extract:include"
+    RESEARCH_STUDY_REGISTER = "research:study:register"
     STATS_TABLES_REFRESH = "stats:tables:refresh"
     VAULT_KEYS_ROTATE = "vault:keys:rotate"
 
@@ -69,10 +91,17 @@ READS = frozenset(
         Permission.RECORD_WISHES_READ,
     }
 )
+AGENDA_WRITES = frozenset(
+    {Permission.AGENDA_EVENT_CREATE, Permission.AGENDA_EVENT_UPDATE, Permission.AGENDA_EVENT_CANCEL}
+)
+# Reads a caregiver with a read mandate also has (not in READS: professionals' basis never opens them).
+OWN_READS = frozenset({Permission.AGENDA_EVENT_READ, Permission.RECORD_MEASUREMENT_READ})
 # What each caregiver mandate scope allows (domain.md §1).
 MANDATE_SCOPES = {
-    "read": READS,
+    "read": READS | OWN_READS,
     "documents": READS
+    | OWN_READS
+    | AGENDA_WRITES
     | {
         Permission.RECORD_DOCUMENT_DEPOSIT,
         Permission.RECORD_DOCUMENT_DELETE,
@@ -110,13 +139,25 @@ ACCOUNT_ACTIONS_BY_ROLE = {
 }
 # A person's sign-in and devices (the resource is the User): the person, or the anonymous visitor who is
 # signing in as them (the action checks the password or the code).
-SIGN_IN_ACTIONS = frozenset({Permission.ACCOUNT_SIGN_IN_CODE, Permission.ACCOUNT_SIGN_IN_PASSWORD})
+SIGN_IN_ACTIONS = frozenset(
+    {
+        Permission.ACCOUNT_SIGN_IN_CODE,
+        Permission.ACCOUNT_SIGN_IN_PASSWORD,
+        Permission.ACCOUNT_SIGN_IN_PROVIDER,  # the provider vouched for the person (carnet.identity.oidc)
+    }
+)
 USER_ACTIONS = SIGN_IN_ACTIONS | {Permission.ACCOUNT_DEVICE_REMEMBER, Permission.ACCOUNT_TOTP_SETUP}
 # The service's housekeeping, about no patient in particular: who may run each one.
 SERVICE_ACTIONS = {
+    Permission.ACCOUNT_PROFESSIONAL_ENROL: {
+        "anonymous"
+    },  # the visitor holding the link (the action checks it)
+    Permission.ACCOUNT_PROFESSIONAL_INVITE: {"system", "operator"},
     Permission.NOTIFY_DIGEST_SEND: {"system"},
     Permission.NOTIFY_LETTERS_PRINT: {"system", "operator"},
     Permission.RECORD_DOCUMENT_RELEASE_DUE: {"system"},
+    Permission.RESEARCH_EXTRACT_CREATE: {"operator"},
+    Permission.RESEARCH_STUDY_REGISTER: {"operator"},
     Permission.STATS_TABLES_REFRESH: {"system", "operator"},
     Permission.VAULT_KEYS_ROTATE: {"system"},
 }
@@ -139,6 +180,13 @@ APP_SCOPES = {
     "Immunization": {Permission.RECORD_PROFILE_READ},
     "Observation": {Permission.RECORD_PROFILE_READ},
     "AuditEvent": {Permission.JOURNAL_ENTRY_READ},
+    "Appointment": {Permission.AGENDA_EVENT_READ},
+}
+APP_SCOPES["Observation"] = APP_SCOPES["Observation"] | {Permission.RECORD_MEASUREMENT_READ}
+# SMART v2 write scopes (``patient/Type.c``, ``.u``, ``.d``) granted through the catalogue: what each opens.
+APP_WRITE_SCOPES = {
+    "Observation": {Permission.RECORD_MEASUREMENT_WRITE},
+    "Appointment": set(AGENDA_WRITES),
 }
 
 
@@ -152,5 +200,19 @@ def app_allows(scopes, action: str) -> bool:
         if resource == "*" and any(action in actions for actions in APP_SCOPES.values()):
             return True
         if action in APP_SCOPES.get(resource, ()):
+            return True
+    return False
+
+
+def app_writes(scopes, action: str) -> bool:
+    """True if one SMART write scope (``patient/Type.c``, ``.cu``, ``.cud``) opens ``action``; no wildcard."""
+    for scope in scopes:
+        context, _, rest = scope.partition("/")
+        resource, _, verbs = rest.partition(".")
+        if (
+            context == "patient"
+            and {"c", "u", "d"} & set(verbs)
+            and action in APP_WRITE_SCOPES.get(resource, ())
+        ):
             return True
     return False

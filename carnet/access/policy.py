@@ -11,6 +11,7 @@ from django.db.models import BooleanField, F, Q
 from django.db.models.expressions import Expression
 from django.utils import timezone
 
+from carnet.access import research
 from carnet.access.actor import Actor, Role
 from carnet.access.decision import Decision
 from carnet.access.models import Block, EmergencyAccess, Grant, PatientAccessSettings, ProfessionRule
@@ -24,16 +25,20 @@ from carnet.access.permissions import (
     SIGN_IN_ACTIONS,
     USER_ACTIONS,
     app_allows,
+    app_writes,
 )
 from carnet.access.permissions import Permission as P
+from carnet.agenda.models import Event
 from carnet.identity.models import Patient, Representative, Specialty
 from carnet.records.models import Document, Visibility
 
 DOCUMENT_READS = {P.RECORD_DOCUMENT_READ, P.RECORD_DOCUMENT_SEARCH}
 # Operators' work on the service: never on clinical content, and nobody else's.
-OPERATOR_ACTIONS = {P.ACCESS_EMERGENCY_REVIEW, P.ACCESS_MATRIX_CHANGE, P.JOURNAL_CONTEST_ANSWER} | {
-    action for action, roles in ACCOUNT_REQUESTS_BY_ROLE.items() if "operator" in roles
-}
+OPERATOR_ACTIONS = {P.ACCESS_EMERGENCY_REVIEW, P.ACCESS_MATRIX_CHANGE, P.JOURNAL_CONTEST_ANSWER}
+OPERATOR_ACTIONS |= {P.CATALOGUE_FILE_DECIDE}
+OPERATOR_ACTIONS |= {action for action, roles in ACCOUNT_REQUESTS_BY_ROLE.items() if "operator" in roles}
+# Agenda actions a professional takes on an appointment with themselves (never on anyone else's event).
+EVENT_ACTIONS = {P.AGENDA_EVENT_CREATE, P.AGENDA_EVENT_READ, P.AGENDA_EVENT_UPDATE, P.AGENDA_EVENT_CANCEL}
 OWN_SPACE_ACTIONS = (
     set(P)
     - OPERATOR_ACTIONS
@@ -41,16 +46,21 @@ OWN_SPACE_ACTIONS = (
     - set(ACCOUNT_ACTIONS_BY_ROLE)
     - USER_ACTIONS
     - set(SERVICE_ACTIONS)
+    - {P.RESEARCH_EXTRACT_INCLUDE}
     - set(ACCOUNT_REQUESTS_BY_ROLE)
     - {P.ACCOUNT_CONTACT_CHANGE, P.ACCOUNT_GP_CHOOSE, P.ACCOUNT_MINOR_SPACE_OPEN}
     - {
         P.ACCESS_EMERGENCY_OPEN,
         P.ACCESS_SAMU_OPEN,
         P.ACCESS_GRANT_CREATE,
+        P.ACCESS_STANDING_READ,
         P.ACCESS_GRANT_EXTEND,
         P.RECORD_DOCUMENT_REPLACE,
         P.RECORD_DOCUMENT_HIDE,
         P.RECORD_DOCUMENT_INDEX,
+        P.AGENDA_REMINDER_SEND,
+        P.CATALOGUE_FILE_SUBMIT,
+        P.CATALOGUE_FILE_EXPIRE,
     }
 )
 # Everything an operator may do: service work on accounts and the service, never on clinical content.
@@ -59,7 +69,7 @@ OPERATOR_WORK = (
     | {action for action, roles in ACCOUNT_ACTIONS_BY_ROLE.items() if "operator" in roles}
     | {action for action, roles in SERVICE_ACTIONS.items() if "operator" in roles}
 )
-PRO_BASIS_ACTIONS = (READS - {P.JOURNAL_ENTRY_READ}) | {P.RECORD_PROFILE_WRITE}
+PRO_BASIS_ACTIONS = (READS - {P.JOURNAL_ENTRY_READ}) | {P.RECORD_PROFILE_WRITE, P.RECORD_MEASUREMENT_READ}
 AUTHOR_ACTIONS = {
     P.RECORD_DOCUMENT_REPLACE,
     P.RECORD_DOCUMENT_DELETE,
@@ -99,12 +109,20 @@ def decide(actor: Actor, action: str, resource) -> Decision:
         if actor.role == Role.OPERATOR:
             return allow("operator-review")
         return deny("operator-only", "only operators do this")
+    if action == P.CATALOGUE_FILE_SUBMIT:
+        return _editor(actor, resource)
+    if action == P.CATALOGUE_FILE_EXPIRE:
+        if actor.role == Role.SYSTEM:
+            return allow("reference-period-ended")
+        return deny("system-only", "only the scheduled task ends a referencing period")
     if action in SERVICE_ACTIONS:
         if str(actor.role) in SERVICE_ACTIONS[action]:
             return allow(f"service-{actor.role}")
         return deny("service-only", "only the service runs this")
     if action in USER_ACTIONS:
         return _own_account(actor, action, resource)
+    if action == P.RESEARCH_EXTRACT_INCLUDE:
+        return research.decide_inclusion(actor, resource)
     patient = patient_of(resource)
     if patient is None:
         return deny("no-patient", "resource has no patient")
@@ -120,6 +138,15 @@ def decide(actor: Actor, action: str, resource) -> Decision:
     if actor.patient is None or actor.patient.pk != patient.pk:
         return deny("not-their-space", "the actor acts for another patient")
     return _person(actor, action, patient, resource)
+
+
+def _editor(actor: Actor, application_file) -> Decision:
+    """An editor submits and amends their own application file, nobody else's."""
+    if actor.role != Role.EDITOR:
+        return deny("editor-only", "only an application's editor submits its file")
+    if getattr(application_file, "owner_id", None) != actor.user_id:
+        return deny("not-their-file", "the file belongs to another editor")
+    return allow("editor-own-file")
 
 
 def _own_account(actor: Actor, action: str, user) -> Decision:
@@ -200,6 +227,8 @@ def _system(action: str, resource) -> Decision:
         return allow("insurer-feed")
     if action == P.RECORD_DOCUMENT_INDEX and isinstance(resource, Document):
         return allow("search-indexing")
+    if action == P.AGENDA_REMINDER_SEND and isinstance(resource, Event):
+        return allow("agenda-reminder")
     return deny("default-deny", "no rule allows this")
 
 
@@ -214,6 +243,8 @@ def _person(actor: Actor, action: str, patient: Patient, resource) -> Decision:
         return deny("patient-not-professional-action", "this action belongs to professionals")
     if isinstance(resource, Document):
         return _person_document(actor, action, resource)
+    if _professionals_appointment(resource, action):
+        return deny("professional-appointment", "an appointment set by a professional is theirs to move")
     if action == P.RECORD_PROFILE_WRITE and getattr(resource, "source", "patient") != "patient":
         return deny("professional-entry", "an entry written by a professional is theirs to change")
     return allow(f"{actor.role}-own-record")
@@ -229,11 +260,20 @@ def _standing(actor: Actor, action: str, patient: Patient) -> Decision | None:
             return deny("no-mandate", "no active mandate")
         if not any(action in MANDATE_SCOPES.get(scope, ()) for scope in mandate.scopes):
             return deny("mandate-scope", "the mandate does not cover this action")
-    if actor.role == Role.APP and not app_allows(actor.scopes, action):
+    if actor.role == Role.APP and not (app_allows(actor.scopes, action) or app_writes(actor.scopes, action)):
         return deny("app-scope", "the app was not granted this scope")
     if actor.role not in (Role.PATIENT, Role.REPRESENTATIVE, Role.CAREGIVER, Role.APP):
         return deny("default-deny", "no rule allows this actor")
     return None
+
+
+def _professionals_appointment(resource, action: str) -> bool:
+    """An appointment a professional set is theirs to move or cancel (the patient asks them)."""
+    return (
+        isinstance(resource, Event)
+        and action in (P.AGENDA_EVENT_UPDATE, P.AGENDA_EVENT_CANCEL)
+        and resource.created_by_role == Role.PROFESSIONAL
+    )
 
 
 def _represents(user, patient: Patient) -> bool:
@@ -337,6 +377,8 @@ def _standing_of(professional, patient: Patient) -> _Standing:
 
 
 def _professional(professional, action: str, patient: Patient, resource) -> Decision:
+    if action == P.ACCESS_STANDING_READ:  # a blocked professional too learns that they are blocked
+        return allow("professional-own-standing")
     standing = _standing_of(professional, patient)
     if standing.blocked:
         return deny("blocked", "the patient blocked this professional")
@@ -344,6 +386,10 @@ def _professional(professional, action: str, patient: Patient, resource) -> Deci
         return allow("professional-care-relationship")
     if action in (P.ACCESS_EMERGENCY_OPEN, P.ACCESS_SAMU_OPEN):
         return _emergency_allowed(professional, action, patient)
+    if isinstance(resource, Event) and action in EVENT_ACTIONS:
+        if resource.professional_id != professional.pk:
+            return deny("not-participant", "a professional sees only the appointments they take part in")
+        return allow("appointment-participant")
     if action == P.ACCESS_GRANT_EXTEND:  # a visit under a grant pushes its end (never named "grant-…")
         if standing.grant_mode:
             return allow("visit-extends-grant")

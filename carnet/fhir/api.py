@@ -17,7 +17,19 @@ from ninja.security import HttpBearer
 
 from carnet.access.decision import AccessDenied
 from carnet.errors import Refused
-from carnet.fhir import actions, documents, mapping, mhd, people, profile, search, smart
+from carnet.fhir import (
+    access_ops,
+    actions,
+    appointment,
+    documents,
+    mapping,
+    measurements,
+    mhd,
+    people,
+    profile,
+    search,
+    smart,
+)
 from carnet.fhir.capability import capability_statement
 from carnet.fhir.outcome import FhirError, fhir_response, outcome
 from carnet.fhir.paging import query_of
@@ -264,6 +276,12 @@ def find_consents(request):
     return fhir_response(search.find_consents(request.actor, query_of(request)))
 
 
+appointment.register(api, _body)  # the agenda's Appointment (before the generic routes below)
+measurements.register(
+    api, _body, lambda request: create_profile(request, "Observation")
+)  # apps' measurements
+
+
 @api.get("/{resource_type}")
 def find_profile(request, resource_type: str):
     """AllergyIntolerance, Condition, MedicationStatement, Immunization, Observation."""
@@ -294,3 +312,6 @@ def _profile_type(resource_type: str) -> str:
     if resource_type not in profile.RESOURCE_KIND:
         raise FhirError(404, "not-supported", f"resource type {resource_type} is not served")
     return resource_type
+
+
+api.add_router("", access_ops.router)  # the access operations (DMP test / declare authorisation)

@@ -5,6 +5,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from django.conf import settings
 
+from carnet.fhir.access_ops import OPERATIONS as ACCESS_OPERATIONS
 from carnet.fhir.profile import RESOURCE_KIND
 
 MHD = "https://profiles.ihe.net/ITI/MHD"
@@ -46,7 +47,7 @@ RESOURCES = {
     "Binary": (["read"], {}, [], []),
     "List": (
         ["read", "search-type"],
-        PATIENT_SEARCH | {"code": "token", "identifier": "token", "status": "token"},
+        PATIENT_SEARCH | {"code": "token"},
         [],
         [f"{MHD}/StructureDefinition/IHE.MHD.Comprehensive.SubmissionSet"],
     ),
@@ -68,6 +69,7 @@ RESOURCES = {
     },
     "AuditEvent": (["search-type"], PATIENT_SEARCH, [], []),
     "Consent": (["search-type"], PATIENT_SEARCH, [], []),
+    "Appointment": (["read", "search-type", "create", "update", "patch"], PATIENT_SEARCH, [], []),
 }
 
 
@@ -78,6 +80,8 @@ def _resource(kind: str) -> dict:
         resource |= {"versioning": "versioned", "conditionalCreate": True, "conditionalUpdate": False}
     if params:
         resource["searchParam"] = [{"name": name, "type": kind_} for name, kind_ in params.items()]
+    if kind == "Patient":
+        operations = [*operations, *access_operations()]
     if operations:
         resource["operation"] = operations
     if profiles:
@@ -85,6 +89,14 @@ def _resource(kind: str) -> dict:
     if kind == "DocumentReference":
         resource["searchInclude"] = ["DocumentReference:subject", "DocumentReference:author"]
     return resource
+
+
+def access_operations() -> list[dict]:
+    """The access operations of ``carnet.fhir.access_ops`` (instance level, on Patient)."""
+    return [
+        {"name": name, "definition": f"{settings.SITE_URL}/fhir/OperationDefinition/{name}"}
+        for name in ACCESS_OPERATIONS
+    ]
 
 
 def _version() -> str:

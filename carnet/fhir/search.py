@@ -18,7 +18,7 @@ from carnet.fhir.validation import validate
 from carnet.records import queries
 from carnet.records.models import Document, ProfileEntry
 
-LIST_PARAMS = {"patient", "patient.identifier", "code", "status", "identifier", "_id"}
+LIST_PARAMS = {"patient", "patient.identifier", "code"}
 PROFILE_PARAMS = {"patient", "patient.identifier", "subject", "_id"}
 
 

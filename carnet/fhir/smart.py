@@ -16,6 +16,9 @@ SCOPES = [
     "patient/Immunization.rs",
     "patient/Observation.rs",
     "patient/AuditEvent.rs",
+    "patient/Observation.c",  # measurements written by referenced apps (carnet.catalogue)
+    "patient/Appointment.rs",
+    "patient/Appointment.cu",
 ]
 
 

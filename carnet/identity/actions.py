@@ -5,6 +5,7 @@ The daily sweeps that run these actions for every space due are in ``carnet.iden
 import datetime
 import re
 import secrets
+import unicodedata
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -12,11 +13,12 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from carnet.access.actor import ANONYMOUS, SYSTEM, Actor, Role
@@ -25,7 +27,7 @@ from carnet.access.gate import atomic_action, authorize
 from carnet.access.permissions import Permission as P
 from carnet.dates import years_after
 from carnet.errors import Conflict, Refused
-from carnet.identity import codes, signin
+from carnet.identity import codes, oidc, signin
 from carnet.identity.models import (
     ActivationCode,
     ContactChange,
@@ -34,9 +36,12 @@ from carnet.identity.models import (
     Patient,
     Profession,
     Professional,
+    ProfessionalInvitation,
+    ProviderDevice,
     Representative,
     User,
 )
+from carnet.identity.oidc import SignInWithProviderRefused
 from carnet.identity.otp import OneTimeCodeDevice
 from carnet.identity.validators import normalize_nir
 from carnet.journal.actions import record
@@ -389,6 +394,196 @@ def confirm_totp_setup(actor: Actor, user: User, code: str) -> bool:
     user.otp_channel = user.OtpChannel.TOTP
     user.save(update_fields=["otp_channel"])
     return True
+
+
+# Sign-in through an OpenID Connect provider: carnet.identity.oidc checked the answer, this names the person.
+# A refusal creates nothing; a professional of the directory gets a login on their first sign-in.
+
+
+def _refuse_provider_sign_in(code: str, message: str) -> SignInWithProviderRefused:
+    return SignInWithProviderRefused(code, message)
+
+
+@atomic_action
+def sign_in_professional_by_provider(provider: oidc.Provider, claims: dict) -> tuple[User, ProviderDevice]:
+    """The RPPS (or ADELI) read from the provider's claim must name exactly one active professional."""
+    number = oidc.national_id(provider, claims)
+    found = list(Professional.objects.select_for_update().filter(Q(rpps=number) | Q(adeli=number))[:2])
+    if not number or not found:
+        raise _refuse_provider_sign_in(
+            "unknown_rpps",
+            _(
+                "Votre identité professionnelle est reconnue, mais votre numéro RPPS ne figure pas dans "
+                "l'annuaire de carnet. Votre établissement ou l'opérateur peut vous y inscrire."
+            ),
+        )
+    if len(found) > 1:
+        raise _refuse_provider_sign_in(
+            "ambiguous_rpps",
+            _("Votre numéro désigne plusieurs fiches de l'annuaire : l'opérateur doit le corriger."),
+        )
+    professional = found[0]
+    if professional.user is not None and not professional.user.is_active:
+        raise _refuse_provider_sign_in(
+            "inactive_professional", _("Votre accès à carnet est désactivé : contactez l'opérateur.")
+        )
+    if professional.user is None:
+        user = User(
+            username=f"{provider.name}-{number}",
+            first_name=professional.given_name,
+            last_name=professional.family_name,
+            email=professional.email,
+        )
+        user.set_unusable_password()
+        user.save()
+        professional.user = user
+        professional.save(update_fields=["user"])
+    authorize(ANONYMOUS, P.ACCOUNT_SIGN_IN_PROVIDER, professional.user, detail={"provider": provider.name})
+    return professional.user, _provider_device(professional.user, provider)
+
+
+def _provider_device(user: User, provider: oidc.Provider) -> ProviderDevice:
+    device, _created = ProviderDevice.objects.get_or_create(
+        user=user, provider=provider.name, defaults={"name": provider.name, "confirmed": True}
+    )
+    return device
+
+
+def _plain(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", str(text or ""))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return bare.casefold().replace("-", " ").strip()
+
+
+@atomic_action
+def sign_in_patient_by_provider(provider: oidc.Provider, claims: dict) -> tuple[User, ProviderDevice]:
+    """FranceConnect's identity traits (birth name, first name, birth date, sex, birthplace) must name
+    exactly one activated space: FranceConnect gives no NIR, so all the traits it gives must agree."""
+    try:
+        birth_date = datetime.date.fromisoformat(str(claims.get("birthdate", "")))
+    except ValueError:
+        birth_date = None
+    sex = {"female": Patient.Sex.FEMALE, "male": Patient.Sex.MALE}.get(claims.get("gender", ""))
+    first = _plain(claims.get("given_name", "")).split(" ")[0]
+    candidates = [
+        patient
+        for patient in Patient.objects.filter(birth_date=birth_date, sex=sex).select_related("user")
+        if _plain(patient.birth_name) == _plain(claims.get("family_name", ""))
+        and _plain(patient.first_names).split(" ")[0] == first
+        and (not claims.get("birthplace") or claims["birthplace"] == patient.birthplace_code)
+    ]
+    if len(candidates) != 1 or not first:
+        raise _refuse_provider_sign_in(
+            "no_matching_space",
+            _(
+                "Aucun espace de santé ne correspond à l'identité transmise par FranceConnect. "
+                "Connectez-vous avec votre identifiant, ou activez votre espace avec votre code provisoire."
+            ),
+        )
+    patient = candidates[0]
+    if patient.user is None or not patient.user.is_active or patient.state != State.OPEN:
+        raise _refuse_provider_sign_in(
+            "space_not_active",
+            _("Votre espace n'est pas encore activé : activez-le d'abord avec votre code provisoire."),
+        )
+    authorize(ANONYMOUS, P.ACCOUNT_SIGN_IN_PROVIDER, patient.user, detail={"provider": provider.name})
+    return patient.user, _provider_device(patient.user, provider)
+
+
+# Enrolment by invitation, where no OpenID Connect provider is configured: a single-use, expiring link
+# by e-mail; the professional chooses a login and a password and registers an authenticator app (TOTP),
+# whose code is then asked at every sign-in.
+
+
+@atomic_action
+def invite_professional(actor: Actor, professional: Professional) -> str:
+    """Send the enrolment link (operators); an earlier unused link stops working. Returns the token."""
+    authorize(actor, P.ACCOUNT_PROFESSIONAL_INVITE, professional, detail={"professional": professional.pk})
+    if professional.user_id is not None:
+        raise Refused("already_enrolled", _("Ce professionnel a déjà un accès à carnet."), status=409)
+    if not professional.email:
+        raise Refused("no_email", _("L'annuaire ne donne pas d'adresse électronique pour ce professionnel."))
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    ProfessionalInvitation.objects.filter(professional=professional, used_at__isnull=True).update(
+        expires_at=now
+    )
+    ProfessionalInvitation.objects.create(
+        professional=professional,
+        token_hash=codes.keyed_hash(token),
+        expires_at=now + datetime.timedelta(days=settings.CARNET_PRO_INVITATION_DAYS),
+    )
+    body = _(
+        "Bonjour %(name)s,\n\nVous êtes invité à accéder à carnet, le dossier de santé partagé. "
+        "Choisissez votre identifiant, votre mot de passe et votre application d'authentification sur "
+        "%(site)s/connexion/inscription/%(token)s/ (lien valable %(days)d jours, une seule fois)."
+    ) % {
+        "name": professional.display_name,
+        "site": settings.SITE_URL,
+        "token": token,
+        "days": settings.CARNET_PRO_INVITATION_DAYS,
+    }
+    send_email(professional.email, _("Votre accès professionnel à carnet"), body)
+    return token
+
+
+def invite_professionals(actor: Actor, professionals) -> tuple[int, int]:
+    """Invite each professional not enrolled yet who has an e-mail; returns (invited, left out)."""
+    invited = left_out = 0
+    for professional in professionals:
+        if professional.user_id is None and professional.email:
+            invite_professional(actor, professional)
+            invited += 1
+        else:
+            left_out += 1
+    return invited, left_out
+
+
+def invitation_for(token: str) -> ProfessionalInvitation:
+    """The invitation behind a link, or a refusal that says why it no longer works."""
+    invitation = (
+        ProfessionalInvitation.objects.select_related("professional")
+        .filter(token_hash=codes.keyed_hash(token or ""))
+        .first()
+    )
+    if invitation is None:
+        raise Refused("invitation_unknown", _("Ce lien d'invitation n'est pas valide."), status=404)
+    if invitation.used_at is not None:
+        raise Refused("invitation_used", _("Ce lien a déjà servi : connectez-vous avec votre identifiant."))
+    if invitation.expires_at <= timezone.now() or invitation.professional.user_id is not None:
+        raise Refused("invitation_expired", _("Ce lien a expiré : demandez une nouvelle invitation."))
+    return invitation
+
+
+@atomic_action
+def enrol_professional(token: str, login: str, password: str, totp_key: str, totp_code: str) -> User:
+    """Consume the invitation: the login, the password and the authenticator app (its first code) at once."""
+    invitation = invitation_for(token)
+    ProfessionalInvitation.objects.select_for_update().filter(pk=invitation.pk).first()
+    professional = invitation.professional
+    authorize(ANONYMOUS, P.ACCOUNT_PROFESSIONAL_ENROL, professional, detail={"professional": professional.pk})
+    login = check_login(login, None, professional.email)
+    user = User(
+        username=login,
+        email=professional.email,
+        first_name=professional.given_name,
+        last_name=professional.family_name,
+        otp_channel=User.OtpChannel.TOTP,
+    )
+    validate_password(password, user)
+    code = "".join(ch for ch in (totp_code or "") if ch.isdigit())
+    if not code or not TOTP(bytes.fromhex(totp_key)).verify(int(code), tolerance=1):
+        raise ValidationError(
+            _("Ce code n'est pas le bon : vérifiez l'heure de votre téléphone."), code="totp_code"
+        )
+    user.set_password(password)
+    user.save()
+    TOTPDevice.objects.create(user=user, name="application", key=totp_key, confirmed=True)
+    invitation.used_at = timezone.now()
+    invitation.save(update_fields=["used_at"])
+    professional.user = user
+    professional.save(update_fields=["user"])
+    return user
 
 
 # --- the médecin traitant and legal representatives (issue 14, §3) ----------------------------------------

@@ -46,6 +46,7 @@ PROFESSIONAL_COLUMNS = [
     "organisation",
     "finess",
 ]
+OPTIONAL_PROFESSIONAL_COLUMNS = ["email"]  # for enrolment invitations where no OpenID provider is set
 BATCH = 1000
 
 
@@ -264,6 +265,10 @@ def _update_contact(patient: Patient, values: dict, report: ImportReport) -> Non
 def _professional(row: dict) -> dict:
     errors = {}
     values = {name: (row.get(name) or "").strip() for name in PROFESSIONAL_COLUMNS}
+    if (row.get("email") or "").strip():
+        values["email"] = row["email"].strip()
+        if "@" not in values["email"]:
+            errors["email"] = "adresse électronique invalide"
     for name, check in (("rpps", normalize_rpps), ("adeli", normalize_adeli)):
         try:
             values[name] = check(values[name]) if values[name] else None
@@ -297,19 +302,22 @@ def import_professionals(text: str, file_name: str = "", progress: Iterable | No
         _history("professionals", file_name, report)
         return report
     with transaction.atomic():
+        batch = _history("professionals", file_name, report)
         for values in parsed:
             key = {"rpps": values["rpps"]} if values["rpps"] else {"adeli": values["adeli"]}
-            _obj, created = Professional.objects.update_or_create(**key, defaults=values)
+            _obj, created = Professional.objects.update_or_create(
+                **key, defaults={**values, "import_batch": batch}
+            )
             report.created += created
             report.updated += not created
             if progress is not None:
                 progress.update(1)
-        _history("professionals", file_name, report)
+        ImportBatch.objects.filter(pk=batch.pk).update(created=report.created, updated=report.updated)
     return report
 
 
-def _history(kind: str, file_name: str, report: ImportReport) -> None:
-    ImportBatch.objects.create(
+def _history(kind: str, file_name: str, report: ImportReport) -> ImportBatch:
+    return ImportBatch.objects.create(
         kind=kind,
         file_name=file_name[:255],
         lines=report.lines,

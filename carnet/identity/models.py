@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
 
 from carnet.identity.validators import mask_nir
 
@@ -63,8 +64,12 @@ class Professional(models.Model):
     specialty = models.CharField(_("spécialité"), max_length=32, choices=Specialty.choices, blank=True)
     organisation = models.CharField(_("lieu d'exercice"), max_length=200, blank=True)
     finess = models.CharField(_("numéro FINESS"), max_length=9, blank=True)
+    email = models.EmailField(_("courriel"), blank=True)
     user = models.OneToOneField(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="professional"
+    )
+    import_batch = models.ForeignKey(
+        "ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="professionals"
     )
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -285,6 +290,32 @@ class KnownDevice(models.Model):
 
     def __str__(self) -> str:
         return f"device of user {self.user_id}"
+
+
+class ProfessionalInvitation(models.Model):
+    """An enrolment link sent to a professional of the directory: stored hashed, single use, expiring."""
+
+    professional = models.ForeignKey(Professional, on_delete=models.CASCADE, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"invitation of professional {self.professional_id}"
+
+
+class ProviderDevice(Device):
+    """The second factor of a sign-in through an OpenID Connect provider (Pro Santé Connect's e-CPS or
+    CPS card, FranceConnect's): the provider vouched for it, so carnet never verifies a token itself."""
+
+    provider = models.CharField(max_length=20)
+
+    def __str__(self) -> str:
+        return f"{self.provider} sign-in of user {self.user_id}"
+
+    def verify_token(self, token) -> bool:
+        return False
 
 
 from carnet.identity.otp import OneTimeCodeDevice  # noqa: E402,F401  (the sign-in code device model)

@@ -23,10 +23,15 @@ def ensure_demo_people() -> dict[str, str]:
         factories.make_operator("erin")
         _demo_record(alice, bob)
         seed_population(30, seed=1, professionals=20, documents_per_patient=2)
-    for user in User.objects.filter(username__in=["alice", "bob", "charlie", "erin"]):
+    if not User.objects.filter(username="edith").exists():  # an editor, with one referenced app
+        edith = factories.make_editor("edith")
+        factories.make_referenced_app(
+            "Balance connectée", owner=edith, requests=[("measurements", "read"), ("measurements", "write")]
+        )
+    for user in User.objects.filter(username__in=["alice", "bob", "charlie", "erin", "edith"]):
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
-    return {"patient": "alice", "GP": "bob", "pharmacist": "charlie", "operator": "erin"}
+    return {"patient": "alice", "GP": "bob", "pharmacist": "charlie", "operator": "erin", "editor": "edith"}
 
 
 def _demo_record(alice, bob) -> None:

@@ -126,12 +126,28 @@ ACTIONS = {
     P.ACCESS_SETTINGS_MANAGE: ("patient", {"patient", "representative"}),
     P.ACCESS_EMERGENCY_OPEN: ("patient", set(world.PROFESSIONALS) - {"occupational"}),
     P.ACCESS_SAMU_OPEN: ("patient", set(world.PROFESSIONALS) - {"occupational"}),
+    P.ACCESS_STANDING_READ: ("patient", set(world.PROFESSIONALS)),
     P.JOURNAL_ENTRY_READ: ("patient", {"patient", "representative", "caregiver-read"}),
     P.JOURNAL_ENTRY_CONTEST: ("patient", {"patient", "representative"}),
     P.ACCESS_MANDATE_GRANT: ("patient", {"patient", "representative"}),
     P.ACCESS_EMERGENCY_REVIEW: ("patient", {"operator"}),
     P.JOURNAL_CONTEST_ANSWER: ("patient", {"operator"}),
     P.ACCESS_MATRIX_CHANGE: ("patient", {"operator"}),
+    # Agenda, catalogue, measurements (rules on events: carnet/agenda/tests/test_policy_agenda.py).
+    P.AGENDA_EVENT_CREATE: ("patient", {"patient", "representative"}),
+    P.AGENDA_EVENT_READ: ("patient", {"patient", "representative", "caregiver-read"}),
+    P.AGENDA_FEED_MANAGE: ("patient", {"patient", "representative"}),
+    P.AGENDA_PREVENTION_ANSWER: ("patient", {"patient", "representative"}),
+    P.AGENDA_REMINDER_SEND: ("patient", set()),
+    P.CATALOGUE_APP_CONNECT: ("patient", {"patient", "representative"}),
+    P.CATALOGUE_FILE_DECIDE: ("patient", {"operator"}),
+    P.CATALOGUE_FILE_EXPIRE: ("patient", {"system"}),
+    P.CATALOGUE_FILE_SUBMIT: ("patient", set()),
+    P.RECORD_MEASUREMENT_READ: (
+        "patient",
+        {"patient", "representative", "caregiver-read", "gp", *world.GRANTED} - {"occupational"},
+    ),
+    P.RECORD_MEASUREMENT_WRITE: ("patient", {"patient", "representative"}),
     P.ACCOUNT_GP_CHOOSE: ("patient", {"patient", "representative", "system"}),
     P.ACCOUNT_REPRESENTATIVE_ADD: ("patient", {"operator", "system"}),
     P.ACCOUNT_REPRESENTATIVE_END: ("patient", {"operator", "system"}),
@@ -139,6 +155,11 @@ ACTIONS = {
     P.ACCOUNT_CODE_REQUEST: ("patient", {"anonymous"}),
     P.ACCOUNT_MINOR_SPACE_OPEN: ("patient", {"representative"}),
     P.STATS_TABLES_REFRESH: ("patient", {"operator", "system"}),
+    P.RESEARCH_CHOICE_READ: ("patient", {"patient", "representative"}),
+    P.RESEARCH_CHOICE_SET: ("patient", {"patient", "representative"}),
+    P.RESEARCH_EXTRACT_CREATE: ("patient", {"operator"}),
+    P.RESEARCH_EXTRACT_INCLUDE: ("patient", set()),  # only for a candidate of a study: see research tests
+    P.RESEARCH_STUDY_REGISTER: ("patient", {"operator"}),
 }
 
 

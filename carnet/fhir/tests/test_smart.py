@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from oauth2_provider.models import Application
 
+from carnet import factories
 from carnet.fhir.tests.conftest import Fhir
 from carnet.web.tests.test_journeys import signed_in
 
@@ -18,13 +19,8 @@ REDIRECT = "https://app.example/callback"
 
 @pytest.fixture
 def app(db):
-    return Application.objects.create(
-        name="Suivi tension",
-        client_type=Application.CLIENT_PUBLIC,
-        authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
-        redirect_uris=REDIRECT,
-        skip_authorization=False,
-    )
+    """Only apps referenced in the catalogue may be connected (carnet.catalogue)."""
+    return factories.make_referenced_app("Suivi tension", REDIRECT).application
 
 
 def pkce():

@@ -30,7 +30,7 @@ class ActivationForm(forms.Form):
     )
     password = forms.CharField(
         label=_("Mot de passe"),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}, render_value=True),
         help_text=_("Au moins 12 caractères ; évitez les mots de passe courants."),
     )
     email = forms.EmailField(label=_("Adresse électronique (facultatif)"), required=False)

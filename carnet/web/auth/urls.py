@@ -1,6 +1,6 @@
 from django.urls import path
 
-from carnet.web.auth import recovery, views
+from carnet.web.auth import enrol, oidc, recovery, views
 
 app_name = "auth"
 urlpatterns = [
@@ -9,6 +9,9 @@ urlpatterns = [
     path("connexion/nouveau-code/", views.resend_code, name="resend-code"),
     path("connexion/confirmer/", views.reauth, name="reauth"),
     path("connexion/application/", views.totp_setup, name="totp-setup"),
+    path("connexion/avec/<slug:slug>/", oidc.start, name="provider-start"),
+    path("connexion/avec/<slug:slug>/retour/", oidc.callback, name="provider-callback"),
+    path("connexion/inscription/<str:token>/", enrol.enrol, name="enrol"),
     path("deconnexion/", views.sign_out, name="sign-out"),
     path("activation/", views.activate, name="activate"),
     path("opposition/", views.oppose, name="oppose"),

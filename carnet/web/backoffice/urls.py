@@ -1,6 +1,6 @@
 from django.urls import path
 
-from carnet.web.backoffice import people, printing, views
+from carnet.web.backoffice import people, printing, professionals, research, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -10,6 +10,12 @@ urlpatterns = [
     path("urgences/<int:access_id>/examen/", views.review, name="review"),
     path("contestations/<int:contest_id>/reponse/", views.answer, name="answer"),
     path("matrice/", views.matrix, name="matrix"),
+    path("recherche/", research.studies, name="research"),
+    path("recherche/etudes/<int:study_id>/extrait/", research.new_extract, name="research-extract"),
+    path("recherche/extraits/<int:extract_id>.csv", research.download_extract, name="research-download"),
+    path("professionnels/", professionals.directory, name="professionals"),
+    path("professionnels/<int:professional_id>/inviter/", professionals.invite, name="invite"),
+    path("professionnels/imports/<int:batch_id>/inviter/", professionals.invite_import, name="invite-import"),
     path("personnes/", people.search, name="people"),
     path("personnes/<int:patient_id>/", people.person, name="person"),
     path("personnes/<int:patient_id>/demande/<str:kind>/", people.paper_request, name="paper-request"),

@@ -61,6 +61,24 @@ class SettingsForm(forms.Form):
     )
 
 
+class JournalFilterForm(forms.Form):
+    qui = forms.ChoiceField(
+        label=_("Afficher"),
+        required=False,
+        widget=forms.RadioSelect,
+        initial="others",
+        choices=[
+            ("others", _("les accès des professionnels et des autres personnes")),
+            ("mine", _("mes propres actions et les opérations automatiques")),
+            ("all", _("tout")),
+        ],
+    )
+    du = forms.DateField(label=_("Du"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    au = forms.DateField(label=_("Au"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    urgence = forms.BooleanField(label=_("Seulement les accès en urgence"), required=False)
+    refus = forms.BooleanField(label=_("Seulement les accès refusés"), required=False)
+
+
 class ContestForm(forms.Form):
     text = forms.CharField(
         label=_("Pourquoi contestez-vous cet accès ?"), widget=forms.Textarea(attrs={"rows": 3})

@@ -1,6 +1,17 @@
 from django.urls import path
 
-from carnet.web.patient.views import access, account, contact, documents, gp, home, journal, minor, profile
+from carnet.web.patient.views import (
+    access,
+    account,
+    contact,
+    documents,
+    gp,
+    home,
+    journal,
+    minor,
+    profile,
+    research,
+)
 
 app_name = "patient"
 urlpatterns = [
@@ -15,6 +26,7 @@ urlpatterns = [
     path("profil/", profile.health_profile, name="profile"),
     path("profil/volontes/", profile.wish, name="wish"),
     path("journal/", journal.journal, name="journal"),
+    path("journal/telecharger/", journal.download, name="journal-download"),
     path("journal/<int:seq>/contester/", journal.contest, name="contest"),
     path("acces/", access.access_settings, name="access"),
     path("acces/code-de-presence/", access.presence_code, name="presence-code"),
@@ -29,6 +41,9 @@ urlpatterns = [
     path("export/", documents.export_page, name="export"),
     path("export/<str:kind>/", documents.export_file, name="export-file"),
     path("cloture/", account.closure, name="closure"),
+    path("recherche/", research.research, name="research"),
+    path("recherche/choix/", research.research_choice, name="research-choice"),
+    path("recherche/etudes/<int:study_id>/", research.research_answer, name="research-answer"),
     path("medecin-traitant/", gp.gp, name="gp"),
     path("medecin-traitant/choisir/", gp.choose, name="gp-choose"),
     path("coordonnees/", contact.contact, name="contact"),

@@ -46,7 +46,12 @@ def _patient(patient_id) -> Patient:
 
 @professional_required
 def patient(request, patient_id):
-    actor, patient = request.actor, _patient(patient_id)
+    return _patient_page(request, _patient(patient_id))
+
+
+def _patient_page(request, patient, status=200, **bound):
+    """The patient's page; a form that failed comes back filled in and marked (``bound``)."""
+    actor = request.actor
     can_read = decide(actor, P.RECORD_PROFILE_READ, patient)
     context = {
         "patient": patient,
@@ -59,8 +64,8 @@ def patient(request, patient_id):
         "glass_form": forms.BreakGlassForm(),
         "profile_form": ProfileEntryForm(),
         "emergency": active_emergency(actor.professional, patient),
-    }
-    return render(request, "web/pro/patient.html", context)
+    } | bound
+    return render(request, "web/pro/patient.html", context, status=status)
 
 
 @require_POST
@@ -76,18 +81,23 @@ def get_access(request, patient_id, how):
             access.request_access(actor, patient)
         elif how == "code":
             access.redeem_presence_code(actor, patient, request.POST.get("code", ""))
-        else:  # "glass": break the glass, only when named
-            form = forms.BreakGlassForm(request.POST)
-            form.is_valid()
-            access.break_glass(
-                actor,
-                patient,
-                form.cleaned_data.get("reason_code", ""),
-                form.cleaned_data.get("reason_text", ""),
-                samu=form.cleaned_data.get("samu", False),
-            )
+        else:  # "glass": break the glass, only when named; a refusal keeps the explanation typed
+            return _break_glass(request, patient)
         messages.success(request, _("Accès enregistré."))
     return redirect("pro:patient", patient_id=patient.pk)
+
+
+def _break_glass(request, patient):
+    form = forms.BreakGlassForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        with refusals(request, form):
+            access.break_glass(
+                request.actor, patient, data["reason_code"], data["reason_text"], samu=data["samu"]
+            )
+            messages.success(request, _("Accès enregistré."))
+            return redirect("pro:patient", patient_id=patient.pk)
+    return _patient_page(request, patient, status=400, glass_form=form)
 
 
 @require_POST
@@ -106,12 +116,13 @@ def deposit(request, patient_id):
             hide_days=data["hide_days"] or 0,
             mime_type=data["file"].content_type or "",
         )
-        with refusals(request):
+        with refusals(request, form):
             records.deposit_document(actor, patient, data["file"].read(), meta)
             messages.success(request, _("Document déposé."))
-    else:
-        messages.error(request, _("Le dépôt est incomplet : vérifiez le formulaire."))
-    return redirect("pro:patient", patient_id=patient.pk)
+            return redirect("pro:patient", patient_id=patient.pk)
+    if request.FILES.get("file") and "file" not in form.errors:
+        form.add_error("file", _("Le navigateur ne garde pas le fichier choisi : choisissez-le à nouveau."))
+    return _patient_page(request, patient, status=400, deposit_form=form)
 
 
 @professional_required

@@ -1,4 +1,4 @@
-"""carnet journal verify|checkpoint|export-key|bench."""
+"""carnet journal verify|verify-download|checkpoint|export-key|bench."""
 
 import json
 from pathlib import Path
@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from carnet.journal import signing
 from carnet.journal.actions import make_checkpoint
+from carnet.journal.proof import verify_download
 from carnet.journal.verification import checkpoint_dict, verify_chain
 
 
@@ -22,6 +23,11 @@ class Command(BaseCommand):
         verify.add_argument(
             "--public-key", help="PEM file of the signing public key (default: this server's)"
         )
+        download = sub.add_parser(
+            "verify-download", help="check a patient's journal download (its entries and proof) offline"
+        )
+        download.add_argument("file", help="the JSON file downloaded from « Qui a consulté mon dossier »")
+        download.add_argument("--public-key", help="PEM file of the signing public key (default: the file's)")
         checkpoint = sub.add_parser("checkpoint", help="sign the current head; optionally write it to a file")
         checkpoint.add_argument("--out", help="write the signed checkpoint (JSON) there")
         sub.add_parser("export-key", help="print the public key (PEM) that verifies checkpoints")
@@ -40,6 +46,17 @@ class Command(BaseCommand):
         self.stdout.write(
             f"journal intact: {result.checked} entries verified in {result.seconds:.3f} s "
             f"({result.rate:,.0f} entries/s)"
+        )
+
+    def verify_download(self, file, public_key=None, **options):
+        data = json.loads(Path(file).read_text())
+        ok, problem = verify_download(data, Path(public_key).read_text() if public_key else None)
+        if not ok:
+            raise CommandError(f"download NOT intact: {problem}")
+        checkpoint = data["checkpoint"] or {}
+        self.stdout.write(
+            f"download intact: {len(data['entries'])} entries, chained up to the checkpoint signed at "
+            f"{checkpoint.get('at', '-')} (entry #{checkpoint.get('head_seq', '-')})"
         )
 
     def checkpoint(self, out=None, **options):

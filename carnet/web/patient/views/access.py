@@ -8,7 +8,8 @@ from django.views.decorators.http import require_POST
 
 from carnet.access import actions as access
 from carnet.access.policy import settings_of
-from carnet.access.queries import access_overview
+from carnet.access.queries import access_overview, profession_grid
+from carnet.access.sensitivity import CATEGORIES
 from carnet.errors import Refused
 from carnet.fhir.actions import connected_apps, revoke_app
 from carnet.web.auth.decorators import patient_required, reauth_required
@@ -35,10 +36,16 @@ def access_settings(request):
             )
             messages.success(request, _("Vos réglages sont enregistrés."))
             return redirect("patient:access")
+    choices = current.category_choices or {}
+    professions, grid = profession_grid()
     context = {
         "form": form,
         "overview": access_overview(request.actor, patient),
         "presence_code": request.session.pop("presence_code", ""),
+        "categories": [(key, label, choices.get(key, "masked")) for key, label in CATEGORIES.items()],
+        "gp_sees_masked": current.gp_sees_masked,
+        "professions": professions,
+        "grid": grid,
     }
     return render(request, "web/patient/access.html", context)
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from carnet.access.policy import settings_of
 from carnet.records import actions as records
 from carnet.records import export, queries
 from carnet.records.actions import DocumentMetadata
@@ -37,7 +38,9 @@ def documents(request):
 def document(request, document_id):
     found = queries.get_document(request.actor, document_id)
     form = forms.VisibilityForm(initial={"visibility": found.visibility})
-    return render(request, "web/patient/document.html", {"document": found, "form": form})
+    gp_sees = settings_of(request.actor.patient).gp_sees_masked and request.actor.patient.gp_id is not None
+    context = {"document": found, "form": form, "gp_sees_masked": gp_sees}
+    return render(request, "web/patient/document.html", context)
 
 
 @patient_required

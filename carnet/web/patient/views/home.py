@@ -12,7 +12,7 @@ def dashboard(request):
     actor = request.actor
     context = {
         "documents": queries.list_documents(actor, actor.patient)[:5],
-        "journal": patient_journal(actor, actor.patient, limit=5),
+        "journal": patient_journal(actor, actor.patient, who="others", limit=5),
         "first_visit": not request.session.get("guide_seen"),
     }
     return render(request, "web/patient/dashboard.html", context)

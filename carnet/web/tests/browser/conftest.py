@@ -77,9 +77,15 @@ def new_page(browser, live_server):
         context.close()
 
 
+MISSING_DESCRIBEDBY = """[...document.querySelectorAll('[aria-describedby]')].flatMap(
+  el => el.getAttribute('aria-describedby').split(/\\s+/).filter(id => id && !document.getElementById(id)))"""
+OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+
 @pytest.fixture
 def check(request):
-    """Run axe-core on the page (zero serious or critical violations) and save a screenshot."""
+    """Run axe-core on the page (zero serious or critical violations), check that every id named by an
+    aria-describedby exists, and save a screenshot."""
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
@@ -87,9 +93,11 @@ def check(request):
     def run(page, name):
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+        missing = page.evaluate(MISSING_DESCRIBEDBY)
+        assert not missing, f"{name}: aria-describedby names ids that do not exist: {missing}"
         violations = axe.run(page).response["violations"]
         bad = [
-            (v["id"], v["impact"], [n["target"] for n in v["nodes"]])
+            (v["id"], v["impact"], [(n["target"], n.get("failureSummary", "")[:300]) for n in v["nodes"]])
             for v in violations
             if v["impact"] in {"serious", "critical"}
         ]

@@ -102,7 +102,7 @@ def test_break_the_glass_then_notified_and_journaled(new_page, check, alice, bob
     doctor = sign_in(new_page(), dave.user)
     doctor.goto(f"/pro/patients/{alice.pk}/")
     assert doctor.get_by_role("link", name="Compte rendu de consultation").count() == 0
-    doctor.locator("summary").click()
+    doctor.locator("main summary").click()
     check(doctor, "pro-refused-with-glass-form")
     doctor.select_option("#id_reason_code", index=0)
     doctor.fill("#id_reason_text", "Patiente inconsciente aux urgences")
@@ -142,7 +142,7 @@ def test_keyboard_skip_link_and_visible_focus(new_page, alice):
     focused = page.evaluate("document.activeElement.className")
     assert "skip-link" in focused
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
-    box = page.locator(".skip-link").bounding_box()
+    box = page.locator(".skip-link").first.bounding_box()
     assert outline != "none" and box["x"] >= 0
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "contenu" or page.url.endswith("#contenu")
