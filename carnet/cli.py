@@ -52,7 +52,8 @@ def start_worker(
     nice = int(os.environ.get("CARNET_WORKER_NICE", "19")) if nice is None else nice
     processes = []
     for queue in QUEUES:
-        command = [sys.executable, "-m", "carnet.cli", "db_worker", "--queue-name", queue, *(extra or [])]
+        # "worker" is db_worker with the scheduler inside: each runs it, each occurrence is claimed once.
+        command = [sys.executable, "-m", "carnet.cli", "worker", "--queue-name", queue, *(extra or [])]
         worker = subprocess.Popen(command, env=env, stdout=out, stderr=out)  # noqa: S603
         if queue == "default" and nice and hasattr(os, "setpriority"):
             os.setpriority(os.PRIO_PROCESS, worker.pid, nice)

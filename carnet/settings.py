@@ -4,6 +4,7 @@ Every value comes from the environment (see README, "Settings"); the defaults gi
 embedded mode: SQLite and files under ``var/``, outboxes instead of real email/SMS/post.
 """
 
+import datetime
 import secrets
 from pathlib import Path
 
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "carnet.catalogue",
     "carnet.web",
     "carnet.bench",
+    "carnet.schedule",
 ]
 
 MIDDLEWARE = [
@@ -342,6 +344,21 @@ CARNET_PRO_INVITATION_DAYS = env_int("CARNET_PRO_INVITATION_DAYS", 14)
 CARNET_BENCH_INSECURE = env_bool("CARNET_BENCH_INSECURE", False)
 if CARNET_BENCH_INSECURE and HTTPS:
     raise ImproperlyConfigured("CARNET_BENCH_INSECURE is for benchmarks only and refused with CARNET_HTTPS")
+
+# Periodic work (carnet.schedule): a scheduler thread inside each task worker; occurrences are claimed.
+CARNET_SCHEDULER = env_bool("CARNET_SCHEDULER", True)
+CARNET_SCHEDULE_TICK_SECONDS = env_int("CARNET_SCHEDULE_TICK_SECONDS", 30)
+CARNET_CHECKPOINT_PERIOD = datetime.timedelta(minutes=env_int("CARNET_CHECKPOINT_MINUTES", 5))
+CARNET_DAILY_PERIOD = datetime.timedelta(hours=env_int("CARNET_DAILY_TASKS_HOURS", 24))
+CARNET_STATS_PERIOD = datetime.timedelta(minutes=env_int("CARNET_STATS_REFRESH_MINUTES", 60))
+if min(CARNET_CHECKPOINT_PERIOD, CARNET_DAILY_PERIOD, CARNET_STATS_PERIOD) <= datetime.timedelta(0):
+    raise ImproperlyConfigured("the periods of the scheduled tasks must be positive")
+# Each signed checkpoint is also written there: a directory, or s3://bucket/prefix (not the blobs' bucket).
+CARNET_CHECKPOINT_COPY = env_str("CARNET_CHECKPOINT_COPY", str(DATA_DIR / "checkpoint-copies"))
+if CARNET_CHECKPOINT_COPY.startswith("s3://") and (
+    CARNET_CHECKPOINT_COPY[5:].split("/")[0] == CARNET_S3_BUCKET
+):
+    raise ImproperlyConfigured("CARNET_CHECKPOINT_COPY must be another bucket than CARNET_S3_BUCKET")
 
 LOGGING = {
     "version": 1,

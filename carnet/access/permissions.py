@@ -15,9 +15,17 @@ class Permission(StrEnum):
     ACCESS_SAMU_OPEN = "access:samu:open"
     ACCESS_SETTINGS_MANAGE = "access:settings:manage"
     ACCESS_STANDING_READ = "access:standing:read"
+    ACCOUNT_CODE_REQUEST = "account:code:request"
+    ACCOUNT_CONTACT_CHANGE = "account:contact:change"
     ACCOUNT_DEVICE_REMEMBER = "account:device:remember"
+    ACCOUNT_GP_CHOOSE = "account:gp:choose"
+    ACCOUNT_MINOR_SPACE_OPEN = "account:minor-space:open"
+    ACCOUNT_PAPER_REQUEST = "account:paper-request:record"
+    ACCOUNT_PASSWORD_RESET = "account:password:reset"
     ACCOUNT_PROFESSIONAL_ENROL = "account:professional:enrol"
     ACCOUNT_PROFESSIONAL_INVITE = "account:professional:invite"
+    ACCOUNT_REPRESENTATIVE_ADD = "account:representative:add"
+    ACCOUNT_REPRESENTATIVE_END = "account:representative:end"
     ACCOUNT_SIGN_IN_CODE = "account:sign-in:code"
     ACCOUNT_SIGN_IN_PASSWORD = "account:sign-in:password"
     ACCOUNT_SIGN_IN_PROVIDER = "account:sign-in:provider"
@@ -142,6 +150,10 @@ ACCOUNT_ACTIONS_BY_ROLE = {
     Permission.ACCOUNT_SPACE_OPEN: {"system"},
     Permission.ACCOUNT_SPACE_OPPOSE: {"anonymous", "system", "operator"},  # online with the code, or on paper
     Permission.ACCOUNT_SPACE_SUSPEND: {"system", "operator"},
+    # a request received by post, recorded by an operator (account:paper-request:record comes first)
+    Permission.ACCOUNT_SPACE_EARLY_DESTRUCTION: {"operator"},
+    Permission.ACCOUNT_SPACE_OBJECT: {"operator"},
+    Permission.ACCOUNT_SPACE_REOPEN: {"operator"},
 }
 # A person's sign-in and devices (the resource is the User): the person, or the anonymous visitor who is
 # signing in as them (the action checks the password or the code).
@@ -166,6 +178,15 @@ SERVICE_ACTIONS = {
     Permission.RESEARCH_STUDY_REGISTER: {"operator"},
     Permission.STATS_TABLES_REFRESH: {"system", "operator"},
     Permission.VAULT_KEYS_ROTATE: {"system"},
+}
+# Getting in and keeping one's account (issue 14): who may ask what, by role; the action checks the proof
+# (identity traits and the contact on file for a new code, the link and the second factor for a reset).
+ACCOUNT_REQUESTS_BY_ROLE = {
+    Permission.ACCOUNT_CODE_REQUEST: {"anonymous"},
+    Permission.ACCOUNT_PAPER_REQUEST: {"operator"},
+    Permission.ACCOUNT_PASSWORD_RESET: {"anonymous"},
+    Permission.ACCOUNT_REPRESENTATIVE_ADD: {"operator", "system"},
+    Permission.ACCOUNT_REPRESENTATIVE_END: {"operator", "system"},
 }
 # SMART App Launch v2 scopes (read/search) and the actions they open; scopes narrow, never widen.
 APP_SCOPES = {

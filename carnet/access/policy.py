@@ -17,6 +17,7 @@ from carnet.access.decision import Decision
 from carnet.access.models import Block, EmergencyAccess, Grant, PatientAccessSettings, ProfessionRule
 from carnet.access.permissions import (
     ACCOUNT_ACTIONS_BY_ROLE,
+    ACCOUNT_REQUESTS_BY_ROLE,
     HOLDER_ACCOUNT_ACTIONS,
     MANDATE_SCOPES,
     PROFILE_KIND_OF,
@@ -37,6 +38,7 @@ DOCUMENT_READS = {P.RECORD_DOCUMENT_READ, P.RECORD_DOCUMENT_SEARCH}
 # Operators' work on the service: never on clinical content, and nobody else's.
 OPERATOR_ACTIONS = {P.ACCESS_EMERGENCY_REVIEW, P.ACCESS_MATRIX_CHANGE, P.JOURNAL_CONTEST_ANSWER}
 OPERATOR_ACTIONS |= {P.CATALOGUE_FILE_DECIDE}
+OPERATOR_ACTIONS |= {action for action, roles in ACCOUNT_REQUESTS_BY_ROLE.items() if "operator" in roles}
 # Agenda actions a professional takes on an appointment with themselves (never on anyone else's event).
 EVENT_ACTIONS = {P.AGENDA_EVENT_CREATE, P.AGENDA_EVENT_READ, P.AGENDA_EVENT_UPDATE, P.AGENDA_EVENT_CANCEL}
 OWN_SPACE_ACTIONS = (
@@ -47,6 +49,8 @@ OWN_SPACE_ACTIONS = (
     - USER_ACTIONS
     - set(SERVICE_ACTIONS)
     - {P.RESEARCH_EXTRACT_INCLUDE}
+    - set(ACCOUNT_REQUESTS_BY_ROLE)
+    - {P.ACCOUNT_CONTACT_CHANGE, P.ACCOUNT_GP_CHOOSE, P.ACCOUNT_MINOR_SPACE_OPEN}
     - {
         P.ACCESS_EMERGENCY_OPEN,
         P.ACCESS_SAMU_OPEN,
@@ -104,6 +108,8 @@ def decide(actor: Actor, action: str, resource) -> Decision:
     operators an emergency access to review, a contest to answer, a cell of the matrix)."""
     if action in MESSAGING_ACTIONS:
         return _messaging(actor, action, resource)
+    if action in ACCOUNT_REQUESTS_BY_ROLE or action in HOLDER_REQUESTS:
+        return _account_request(actor, action, resource)
     if action in OPERATOR_ACTIONS:
         if actor.role == Role.OPERATOR:
             return allow("operator-review")
@@ -172,6 +178,53 @@ def _space_account(actor: Actor, action: str, patient: Patient) -> Decision:
     return deny("holder-only", "only the holder of the space or their legal representative does this")
 
 
+HOLDER_REQUESTS = {P.ACCOUNT_CONTACT_CHANGE, P.ACCOUNT_GP_CHOOSE, P.ACCOUNT_MINOR_SPACE_OPEN}
+ACCOUNT_RESOURCES = {
+    P.ACCOUNT_MINOR_SPACE_OPEN: {"Patient"},
+    P.ACCOUNT_CODE_REQUEST: {"Patient"},
+    P.ACCOUNT_CONTACT_CHANGE: {"User"},
+    P.ACCOUNT_GP_CHOOSE: {"Patient"},
+    P.ACCOUNT_PAPER_REQUEST: {"Patient", "PaperOpposition"},
+    P.ACCOUNT_PASSWORD_RESET: {"User"},
+    P.ACCOUNT_REPRESENTATIVE_ADD: {"Patient"},
+    P.ACCOUNT_REPRESENTATIVE_END: {"Patient"},
+}
+
+
+def _account_request(actor: Actor, action: str, resource) -> Decision:
+    """Getting in and keeping one's account: new codes, resets, contacts, the GP, representatives, paper."""
+    if resource.__class__.__name__ not in ACCOUNT_RESOURCES[action]:  # (a lazy request.user passes)
+        return deny("wrong-resource", "this action is not about this kind of thing")
+    if str(actor.role) in ACCOUNT_REQUESTS_BY_ROLE.get(action, ()):
+        return allow(f"account-request-{actor.role}")
+    if action == P.ACCOUNT_CONTACT_CHANGE:
+        if actor.user_id is not None and actor.user_id == getattr(resource, "pk", None):
+            return allow("own-contact")
+        return deny("not-their-account", "only the person changes their own contact")
+    if action == P.ACCOUNT_GP_CHOOSE:
+        return _gp_choice(actor, resource)
+    if action == P.ACCOUNT_MINOR_SPACE_OPEN:
+        if actor.role != Role.REPRESENTATIVE or not _represents(actor.user, resource):
+            return deny("not-representative", "only a legal representative of the minor opens their space")
+        if resource.state not in (Patient.State.PENDING, Patient.State.OPEN):
+            return deny("space-not-open", "the space is not pending")
+        return allow("representative-opens-minor-space")
+    return deny("account-request-role", "this role does not do this")
+
+
+def _gp_choice(actor: Actor, patient: Patient) -> Decision:
+    """The médecin traitant is declared by the patient (or their representative), or by the insurer's file."""
+    if actor.role == Role.SYSTEM:
+        return allow("beneficiary-file")
+    if patient.state != Patient.State.OPEN:
+        return deny("space-not-open", "the space is not open")
+    if actor.role == Role.PATIENT and patient.user_id is not None and patient.user_id == actor.user_id:
+        return allow("patient-declares-gp")
+    if actor.role == Role.REPRESENTATIVE and _represents(actor.user, patient):
+        return allow("representative-declares-gp")
+    return deny("holder-only", "only the holder of the space or their legal representative does this")
+
+
 def _system(action: str, resource) -> Decision:
     """Tasks and the insurer feed: they deposit insurer documents and read a document's text for the search
     index (the worker, journaled like any reader); nothing else."""
@@ -234,6 +287,8 @@ def _represents(user, patient: Patient) -> bool:
     rep = Representative.objects.filter(user=user, patient=patient, ended_at__isnull=True).first()
     if rep is None:
         return False
+    if rep.protection_until is not None and rep.protection_until < timezone.localdate():
+        return False  # the court's protection measure has ended
     return rep.kind == Representative.Kind.GUARDIAN or patient.age_on(timezone.localdate()) < 18
 
 

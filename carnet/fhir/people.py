@@ -13,6 +13,7 @@ from carnet.fhir.outcome import FhirError
 from carnet.fhir.paging import Query, bundle_of
 from carnet.identity.models import Patient, Professional
 from carnet.records import queries
+from carnet.records.export import general_practitioner
 
 FR_CORE = "https://hl7.fr/ig/fhir/core"
 IDNPS = "urn:oid:1.2.250.1.71.4.2.1"
@@ -70,7 +71,7 @@ def patient_resource(patient: Patient) -> dict:
                 },
             }
         )
-    return resource
+    return resource | general_practitioner(patient)  # the declared médecin traitant (issue 14)
 
 
 def practitioner_resource(professional: Professional) -> dict:

@@ -3,30 +3,39 @@ counters and devices. Each action asks the policy first (``authorize``, which jo
 The daily sweeps that run these actions for every space due are in ``carnet.identity.sweeps``."""
 
 import datetime
+import re
 import secrets
 import unicodedata
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.core.validators import validate_email
+from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from carnet.access.actor import ANONYMOUS, SYSTEM, Actor
+from carnet.access.actor import ANONYMOUS, SYSTEM, Actor, Role
+from carnet.access.decision import Decision
 from carnet.access.gate import atomic_action, authorize
 from carnet.access.permissions import Permission as P
 from carnet.dates import years_after
 from carnet.errors import Conflict, Refused
-from carnet.identity import codes, oidc
+from carnet.identity import codes, oidc, signin
 from carnet.identity.logins import check_login
 from carnet.identity.models import (
     ActivationCode,
+    ContactChange,
     KnownDevice,
     Opposition,
     Patient,
+    Profession,
     Professional,
     ProfessionalInvitation,
     ProviderDevice,
@@ -36,8 +45,11 @@ from carnet.identity.models import (
 from carnet.identity.oidc import SignInWithProviderRefused
 from carnet.identity.otp import OneTimeCodeDevice
 from carnet.identity.security_notices import second_factor_changed
+from carnet.identity.validators import normalize_nir
+from carnet.journal.actions import record
 from carnet.notify.actions import notify_patient
 from carnet.notify.outbox import queue_letter, send_email
+from carnet.notify.sms import send_sms
 
 State = Patient.State
 
@@ -58,10 +70,15 @@ def _move(patient: Patient, allowed_from: set, to: str, **fields) -> None:
 
 
 @atomic_action
-def invite_patient(patient: Patient, actor: Actor = SYSTEM) -> str:
-    """Send a provisional activation code (e-mail if known, else a postal letter); returns the code."""
-    channel = "email" if patient.email else "letter"
-    authorize(actor, P.ACCOUNT_SPACE_INVITE, patient, detail={"channel": channel})
+def invite_patient(patient: Patient, actor: Actor = SYSTEM, *, reason: str = "invite") -> str:
+    """Send a provisional activation code (e-mail if known, else a postal letter); returns the code.
+
+    A minor's invitation goes to their legal representative (domain.md §1), who is told it is for the child.
+    """
+    to = invitation_recipient(patient)
+    channel = "email" if to.email else "letter"
+    detail = {"channel": channel, "reason": reason, "to": "representative" if to.representative else "person"}
+    authorize(actor, P.ACCOUNT_SPACE_INVITE, patient, detail=detail)
     code = codes.new_activation_code()
     now = timezone.now()
     ActivationCode.objects.create(
@@ -86,10 +103,14 @@ def invite_patient(patient: Patient, actor: Actor = SYSTEM) -> str:
         "days": settings.CARNET_INVITATION_DAYS,
         "deadline": f"{patient.opposition_deadline:%d/%m/%Y}",
     }
+    if patient.opposition_deadline <= now:  # a new code after the window: the space is already open
+        body = "\n\n".join(body.split("\n\n")[:2])  # the greeting and the code, no opposition
+    if to.representative is not None:
+        subject, body = _representative_invitation(patient, to.representative, code)
     if channel == "email":
-        send_email(patient.email, subject, body)
+        send_email(to.email, subject, body)
     else:
-        queue_letter(f"{patient.display_name}\n{patient.address}", subject, body, patient_id=patient.pk)
+        queue_letter(f"{to.name}\n{to.address}", subject, body, patient_id=patient.pk)
     return code
 
 
@@ -150,6 +171,7 @@ def activate_account(
     authorize(actor, P.ACCOUNT_SPACE_ACTIVATE, patient)
     if patient.state not in {State.PENDING, State.OPEN} or patient.user_id is not None:
         raise Conflict("not_activable", _("Cet espace ne peut pas être activé."), field="code")
+    refuse_minor_activation(patient)
     email = email or patient.email
     login = _checked(check_login, "login", login, patient, email)
     user = User(
@@ -175,6 +197,7 @@ def activate_account(
     row.save(update_fields=["used_at"])
     fields = {"user": user, "activated_at": timezone.now(), "email": email, "phone": user.phone}
     _move(patient, {State.PENDING, State.OPEN}, State.OPEN, **fields)
+    link_representations(patient, user)
     return user
 
 
@@ -530,3 +553,400 @@ def enrol_professional(token: str, login: str, password: str, totp_key: str, tot
     professional.user = user
     professional.save(update_fields=["user"])
     return user
+
+
+# --- the médecin traitant and legal representatives (issue 14, §3) ----------------------------------------
+
+
+class Recipient:
+    """Where a space's invitation and codes go: the person, or for a minor their legal representative."""
+
+    def __init__(self, name: str, email: str, address: str, representative: Representative | None = None):
+        self.name, self.email, self.address, self.representative = name, email, address, representative
+
+
+def is_minor(patient: Patient) -> bool:
+    return patient.age_on(timezone.localdate()) < 18
+
+
+def active_representatives(patient: Patient):
+    return patient.representatives.filter(ended_at__isnull=True).select_related("person", "user")
+
+
+def invitation_recipient(patient: Patient) -> Recipient:
+    rep = active_representatives(patient).filter(kind=Representative.Kind.PARENT).first()
+    if rep is None or not is_minor(patient) or rep.person is None:
+        return Recipient(patient.display_name, patient.email, patient.address)
+    return Recipient(rep.person.display_name, rep.person.email, rep.person.address, rep)
+
+
+def _representative_invitation(patient: Patient, rep: Representative, code: str) -> tuple[str, str]:
+    subject = _("L'espace de santé carnet de %(child)s") % {"child": patient.display_name}
+    body = _(
+        "Bonjour %(name)s,\n\nUn espace de santé a été préparé pour %(child)s, dont vous êtes le "
+        "représentant légal. Pour l'ouvrir, activez d'abord votre propre espace carnet, puis saisissez "
+        "ce code dans « Mes espaces » : %(code)s.\n\nSi vous ne souhaitez pas d'espace pour %(child)s, "
+        "opposez-vous-y sur %(site)s/opposition/ avec le même code, jusqu'au %(deadline)s."
+    ) % {
+        "name": rep.person.display_name,
+        "child": patient.display_name,
+        "site": settings.SITE_URL,
+        "code": code,
+        "deadline": f"{patient.opposition_deadline:%d/%m/%Y}",
+    }
+    return subject, body
+
+
+def refuse_minor_activation(patient: Patient) -> None:
+    """A represented minor has no login of their own: the representative acts from their own space."""
+    if is_minor(patient) and active_representatives(patient).exists():
+        raise Refused(
+            "minor_represented",
+            _(
+                "Ce code est celui d'un mineur : son représentant légal accède à son espace depuis son "
+                "propre espace carnet. Le code sert seulement à s'opposer à la création de l'espace."
+            ),
+            field="code",
+        )
+
+
+def has_valid_code(patient: Patient) -> bool:
+    return ActivationCode.objects.filter(
+        patient=patient, used_at__isnull=True, expires_at__gt=timezone.now()
+    ).exists()
+
+
+@atomic_action
+def open_minor_space(user: User, code: str) -> Patient:
+    """A legal representative opens a represented minor's pending space with the minor's code."""
+    row, patient = _patient_for_code(code)
+    actor = Actor(role=Role.REPRESENTATIVE, user=user, patient=patient)
+    authorize(actor, P.ACCOUNT_MINOR_SPACE_OPEN, patient)
+    row.used_at = timezone.now()
+    row.save(update_fields=["used_at"])
+    if patient.state == State.PENDING:
+        _move(patient, {State.PENDING}, State.OPEN, activated_at=timezone.now())
+    return patient
+
+
+def link_representations(person: Patient, user: User) -> int:
+    """Once a representative activates their own space, their representations use that account."""
+    return Representative.objects.filter(person=person, user__isnull=True).update(user=user)
+
+
+@atomic_action
+def choose_gp(actor: Actor, patient: Patient, professional: Professional | None) -> Patient:
+    """Declare (or change, or remove) the médecin traitant. The standing grant follows the declaration:
+    the new GP has it at once and the former one loses it (the policy reads ``patient.gp``)."""
+    detail = {"gp": getattr(professional, "pk", None), "former": patient.gp_id}
+    authorize(actor, P.ACCOUNT_GP_CHOOSE, patient, detail=detail)
+    if professional is not None and professional.profession != Profession.MEDECIN:
+        raise Refused("not_a_doctor", _("Le médecin traitant est un médecin."))
+    if professional is not None and professional.pk == patient.gp_id:
+        raise Conflict("same_gp", _("Ce médecin est déjà votre médecin traitant."))
+    patient.gp = professional
+    patient.save(update_fields=["gp"])
+    return patient
+
+
+def _refuse_representation(patient: Patient, person: Patient, court_decision: str, until) -> None:
+    if person.pk == patient.pk:
+        raise Refused("self", _("Une personne ne peut pas être son propre représentant."))
+    if is_minor(person):
+        raise Refused("representative_minor", _("Le représentant légal est majeur."))
+    if not is_minor(patient) and (
+        not court_decision.strip() or until is None or until <= timezone.localdate()
+    ):
+        raise Refused(
+            "court_decision_required",
+            _(
+                "Pour un majeur protégé, indiquez la référence de la décision de justice et la date de fin "
+                "de la mesure (à venir)."
+            ),
+        )
+    if active_representatives(patient).filter(person=person).exists():
+        raise Conflict("already", _("Cette personne représente déjà ce patient."))
+
+
+@atomic_action
+def add_representative(
+    actor: Actor, patient: Patient, person: Patient, *, court_decision: str = "", protection_until=None
+) -> Representative:
+    """Register a legal representative (a parent for a minor; for a protected adult, a guardian named by a
+    court decision, until a date). Without an account of their own, the representative is invited."""
+    kind = Representative.Kind.PARENT if is_minor(patient) else Representative.Kind.GUARDIAN
+    authorize(actor, P.ACCOUNT_REPRESENTATIVE_ADD, patient, detail={"kind": kind, "person": person.pk})
+    _refuse_representation(patient, person, court_decision, protection_until)
+    rep = Representative.objects.create(
+        patient=patient,
+        person=person,
+        user=person.user,
+        kind=kind,
+        court_decision=court_decision.strip()[:100],
+        protection_until=protection_until if kind == Representative.Kind.GUARDIAN else None,
+    )
+    if person.user_id is None and person.state in {State.PENDING, State.OPEN} and not has_valid_code(person):
+        invite_patient(person, actor, reason="representative")
+    return rep
+
+
+@atomic_action
+def end_representative(actor: Actor, rep: Representative) -> Representative:
+    """End a representation at once (a court decision, a change of parental authority)."""
+    authorize(actor, P.ACCOUNT_REPRESENTATIVE_END, rep.patient, detail={"representative": rep.pk})
+    if rep.ended_at is not None:
+        raise Conflict("already_ended", _("Cette représentation a déjà pris fin."))
+    rep.ended_at = timezone.now()
+    rep.save(update_fields=["ended_at"])
+    return rep
+
+
+# --- nobody is locked out (issue 14, §4) --------------------------------------------------------------------
+
+CODE_REQUESTS_PER_IP = 10  # per hour, for new provisional codes and password resets
+CODE_REQUESTS_PER_PERSON = 3  # per day
+CONTACT_CODE_MAX_FAILURES = 5
+
+
+def _throttle(kind: str, key, limit: int, seconds: int) -> None:
+    """A counter per window in the cache: past the limit the request is refused (429)."""
+    name = f"{kind}:{codes.keyed_hash(str(key or '-'))[:32]}"
+    cache.add(name, 0, seconds)
+    if cache.incr(name) > limit:
+        raise Refused("rate_limited", _("Trop de demandes. Réessayez plus tard."), status=429)
+
+
+def postal_code_of(address: str) -> str:
+    """The postal code of an address on file: its last group of five digits."""
+    found = re.findall(r"(?<!\d)\d{5}(?!\d)", address or "")
+    return found[-1] if found else ""
+
+
+def _refuse_quietly(action: str, rule: str, patient: Patient | None = None) -> None:
+    """Journal a refused request without telling the requester why (nothing leaks who is on file)."""
+    record(ANONYMOUS, action, Decision(False, "refused", rule), patient=patient, resource_type="Patient")
+
+
+def _matching_person(nir: str, birth_date, postal_code: str) -> Patient | None:
+    try:
+        nir = normalize_nir(nir)
+    except ValidationError:
+        return None
+    patient = Patient.objects.filter(nir=nir).first()
+    if patient is None or patient.birth_date != birth_date:
+        return None
+    if not postal_code.strip() or postal_code_of(patient.address) != postal_code.strip():
+        return None
+    return patient
+
+
+@atomic_action
+def request_new_code(nir: str, birth_date, postal_code: str, *, ip: str = "") -> None:
+    """A new provisional code for someone who missed the window or lost the letter. It goes only to the
+    contact or address on file (a minor's to the representative) and is never shown; the answer is the same
+    whether or not the person was found. The codes sent before stop working."""
+    _throttle("code-ip", ip, CODE_REQUESTS_PER_IP, 3600)
+    patient = _matching_person(nir, birth_date, postal_code)
+    if patient is None:
+        return _refuse_quietly(P.ACCOUNT_CODE_REQUEST, "identity-mismatch")
+    _throttle("code-person", patient.pk, CODE_REQUESTS_PER_PERSON, 86400)
+    if patient.state not in {State.PENDING, State.OPEN} or patient.user_id is not None:
+        return _refuse_quietly(P.ACCOUNT_CODE_REQUEST, "not-activable", patient)
+    authorize(ANONYMOUS, P.ACCOUNT_CODE_REQUEST, patient, detail={"channel": "on-file"})
+    ActivationCode.objects.filter(patient=patient, used_at__isnull=True).update(expires_at=timezone.now())
+    invite_patient(patient, reason="new-code")
+    return None
+
+
+def _reset_link(user: User) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return f"{settings.SITE_URL}/connexion/nouveau-mot-de-passe/{uid}/{token}/"
+
+
+@atomic_action
+def request_password_reset(login: str, *, ip: str = "") -> None:
+    """Send a reset link to the contact on file (e-mail, else SMS). Same answer whether the login exists."""
+    _throttle("reset-ip", ip, CODE_REQUESTS_PER_IP, 3600)
+    user = User.objects.filter(username__iexact=(login or "").strip(), is_active=True).first()
+    if user is None or not (user.email or user.phone):
+        return _refuse_quietly(P.ACCOUNT_PASSWORD_RESET, "unknown-login")
+    _throttle("reset-user", user.pk, CODE_REQUESTS_PER_PERSON, 86400)
+    authorize(ANONYMOUS, P.ACCOUNT_PASSWORD_RESET, user, detail={"step": "link"})
+    text = _(
+        "Pour choisir un nouveau mot de passe, ouvrez ce lien (valable %(hours)d heures) : %(link)s\n"
+        "Un code vous sera demandé (second facteur). Si vous n'avez rien demandé, ignorez ce message."
+    ) % {"hours": settings.PASSWORD_RESET_TIMEOUT // 3600, "link": _reset_link(user)}
+    if user.email:
+        send_email(user.email, _("Nouveau mot de passe carnet"), text)
+    else:
+        send_sms(user.phone, text)
+    return None
+
+
+def user_for_reset_link(uid: str, token: str) -> User:
+    """The person a reset link was sent to, or a refusal (unknown, expired or already used link)."""
+    try:
+        user = User.objects.filter(pk=int(force_str(urlsafe_base64_decode(uid)))).first()
+    except (TypeError, ValueError, OverflowError):
+        user = None
+    if user is None or not default_token_generator.check_token(user, token):
+        raise Refused("link_invalid", _("Ce lien n'est plus valable : demandez-en un nouveau."))
+    return user
+
+
+@atomic_action
+def reset_password(uid: str, token: str, code: str, password: str) -> User:
+    """The link from the contact on file, plus the second factor: a new password, the lockout lifted."""
+    user = user_for_reset_link(uid, token)
+    signin.verify_sign_in_code(user, code)
+    validate_password(password, user)
+    authorize(ANONYMOUS, P.ACCOUNT_PASSWORD_RESET, user, detail={"step": "done"})
+    user.set_password(password)
+    user.failed_logins, user.locked_until = 0, None
+    user.save(update_fields=["password", "failed_logins", "locked_until"])
+    _tell_contact(user, _("Votre mot de passe carnet a été changé. Si ce n'était pas vous, écrivez-nous."))
+    return user
+
+
+def _tell_contact(user: User, text: str, *, email: str = "", phone: str = "") -> None:
+    email, phone = email or user.email, phone or user.phone
+    if email:
+        send_email(email, _("Votre compte carnet"), text)
+    elif phone:
+        send_sms(phone, text)
+
+
+def _clean_contact(kind: str, value: str) -> str:
+    value = (value or "").strip()
+    if kind == ContactChange.Kind.EMAIL:
+        validate_email(value)
+    elif kind == ContactChange.Kind.PHONE:
+        compact = value.replace(" ", "").replace(".", "")
+        if not (compact.lstrip("+").isdigit() and 10 <= len(compact) <= 15):
+            raise Refused("phone_format", _("Indiquez un numéro de mobile (10 chiffres, ou +33...)."))
+        value = compact
+    elif kind == ContactChange.Kind.ADDRESS:
+        if len(value) < 10 or not postal_code_of(value):
+            raise Refused("address_format", _("Indiquez l'adresse complète, avec le code postal."))
+    else:
+        raise Refused("contact_kind", _("Coordonnée inconnue."))
+    return value
+
+
+@atomic_action
+def request_contact_change(actor: Actor, user: User, kind: str, value: str) -> ContactChange:
+    """A new e-mail, phone or postal address: a confirmation code goes to the new contact (a letter for an
+    address); nothing changes until it is typed back."""
+    value = _clean_contact(kind, value)
+    authorize(actor, P.ACCOUNT_CONTACT_CHANGE, user, detail={"kind": kind, "step": "request"})
+    code = f"{secrets.randbelow(10**6):06d}"
+    hours = 24 * 21 if kind == ContactChange.Kind.ADDRESS else 24
+    ContactChange.objects.filter(user=user, confirmed_at__isnull=True).update(expires_at=timezone.now())
+    change = ContactChange.objects.create(
+        user=user,
+        kind=kind,
+        new_value=value,
+        code_hash=codes.keyed_hash(f"{user.pk}:{code}"),
+        expires_at=timezone.now() + datetime.timedelta(hours=hours),
+    )
+    text = _(
+        "Votre code de confirmation carnet : %(code)s. Saisissez-le dans votre espace, rubrique "
+        "« Mes coordonnées »."
+    ) % {"code": code}
+    if kind == ContactChange.Kind.EMAIL:
+        send_email(value, _("Confirmez votre adresse électronique"), text)
+    elif kind == ContactChange.Kind.PHONE:
+        send_sms(value, text)
+    else:
+        patient = getattr(user, "patient", None)
+        name = patient.display_name if patient else user.get_full_name()
+        queue_letter(
+            f"{name}\n{value}",
+            _("Confirmez votre adresse postale"),
+            text,
+            patient_id=getattr(patient, "pk", None),
+        )
+    return change
+
+
+def pending_contact_change(user: User) -> ContactChange | None:
+    return (
+        ContactChange.objects.filter(user=user, confirmed_at__isnull=True, expires_at__gt=timezone.now())
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def confirm_contact_change(actor: Actor, user: User, code: str) -> ContactChange:
+    """The code sent to the new contact, typed back: the contact changes; the old one is told."""
+    change = pending_contact_change(user)
+    if change is None or change.failures >= CONTACT_CODE_MAX_FAILURES:
+        raise Refused("no_change", _("Aucun changement en attente : recommencez la demande."))
+    typed = "".join(ch for ch in (code or "") if ch.isdigit())
+    if change.code_hash != codes.keyed_hash(f"{user.pk}:{typed}"):
+        ContactChange.objects.filter(pk=change.pk).update(failures=F("failures") + 1)  # kept: no rollback
+        raise Refused("wrong_code", _("Ce code n'est pas le bon."))
+    return _apply_contact_change(actor, user, change)
+
+
+@atomic_action
+def _apply_contact_change(actor: Actor, user: User, change: ContactChange) -> ContactChange:
+    authorize(actor, P.ACCOUNT_CONTACT_CHANGE, user, detail={"kind": change.kind, "step": "confirm"})
+    old_email, old_phone = user.email, user.phone
+    patient = getattr(user, "patient", None)
+    field = {"email": "email", "phone": "phone", "address": "address"}[change.kind]
+    if change.kind != ContactChange.Kind.ADDRESS:
+        setattr(user, field, change.new_value)
+        user.save(update_fields=[field])
+    if patient is not None:
+        setattr(patient, field, change.new_value)
+        patient.save(update_fields=[field])
+    change.confirmed_at = timezone.now()
+    change.save(update_fields=["confirmed_at"])
+    _tell_contact(
+        user,
+        _("Vos coordonnées carnet ont été modifiées. Si ce n'était pas vous, écrivez-nous."),
+        email=old_email,
+        phone=old_phone,
+    )
+    return change
+
+
+# --- operators' tools for paper requests (issue 14, §4) ---------------------------------------------------
+
+
+class PaperOpposition:
+    """The resource of a paper opposition: the journal keeps the fact, not the person."""
+
+    pk = ""
+
+
+PAPER_REQUESTS = ("oppose", "reopen", "suspend", "object", "early-destruction", "reinvite")
+
+
+@atomic_action
+def record_paper_request(actor: Actor, patient: Patient, request: str, reference: str = ""):
+    """An operator records what a person asked by post (journaled with the letter's reference), then the
+    change itself is made as the person's own request would make it."""
+    if request not in PAPER_REQUESTS:
+        raise Refused("unknown_request", _("Demande inconnue."))
+    resource = PaperOpposition() if request == "oppose" else patient
+    authorize(
+        actor, P.ACCOUNT_PAPER_REQUEST, resource, detail={"request": request, "reference": reference[:60]}
+    )
+    if request == "oppose":
+        return record_opposition(patient=patient, channel="paper", actor=actor)
+    if request == "reinvite":
+        if patient.user_id is not None or patient.state not in {State.PENDING, State.OPEN}:
+            raise Refused("already_active", _("Cet espace est déjà activé : rien à renvoyer."))
+        ActivationCode.objects.filter(patient=patient, used_at__isnull=True).update(expires_at=timezone.now())
+        invite_patient(patient, actor, reason="reinvite")
+        return None
+    change = {
+        "reopen": reopen_space,
+        "suspend": suspend_space,
+        "object": object_to_suspension,
+        "early-destruction": request_early_destruction,
+    }[request]
+    return change(actor, patient)

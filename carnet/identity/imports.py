@@ -15,8 +15,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from carnet.access.actor import SYSTEM
 from carnet.identity import codes
-from carnet.identity.actions import invite_patient
+from carnet.identity.actions import add_representative, choose_gp, has_valid_code, invite_patient, is_minor
 from carnet.identity.models import ImportBatch, Opposition, Patient, Profession, Professional, Specialty
 from carnet.identity.validators import normalize_adeli, normalize_nir, normalize_rpps
 
@@ -32,6 +33,9 @@ BENEFICIARY_COLUMNS = [
     "phone",
     "address",
 ]
+# Optional: the declared médecin traitant, and for a minor or a protected adult the insured person they are
+# attached to (their legal representative; a protected adult's also needs the court decision and its end).
+BENEFICIARY_OPTIONAL_COLUMNS = ["gp_rpps", "attached_to_nir", "court_decision", "protection_until"]
 PROFESSIONAL_COLUMNS = [
     "rpps",
     "adeli",
@@ -95,15 +99,72 @@ def _beneficiary(row: dict) -> dict:
     values["birthplace_code"] = code
     if values["email"] and "@" not in values["email"]:
         errors["email"] = "adresse électronique invalide"
+    errors.update(_attachments(row, values))
     if errors:
         raise ValueError(errors)
     return values
 
 
+def _attachments(row: dict, values: dict) -> dict:
+    """The optional columns, read into ``values`` (kept apart from the Patient's own fields)."""
+    errors = {}
+    extra = {name: (row.get(name) or "").strip() for name in BENEFICIARY_OPTIONAL_COLUMNS}
+    for name, check in (("gp_rpps", normalize_rpps), ("attached_to_nir", normalize_nir)):
+        try:
+            extra[name] = check(extra[name]) if extra[name] else ""
+        except ValidationError as error:
+            errors[name] = error.messages[0]
+    try:
+        extra["protection_until"] = (
+            datetime.date.fromisoformat(extra["protection_until"]) if extra["protection_until"] else None
+        )
+    except ValueError:
+        errors["protection_until"] = "date attendue au format AAAA-MM-JJ"
+    if extra["attached_to_nir"] and extra["attached_to_nir"] == values["nir"]:
+        errors["attached_to_nir"] = "une personne ne peut pas être rattachée à elle-même"
+    values["_extra"] = extra
+    return errors
+
+
+def _check_attachments(parsed: list[dict], numbers: list[int], report: ImportReport) -> None:
+    """The GP must be a doctor of the directory; the attached person in the file or already known; a
+    protected adult's attachment needs the court decision and an end date to come."""
+    doctors = set(
+        Professional.objects.filter(
+            rpps__in=[v["_extra"]["gp_rpps"] for v in parsed if v["_extra"]["gp_rpps"]],
+            profession=Profession.MEDECIN,
+        ).values_list("rpps", flat=True)
+    )
+    in_file = {v["nir"] for v in parsed}
+    wanted = {v["_extra"]["attached_to_nir"] for v in parsed} - in_file - {""}
+    known = set(Patient.objects.filter(nir__in=wanted).values_list("nir", flat=True))
+    today = timezone.localdate()
+    for number, values in zip(numbers, parsed, strict=True):
+        extra = values["_extra"]
+        if extra["gp_rpps"] and extra["gp_rpps"] not in doctors:
+            report.errors.append(
+                {"line": number, "column": "gp_rpps", "error": "médecin absent de l'annuaire"}
+            )
+        if extra["attached_to_nir"] and extra["attached_to_nir"] not in in_file | known:
+            report.errors.append(
+                {"line": number, "column": "attached_to_nir", "error": "assuré inconnu (ni dans le fichier)"}
+            )
+        born = values["birth_date"]
+        adult = today.year - born.year - ((today.month, today.day) < (born.month, born.day)) >= 18
+        if extra["attached_to_nir"] and adult and not (extra["court_decision"] and extra["protection_until"]):
+            report.errors.append(
+                {
+                    "line": number,
+                    "column": "court_decision",
+                    "error": "majeur protégé : décision et date de fin",
+                }
+            )
+
+
 def import_beneficiaries(text: str, file_name: str = "", progress: Iterable | None = None) -> ImportReport:
     """Import the beneficiary file: new people get a pending space and an invitation; known ones updated."""
     report = ImportReport()
-    parsed, seen = [], set()
+    parsed, seen, numbers = [], set(), []
     for number, row in _read(text, BENEFICIARY_COLUMNS, report):
         try:
             values = _beneficiary(row)
@@ -116,16 +177,49 @@ def import_beneficiaries(text: str, file_name: str = "", progress: Iterable | No
             continue
         seen.add(values["nir"])
         parsed.append(values)
+        numbers.append(number)
+    if not report.errors:
+        _check_attachments(parsed, numbers, report)
     if report.errors:
         _history("beneficiaries", file_name, report)
         return report
     with transaction.atomic():
-        _write_beneficiaries(parsed, report, progress)
+        new = _write_beneficiaries(parsed, report, progress)
+        _attach(parsed)
+        for patient in new:
+            if not has_valid_code(patient):  # a representative may have been invited as such just before
+                invite_patient(patient)
         _history("beneficiaries", file_name, report)
     return report
 
 
-def _write_beneficiaries(parsed: list[dict], report: ImportReport, progress) -> None:
+def _attach(parsed: list[dict]) -> None:
+    """The file's GP (unless the person already declared one) and representatives, before invitations go
+    out, so that a minor's goes to the representative."""
+    rows = [v for v in parsed if v["_extra"]["gp_rpps"] or v["_extra"]["attached_to_nir"]]
+    if not rows:
+        return
+    nirs = {v["nir"] for v in rows} | {v["_extra"]["attached_to_nir"] for v in rows}
+    people = {p.nir: p for p in Patient.objects.filter(nir__in=nirs).select_related("gp", "user")}
+    doctors = {
+        d.rpps: d for d in Professional.objects.filter(rpps__in=[v["_extra"]["gp_rpps"] for v in rows])
+    }
+    for values in rows:
+        patient, extra = people.get(values["nir"]), values["_extra"]
+        if patient is None:  # an opposed person: nothing kept
+            continue
+        if extra["gp_rpps"] and patient.gp_id is None:
+            choose_gp(SYSTEM, patient, doctors[extra["gp_rpps"]])
+        person = people.get(extra["attached_to_nir"])
+        if person is not None and not patient.representatives.filter(person=person).exists():
+            until = extra["protection_until"] if not is_minor(patient) else None
+            add_representative(
+                SYSTEM, patient, person, court_decision=extra["court_decision"], protection_until=until
+            )
+
+
+def _write_beneficiaries(parsed: list[dict], report: ImportReport, progress) -> list[Patient]:
+    created = []
     for start in range(0, len(parsed), BATCH):
         chunk = parsed[start : start + BATCH]
         nirs = [values["nir"] for values in chunk]
@@ -143,13 +237,14 @@ def _write_beneficiaries(parsed: list[dict], report: ImportReport, progress) -> 
             elif values["nir"] in existing:
                 _update_contact(existing[values["nir"]], values, report)
             else:
-                new.append(Patient(**values, opposition_deadline=deadline))
+                fields = {name: value for name, value in values.items() if name != "_extra"}
+                new.append(Patient(**fields, opposition_deadline=deadline))
         for patient in Patient.objects.bulk_create(new):
-            patient = Patient.objects.get(nir=patient.nir) if patient.pk is None else patient
-            invite_patient(patient)
+            created.append(Patient.objects.get(nir=patient.nir) if patient.pk is None else patient)
             report.created += 1
         if progress is not None:
             progress.update(len(chunk))
+    return created
 
 
 def _update_contact(patient: Patient, values: dict, report: ImportReport) -> None:

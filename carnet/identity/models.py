@@ -157,15 +157,23 @@ class Patient(models.Model):
 
 
 class Representative(models.Model):
-    """A legal representative of a minor or a protected adult."""
+    """A legal representative of a minor or a protected adult.
+
+    The representative is an insured person too (``person``, their own space); ``user`` is their account,
+    empty until they activate it (then every representation of that person is linked to it)."""
 
     class Kind(models.TextChoices):
         PARENT = "parent", _("titulaire de l'autorité parentale")
         GUARDIAN = "guardian", _("tuteur")
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="representatives")
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="represents")
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="represents")
+    person = models.ForeignKey(
+        Patient, null=True, blank=True, on_delete=models.CASCADE, related_name="representations"
+    )
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PARENT)
+    court_decision = models.CharField(_("référence de la décision de justice"), max_length=100, blank=True)
+    protection_until = models.DateField(_("fin de la mesure de protection"), null=True, blank=True)
     since = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
 
@@ -173,7 +181,13 @@ class Representative(models.Model):
         constraints = [models.UniqueConstraint(fields=["patient", "user"], name="one_representation")]
 
     def __str__(self) -> str:
-        return f"{self.user} → {self.patient.display_name}"
+        return f"{self.user or self.person} → {self.patient.display_name}"
+
+    @property
+    def display_name(self) -> str:
+        if self.person is not None:
+            return self.person.display_name
+        return self.user.get_full_name() if self.user else ""
 
 
 class MandateQuerySet(models.QuerySet):
@@ -231,6 +245,27 @@ class Opposition(models.Model):
 
     def __str__(self) -> str:
         return f"opposition {self.recorded_at:%Y-%m-%d}"
+
+
+class ContactChange(models.Model):
+    """A new e-mail, phone or postal address waiting for its confirmation code, sent to the new contact."""
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", _("courriel")
+        PHONE = "phone", _("téléphone mobile")
+        ADDRESS = "address", _("adresse postale")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="contact_changes")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    new_value = models.CharField(max_length=300)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    failures = models.PositiveSmallIntegerField(default=0)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.kind} change of user {self.user_id}"
 
 
 class ImportBatch(models.Model):

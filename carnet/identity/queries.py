@@ -3,13 +3,22 @@
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.db.models import Case, Q, When
 from django.utils.translation import gettext as _
 
 from carnet.access.permissions import Permission as P
 from carnet.access.policy import decide
 from carnet.errors import NotFound
 from carnet.identity import codes
-from carnet.identity.models import Opposition, Patient, Professional, User
+from carnet.identity.models import (
+    Opposition,
+    Patient,
+    Profession,
+    Professional,
+    Representative,
+    Specialty,
+    User,
+)
 from carnet.identity.validators import normalize_nir
 from carnet.journal.chain import record
 
@@ -64,3 +73,39 @@ def professional_by_id(professional_id: int) -> Professional:
 def user_by_login(login: str) -> User | None:
     """The account with this login (any case), or None."""
     return User.objects.filter(username__iexact=(login or "").strip()).first()
+
+
+def search_doctors(text: str, limit: int = 20):
+    """Doctors of the directory whose name or place of practice contains ``text`` (GPs first)."""
+    words = [word for word in (text or "").split() if len(word) >= 2][:3]
+    found = Professional.objects.filter(profession=Profession.MEDECIN)
+    for word in words:
+        found = found.filter(
+            Q(family_name__icontains=word) | Q(given_name__icontains=word) | Q(organisation__icontains=word)
+        )
+    general_first = Case(When(specialty=Specialty.GENERALE, then=0), default=1)
+    return list(found.order_by(general_first, "family_name", "given_name")[:limit]) if words else []
+
+
+def doctor_by_id(professional_id) -> Professional | None:
+    return Professional.objects.filter(pk=professional_id, profession=Profession.MEDECIN).first()
+
+
+def patient_by_nir(nir: str) -> Patient | None:
+    """Operators find a person's space by the full NIR (from a paper request); never listed by NIR."""
+    try:
+        return Patient.objects.filter(nir=normalize_nir(nir)).first()
+    except ValidationError:
+        return None
+
+
+def patient_by_id(patient_id: int) -> Patient | None:
+    return Patient.objects.filter(pk=patient_id).select_related("gp", "user").first()
+
+
+def representatives_of(patient: Patient):
+    return patient.representatives.select_related("person", "user").order_by("-since")
+
+
+def representative_by_id(rep_id: int) -> Representative | None:
+    return Representative.objects.filter(pk=rep_id).select_related("patient").first()

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from carnet.access.actor import Actor
 from carnet.access.gate import atomic_action, authorize
 from carnet.access.permissions import Permission as P
-from carnet.errors import Refused
-from carnet.notify.models import NotificationPreference, OutboxMessage, PendingNotification
+from carnet.errors import Conflict, Refused
+from carnet.notify.models import NotificationPreference, OutboxMessage, PendingNotification, PrintBatch
 
 # Re-exported while other areas move their imports to carnet.notify.outbox (plumbing, not actions).
 from carnet.notify.outbox import deliver, notify_patient, queue_letter, send_email  # noqa: F401
@@ -27,6 +27,10 @@ def set_preferences(
     )
     if channel not in NotificationPreference.Channel.values:
         raise Refused("unknown_channel", _("Moyen de notification inconnu."), field="channel")
+    if channel == NotificationPreference.Channel.LETTER and not patient.address.strip():
+        raise Refused(
+            "no_address", _("Le courrier postal demande une adresse : indiquez-la d'abord."), field="channel"
+        )
     preference, _created = NotificationPreference.objects.update_or_create(
         patient_id=patient.pk, defaults={"channel": channel, "daily_digest": daily_digest}
     )
@@ -55,3 +59,32 @@ def mark_letters_printed(actor: Actor, message_ids: list[int]) -> int:
     return OutboxMessage.objects.filter(pk__in=message_ids, channel="letter", sent_at__isnull=True).update(
         sent_at=timezone.now()
     )
+
+
+PRINT_BATCH_SIZE = 500
+
+
+@atomic_action
+def create_print_batch(actor: Actor, size: int = PRINT_BATCH_SIZE) -> PrintBatch:
+    """Gather the oldest letters not yet in a batch into one batch (one PDF); letters are claimed with a
+    conditional UPDATE, so two operators never put the same letter in two batches."""
+    authorize(actor, P.NOTIFY_LETTERS_PRINT, None, detail={"step": "batch"})
+    waiting = OutboxMessage.objects.filter(channel="letter", sent_at__isnull=True, batch__isnull=True)
+    ids = list(waiting.order_by("created_at").values_list("pk", flat=True)[:size])
+    if not ids:
+        raise Refused("queue_empty", _("Aucun courrier en attente d'impression."))
+    batch = PrintBatch.objects.create(created_by=actor.label[:150])
+    batch.count = OutboxMessage.objects.filter(pk__in=ids, batch__isnull=True).update(batch=batch)
+    batch.save(update_fields=["count"])
+    return batch
+
+
+@atomic_action
+def mark_batch_printed(actor: Actor, batch: PrintBatch) -> int:
+    """The batch came out of the printer: its letters leave the print queue."""
+    authorize(actor, P.NOTIFY_LETTERS_PRINT, None, detail={"step": "printed", "batch": batch.pk})
+    if batch.printed_at is not None:
+        raise Conflict("already_printed", _("Ce lot est déjà marqué imprimé."))
+    batch.printed_at = timezone.now()
+    batch.save(update_fields=["printed_at"])
+    return mark_letters_printed(actor, list(batch.letters.values_list("pk", flat=True)))

@@ -8,6 +8,20 @@ from carnet.pdffonts import new_pdf, printable
 def letter_pdf(address: str, subject: str, body: str) -> bytes:
     pdf = new_pdf(format="A4")
     pdf.set_margins(20, 20, 20)
+    _page(pdf, address, subject, body)
+    return bytes(pdf.output())
+
+
+def batch_pdf(letters) -> bytes:
+    """One PDF for the printer: each letter on its own page(s), in the batch's order."""
+    pdf = new_pdf(format="A4")
+    pdf.set_margins(20, 20, 20)
+    for letter in letters:
+        _page(pdf, letter.recipient, letter.subject, letter.body)
+    return bytes(pdf.output())
+
+
+def _page(pdf, address: str, subject: str, body: str) -> None:
     pdf.add_page()
     pdf.set_font(pdf.carnet_font, size=11)
     pdf.multi_cell(0, 6, printable(pdf, _("carnet - votre espace de santé")), new_x="LMARGIN", new_y="NEXT")
@@ -20,4 +34,3 @@ def letter_pdf(address: str, subject: str, body: str) -> bytes:
     pdf.ln(4)
     pdf.set_font(pdf.carnet_font, size=11)
     pdf.multi_cell(0, 6, printable(pdf, body), new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())

@@ -21,6 +21,9 @@ class OutboxMessage(models.Model):
     patient_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    batch = models.ForeignKey(
+        "PrintBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="letters"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -63,3 +66,18 @@ class PendingNotification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} for patient {self.patient_id}"
+
+
+class PrintBatch(models.Model):
+    """Letters of the print queue gathered into one PDF for the printer; marked printed together."""
+
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.CharField(max_length=150)
+    count = models.PositiveIntegerField(default=0)
+    printed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"print batch {self.pk} ({self.count} letters)"

@@ -1,6 +1,7 @@
 """What operators see of the outbox and the print queue (no clinical content is ever written there)."""
 
-from carnet.notify.models import NotificationPreference, OutboxMessage
+from carnet.notify.letters import batch_pdf
+from carnet.notify.models import NotificationPreference, OutboxMessage, PrintBatch
 
 
 def outbox(channel: str | None = None):
@@ -15,3 +16,15 @@ def print_queue():
 def preference_of(patient) -> NotificationPreference | None:
     """How the patient chose to be told, or None for the defaults."""
     return NotificationPreference.objects.filter(patient_id=patient.pk).first()
+
+
+def print_batches():
+    return PrintBatch.objects.all()
+
+
+def print_batch_pdf(batch: PrintBatch) -> bytes:
+    return batch_pdf(batch.letters.order_by("created_at"))
+
+
+def print_batch(batch_id: int) -> PrintBatch | None:
+    return PrintBatch.objects.filter(pk=batch_id).first()

@@ -33,7 +33,18 @@ def patient_resource(patient) -> dict:
         "name": [{"use": "official", "family": patient.birth_name, "given": patient.first_names.split()}],
         "gender": {"F": "female", "M": "male"}[patient.sex],
         "birthDate": patient.birth_date.isoformat(),
-    }
+    } | general_practitioner(patient)
+
+
+def general_practitioner(patient) -> dict:
+    """The declared médecin traitant, by reference and by RPPS (France's IDNPS: "8" + RPPS)."""
+    gp = patient.gp
+    if gp is None:
+        return {}
+    reference = {"reference": f"Practitioner/{gp.pk}", "display": gp.display_name}
+    if gp.rpps:
+        reference["identifier"] = {"system": "urn:oid:1.2.250.1.71.4.2.1", "value": f"8{gp.rpps}"}
+    return {"generalPractitioner": [reference]}
 
 
 def profile_resource(entry: ProfileEntry) -> dict:

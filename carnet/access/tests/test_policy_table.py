@@ -186,6 +186,12 @@ ACTIONS = {
         {"patient", "representative", "caregiver-read", "gp", *world.GRANTED} - {"occupational"},
     ),
     P.RECORD_MEASUREMENT_WRITE: ("patient", {"patient", "representative"}),
+    P.ACCOUNT_GP_CHOOSE: ("patient", {"patient", "representative", "system"}),
+    P.ACCOUNT_REPRESENTATIVE_ADD: ("patient", {"operator", "system"}),
+    P.ACCOUNT_REPRESENTATIVE_END: ("patient", {"operator", "system"}),
+    P.ACCOUNT_PAPER_REQUEST: ("patient", {"operator"}),
+    P.ACCOUNT_CODE_REQUEST: ("patient", {"anonymous"}),
+    P.ACCOUNT_MINOR_SPACE_OPEN: ("patient", {"representative"}),
     P.STATS_TABLES_REFRESH: ("patient", {"operator", "system"}),
     P.RESEARCH_CHOICE_READ: ("patient", {"patient", "representative"}),
     P.RESEARCH_CHOICE_SET: ("patient", {"patient", "representative"}),
@@ -286,3 +292,24 @@ def case_count() -> int:
         + 2 * len(world.PROFESSIONALS)
         + 2
     )
+
+
+# Actions about an account (the patient's User) or the print queue rather than a record.
+ACCOUNT_ACTIONS = {
+    P.ACCOUNT_CONTACT_CHANGE: ("user", {"patient"}),  # only the person themselves
+    P.ACCOUNT_PASSWORD_RESET: ("user", {"anonymous"}),  # the link and the second factor are the proof
+}
+
+
+@pytest.mark.parametrize("action", list(ACCOUNT_ACTIONS))
+def test_account_actions(action):
+    patient, pros, actors, document = world.build_world()
+    resource_kind, allowed_roles = ACCOUNT_ACTIONS[action]
+    resource = patient.user
+    wrong = []
+    for role in world.ROLES:
+        decision = decide(actors[role], action, resource)
+        if decision.allowed != (role in allowed_roles):
+            wrong.append(f"{role}: {decision.allowed} ({decision.rule})")
+    assert not wrong, "\n".join(wrong)
+    assert not decide(actors["operator"], action, document).allowed  # never about a document

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from carnet.web.auth import enrol, oidc, views
+from carnet.web.auth import enrol, oidc, recovery, views
 
 app_name = "auth"
 urlpatterns = [
@@ -15,4 +15,11 @@ urlpatterns = [
     path("deconnexion/", views.sign_out, name="sign-out"),
     path("activation/", views.activate, name="activate"),
     path("opposition/", views.oppose, name="oppose"),
+    path("connexion/nouveau-code-provisoire/", recovery.new_code, name="new-code"),
+    path("connexion/mot-de-passe-oublie/", recovery.forgot_password, name="forgot-password"),
+    path(
+        "connexion/nouveau-mot-de-passe/<str:uid>/<str:token>/",
+        recovery.reset_password,
+        name="reset-password",
+    ),
 ]

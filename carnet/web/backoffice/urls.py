@@ -1,6 +1,6 @@
 from django.urls import path
 
-from carnet.web.backoffice import professionals, research, views
+from carnet.web.backoffice import people, printing, professionals, research, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -16,4 +16,12 @@ urlpatterns = [
     path("professionnels/", professionals.directory, name="professionals"),
     path("professionnels/<int:professional_id>/inviter/", professionals.invite, name="invite"),
     path("professionnels/imports/<int:batch_id>/inviter/", professionals.invite_import, name="invite-import"),
+    path("personnes/", people.search, name="people"),
+    path("personnes/<int:patient_id>/", people.person, name="person"),
+    path("personnes/<int:patient_id>/demande/<str:kind>/", people.paper_request, name="paper-request"),
+    path("personnes/<int:patient_id>/representants/", people.add_representative, name="add-representative"),
+    path("representants/<int:rep_id>/fin/", people.end_representative, name="end-representative"),
+    path("courriers/lots/", printing.create_batch, name="print-batch"),
+    path("courriers/lots/<int:batch_id>/lot.pdf", printing.batch_pdf, name="batch-pdf"),
+    path("courriers/lots/<int:batch_id>/imprime/", printing.batch_printed, name="batch-printed"),
 ]

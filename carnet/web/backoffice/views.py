@@ -35,6 +35,7 @@ def outbox_page(request):
     context = {
         "messages_out": outbox.outbox(request.GET.get("canal") or None)[:200],
         "print_queue": outbox.print_queue()[:200],
+        "batches": outbox.print_batches()[:50],
     }
     return render(request, "web/backoffice/outbox.html", context)
 

@@ -1,6 +1,17 @@
 from django.urls import path
 
-from carnet.web.patient.views import access, account, documents, home, journal, profile, research
+from carnet.web.patient.views import (
+    access,
+    account,
+    contact,
+    documents,
+    gp,
+    home,
+    journal,
+    minor,
+    profile,
+    research,
+)
 
 app_name = "patient"
 urlpatterns = [
@@ -29,10 +40,14 @@ urlpatterns = [
     path("mandats/", access.mandates, name="mandates"),
     path("mandats/<int:mandate_id>/retirer/", access.revoke_mandate, name="revoke-mandate"),
     path("espaces/", home.spaces, name="spaces"),
+    path("espaces/ouvrir/", minor.open_space, name="open-minor-space"),
     path("export/", documents.export_page, name="export"),
     path("export/<str:kind>/", documents.export_file, name="export-file"),
     path("cloture/", account.closure, name="closure"),
     path("recherche/", research.research, name="research"),
     path("recherche/choix/", research.research_choice, name="research-choice"),
     path("recherche/etudes/<int:study_id>/", research.research_answer, name="research-answer"),
+    path("medecin-traitant/", gp.gp, name="gp"),
+    path("medecin-traitant/choisir/", gp.choose, name="gp-choose"),
+    path("coordonnees/", contact.contact, name="contact"),
 ]

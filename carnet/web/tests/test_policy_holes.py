@@ -77,6 +77,8 @@ def test_a_read_only_caregiver_cannot_change_the_notifications(client_factory, a
 
 
 def test_the_patient_changes_her_notifications_and_it_is_journaled(client, alice):
+    alice.address = "3 rue du Port 20000 Ajaccio"  # the letter channel needs an address (issue 14)
+    alice.save(update_fields=["address"])
     signed_in(client, alice.user)
     assert client.post("/patient/notifications/", {"channel": "letter"}).status_code == 302
     assert NotificationPreference.objects.get(patient_id=alice.pk).channel == "letter"

@@ -1,5 +1,6 @@
 """carnet serve: the production-grade WSGI server (gunicorn), plus the task worker in embedded mode."""
 
+import signal
 import subprocess
 import sys
 
@@ -44,10 +45,18 @@ class Command(BaseCommand):
             '%(h)s "%(m)s %(U)s" %(s)s %(M)sms',
         ]
         self.stdout.write(f"carnet on http://{bind}/ (data in {settings.DATA_DIR})")
+        server = subprocess.Popen(command)  # noqa: S603
+        signal.signal(signal.SIGTERM, _interrupt)  # a stop request ends the server and the worker too
         try:
-            subprocess.run(command, check=False)  # noqa: S603
+            server.wait()
         except KeyboardInterrupt:
             pass
         finally:
-            if worker is not None:
-                worker.terminate()
+            for child in (server, worker):
+                if child is not None and child.poll() is None:
+                    child.terminate()
+                    child.wait(timeout=30)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt

@@ -1,0 +1,19 @@
+"""carnet worker: the background task worker (django-tasks-db) with the scheduler running inside it."""
+
+from django.conf import settings
+from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
+
+from carnet.schedule.worker import SchedulerThread
+
+
+class Command(DbWorkerCommand):
+    help = "Run background tasks and the periodic schedules (carnet schedule lists them)."
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument("--no-schedule", action="store_true", help="run queued tasks only")
+
+    def handle(self, *args, no_schedule=False, **options):
+        if settings.CARNET_SCHEDULER and not no_schedule:
+            SchedulerThread(options["worker_id"]).start()
+        super().handle(*args, **options)

@@ -1,0 +1,34 @@
+"""The scheduler inside the task worker: a thread that runs ``run_due`` every few seconds."""
+
+import logging
+import threading
+
+from django.conf import settings
+from django.db import connections
+
+from carnet.schedule.actions import run_due
+
+logger = logging.getLogger(__name__)
+
+
+class SchedulerThread(threading.Thread):
+    """Daemon thread of a worker process; several workers may run one each (occurrences are claimed)."""
+
+    def __init__(self, worker_id: str, tick_seconds: float | None = None):
+        super().__init__(name="carnet-scheduler", daemon=True)
+        self.worker_id = worker_id
+        self.tick_seconds = settings.CARNET_SCHEDULE_TICK_SECONDS if tick_seconds is None else tick_seconds
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.is_set():
+            try:
+                run_due(self.worker_id)
+            except Exception:  # the database may be away for a moment: try again at the next tick
+                logger.exception("scheduler pass failed")
+            finally:
+                connections.close_all()
+            self.stopped.wait(self.tick_seconds)
+
+    def stop(self) -> None:
+        self.stopped.set()
