@@ -28,6 +28,11 @@ TABLE = {
     "user/Condition.rs": ".....",
     "launch/patient": ".....",
     "fhir": ".....",
+    # scopes of the agenda, measurements and messaging: they open no profile kind for reading
+    "patient/Appointment.rs": ".....",
+    "patient/Appointment.cu": ".....",
+    "patient/Observation.c": ".....",
+    "patient/Communication.rs": ".....",
 }
 
 
