@@ -19,6 +19,8 @@ def pytest_configure(config):
     settings.CARNET_SIGNING_KEY_FILE = data / "keys" / "journal-ed25519.pem"
     settings.CARNET_BLOB_DIR = data / "blobs"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # One test process: a memory cache (production refuses it; tests without the database use the cache).
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.EMAIL_BACKEND = "carnet.notify.backends.OutboxEmailBackend"
     settings.CARNET_SMS_BACKEND = "carnet.notify.sms.OutboxSmsBackend"
