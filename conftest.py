@@ -21,6 +21,8 @@ def pytest_configure(config):
     settings.CARNET_BLOB_DIR = data / "blobs"
     FileKeyProvider(settings.CARNET_KEK_FILE).create()  # as `carnet keys init` does on a new install
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # One test process: a memory cache (production refuses it; tests without the database use the cache).
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.TASKS = {
         "default": {
             "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",

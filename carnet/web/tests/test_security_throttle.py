@@ -3,6 +3,10 @@
 Failures count, per account and per address; successes never do, so a building behind one address (a
 hospital, a France Services office, a mobile network) is not locked out by its own people signing in."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
@@ -27,8 +31,15 @@ def _sign_in(client, login, password, ip="203.0.113.7"):
     return client.post("/connexion/", {"login": login, "password": password}, REMOTE_ADDR=ip)
 
 
-def test_the_cache_is_shared_across_processes(settings):
-    assert "locmem" not in settings.CACHES["default"]["BACKEND"].lower()
+def test_a_per_process_cache_is_refused_at_start_up():
+    env = {**os.environ, "CARNET_CACHE_BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    started = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env={**env, "DJANGO_SETTINGS_MODULE": "carnet.settings"},
+        capture_output=True,
+        text=True,
+    )
+    assert started.returncode != 0 and "shared across processes" in started.stderr
 
 
 def test_the_right_password_works_before_any_failure(client, alice):
