@@ -153,13 +153,22 @@ ACTIONS = {
     P.ACCOUNT_SPACE_ACTIVATE: ("patient", {"anonymous"}),  # the visitor holding the letter's code
     P.ACCOUNT_SPACE_CLOSE: ("patient", {"patient", "representative", "system"}),
     P.ACCOUNT_SPACE_DESTROY: ("patient", {"system"}),
-    P.ACCOUNT_SPACE_EARLY_DESTRUCTION: ("patient", {"patient", "representative", "operator"}),  # operators: paper requests
+    P.ACCOUNT_SPACE_EARLY_DESTRUCTION: (
+        "patient",
+        {"patient", "representative", "operator"},
+    ),  # operators: paper requests
     P.ACCOUNT_SPACE_INVITE: ("patient", {"system", "operator"}),
     P.ACCOUNT_SPACE_MAJORITY: ("patient", {"system"}),
-    P.ACCOUNT_SPACE_OBJECT: ("patient", {"patient", "representative", "operator"}),  # operators: paper requests
+    P.ACCOUNT_SPACE_OBJECT: (
+        "patient",
+        {"patient", "representative", "operator"},
+    ),  # operators: paper requests
     P.ACCOUNT_SPACE_OPEN: ("patient", {"system"}),
     P.ACCOUNT_SPACE_OPPOSE: ("patient", {"anonymous", "system", "operator"}),
-    P.ACCOUNT_SPACE_REOPEN: ("patient", {"patient", "representative", "operator"}),  # operators: paper requests
+    P.ACCOUNT_SPACE_REOPEN: (
+        "patient",
+        {"patient", "representative", "operator"},
+    ),  # operators: paper requests
     P.ACCOUNT_SPACE_SUSPEND: ("patient", {"system", "operator"}),
     # A person's sign-in and devices: the visitor signing in, or the person; the resource is the account.
     P.ACCOUNT_SIGN_IN_PASSWORD: ("account", {"patient", "anonymous"}),

@@ -7,6 +7,7 @@ The one set-up step without a page yet: the operator registers the practice's so
 as ``carnet.fhir.models.SoftwareClient``."""
 
 import base64
+import io
 import re
 import time
 import uuid
@@ -21,6 +22,7 @@ from oauth2_provider.models import Application
 
 from carnet.fhir.mapping import INS_SYSTEM
 from carnet.fhir.models import SoftwareClient
+from carnet.identity.models import Professional
 from carnet.identity.tests.oidc_fixtures import follow_provider
 from carnet.notify.models import OutboxMessage
 from carnet.records.samples import sample_pdf
@@ -73,6 +75,9 @@ def _register_software(settings) -> tuple[Application, ec.EllipticCurvePrivateKe
     SoftwareClient.objects.create(
         application=app, public_key_pem=public.decode(), structure="Cabinet du Port"
     )
+    # the operator declares whom it serves, with the command they use (the directory's professionals)
+    rpps = [f"--rpps={n}" for n in Professional.objects.exclude(rpps=None).values_list("rpps", flat=True)]
+    call_command("software", "bind", app.client_id, *rpps, stdout=io.StringIO())
     return app, key
 
 
@@ -129,7 +134,7 @@ def test_from_the_files_to_a_professional_reading_and_depositing(tmp_path, setti
     psc.control(claims={"sub": "psc-helene", "SubjectNameID": f"8{RPPS}"})
     path, query = follow_provider(doctor, "/connexion/avec/pro-sante-connect/")
     assert doctor.get(path, query)["Location"] == "/pro/"
-    found = doctor.get("/pro/", {"nir": NIR, "birth_date": "1985-03-14"})
+    found = doctor.post("/pro/", {"nir": NIR, "birth_date": "1985-03-14"})  # a POST: no NIR in URLs
     assert found.status_code == 302 and "/pro/patients/" in found["Location"]
 
     app, key = _register_software(settings)

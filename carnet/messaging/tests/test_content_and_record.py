@@ -89,6 +89,8 @@ def test_filing_is_refused_to_a_messaging_only_caregiver_and_to_professionals(al
 
 
 def test_a_patient_who_chose_post_gets_the_message_printed_with_a_reply_slip(alice, bob, bob_box, erin):
+    alice.address = "3 rue des Lilas 69003 Lyon"  # a letter needs an address
+    alice.save(update_fields=["address"])
     set_preferences(as_patient(alice), alice, channel="letter")
     conversation = _write(bob, alice, bob_box)
     letter = OutboxMessage.objects.get(channel="letter", patient_id=alice.pk)
@@ -103,6 +105,8 @@ def test_a_patient_who_chose_post_gets_the_message_printed_with_a_reply_slip(ali
 
 
 def test_only_an_operator_records_a_paper_reply_and_never_on_a_closed_conversation(alice, bob, bob_box, erin):
+    alice.address = "3 rue des Lilas 69003 Lyon"  # a letter needs an address
+    alice.save(update_fields=["address"])
     set_preferences(as_patient(alice), alice, channel="letter")
     conversation = _write(bob, alice, bob_box)
     code = conversation.slips.get().code

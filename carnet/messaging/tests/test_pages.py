@@ -138,6 +138,10 @@ def test_a_caregiver_with_the_messaging_scope_uses_the_patient_pages(alice, conv
 def test_the_operator_records_a_paper_reply_and_a_patient_cannot(alice, bob, bob_box, erin):
     from carnet.notify.actions import set_preferences
 
+    alice.address = "3 rue des Lilas 69003 Lyon"  # a letter needs an address
+
+    alice.save(update_fields=["address"])
+
     set_preferences(as_patient(alice), alice, channel="letter")
     conversation = actions.start_conversation(
         as_pro(bob), alice, bob_box, "Par courrier", actions.Draft(body="x")

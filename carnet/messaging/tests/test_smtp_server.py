@@ -105,6 +105,8 @@ def world(tmp_path_factory):
     run = {"env": env, "cwd": ROOT, "capture_output": True, "text": True, "timeout": 300}
     migrated = subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], **run)
     assert migrated.returncode == 0, migrated.stderr
+    keys = subprocess.run([sys.executable, "manage.py", "keys", "init"], **run)  # as on a new install
+    assert keys.returncode == 0, keys.stderr
     made = subprocess.run([sys.executable, "-c", SETUP], **run)
     assert made.returncode == 0, made.stderr
     nirs = json.loads(made.stdout)

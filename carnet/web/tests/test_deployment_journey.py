@@ -101,6 +101,7 @@ def fhir_token(rpps):
         authorization_grant_type=Application.GRANT_CLIENT_CREDENTIALS,
     )
     SoftwareClient.objects.create(application=app, public_key_pem=pem.decode(), structure="Cabinet")
+    call_command("software", "bind", app.client_id, f"--rpps={rpps}", stdout=io.StringIO())  # the operator
     now = int(datetime.datetime.now(datetime.UTC).timestamp())
     claims = {
         "iss": app.client_id,
