@@ -117,7 +117,11 @@ def test_the_professionals_patient_page_shows_wishes_and_fits(new_page, check, a
     document = deposit_document(pro(bob), alice, b"%PDF-1.4 x", meta(title="Bilan cardiologique"))
     set_document_visibility(me(alice), document, "masked")
     page = sign_in(new_page(width=width), bob.user)
-    page.goto(f"/pro/patients/{alice.pk}/")
+    page.goto("/pro/")  # a professional reaches a patient by INS lookup only
+    page.fill("#id_nir", alice.nir)
+    page.fill("#id_birth_date", alice.birth_date.isoformat())
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
     assert page.get_by_role("heading", name="Volontés du patient").is_visible()
     assert page.evaluate(OVERFLOW) <= 0
     check(page, f"pro-patient-page-{width}")
