@@ -10,6 +10,8 @@ import hmac
 import io
 from collections import Counter
 
+from django.utils import timezone
+
 from carnet.identity.models import Patient
 from carnet.records.models import Document, ProfileEntry, Visibility
 from carnet.stats import suppression
@@ -76,7 +78,7 @@ def _lines(study, patient: Patient, with_text: bool):
 
 def _summary(patients: list[Patient]) -> dict:
     """People included by sex and age band, with statistical secrecy applied like the public tables."""
-    today = datetime.date.today()
+    today = timezone.localdate()
     counts = Counter((p.sex, age_band(p.birth_date, today)) for p in patients)
     sexes = ["F", "M"]
     bands = sorted({band for _sex, band in counts} | {"18-29"})

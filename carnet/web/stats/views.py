@@ -1,7 +1,8 @@
 """The public statistics: open to anyone, no sign-in, served from the published tables only."""
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from carnet.errors import NotFound
 from carnet.stats import queries
@@ -17,22 +18,17 @@ def overview(request):
 
 
 def table(request, slug):
-    try:
-        return render(request, "web/stats/table.html", {"table": queries.show(slug)})
-    except NotFound as missing:
-        raise Http404(missing.message) from missing
+    return render(request, "web/stats/table.html", {"table": queries.show(slug)})
 
 
 def download(request, slug, extension):
-    try:
-        if extension == "csv":
-            body, kind = queries.as_csv(slug), "text/csv; charset=utf-8"
-        elif extension == "json":
-            body, kind = queries.as_json(slug), "application/json"
-        else:
-            raise NotFound("unknown-format", "csv or json")
-    except NotFound as missing:
-        raise Http404(missing.message) from missing
+    """A refusal (unknown table or format) is answered as a 404 page by the one refusal handler."""
+    if extension == "csv":
+        body, kind = queries.as_csv(slug), "text/csv; charset=utf-8"
+    elif extension == "json":
+        body, kind = queries.as_json(slug), "application/json"
+    else:
+        raise NotFound("unknown-format", _("Les tableaux se téléchargent en CSV ou en JSON."))
     response = HttpResponse(body, content_type=kind)
     response["Content-Disposition"] = f'attachment; filename="{slug}.{extension}"'
     return response
