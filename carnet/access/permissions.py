@@ -61,6 +61,8 @@ class Permission(StrEnum):
     MESSAGING_CONVERSATION_READ = "messaging:conversation:read"
     MESSAGING_CONVERSATION_SEARCH = "messaging:conversation:search"
     MESSAGING_CONVERSATION_START = "messaging:conversation:start"
+    MESSAGING_MAILBOX_MANAGE = "messaging:mailbox:manage"
+    MESSAGING_MAIL_RELAY = "messaging:mail:relay"
     MESSAGING_MESSAGE_SEND = "messaging:message:send"
     MESSAGING_PAPER_REPLY_RECORD = "messaging:paper-reply:record"
     NOTIFY_DIGEST_SEND = "notify:digest:send"

@@ -22,7 +22,7 @@ from carnet.access.policy import decide
 from carnet.errors import Conflict, Refused
 from carnet.identity.models import Patient
 from carnet.messaging import actions
-from carnet.messaging.mail import parse, patient_domain, split_address
+from carnet.messaging.mail import mail_actor, parse, patient_domain, split_address
 from carnet.messaging.models import Mailbox
 from carnet.records.content import ContentRefused
 
@@ -67,7 +67,7 @@ def check_recipient(peer_host: str, sender: str, recipient: str) -> str | None:
     mailbox = Mailbox.objects.filter(address__iexact=sender).select_related("owner__user").first()
     if mailbox is None:
         return "550 5.7.1 Sender has no registered secure mailbox"
-    decision = decide(actions.mail_actor(mailbox), P.MESSAGING_CONVERSATION_SEARCH, patient)
+    decision = decide(mail_actor(mailbox), P.MESSAGING_CONVERSATION_SEARCH, patient)
     if not decision.allowed:
         return CLOSED_TEXT.get(decision.rule, "550 5.7.1 Refused by the patient's rules")
     return None

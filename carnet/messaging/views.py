@@ -194,9 +194,7 @@ def pro_compose(request, patient_id):
     patient = Patient.objects.filter(pk=patient_id, state=Patient.State.OPEN).first()
     if patient is None:
         raise Http404("patient")
-    mailboxes = queries.mailboxes_of(request.actor.professional) or [
-        actions.personal_mailbox(request.actor.professional)
-    ]
+    mailboxes = queries.mailboxes_of(request.actor.professional) or [actions.personal_mailbox(request.actor)]
     form = forms.ProComposeForm(request.POST or None, request.FILES or None, mailboxes=mailboxes)
     if request.method == "POST" and form.is_valid():
         mailbox = next(m for m in mailboxes if m.pk == form.cleaned_data["mailbox"])
@@ -242,7 +240,7 @@ def pro_download(request, attachment_id):
 
 @professional_required
 def pro_settings(request):
-    mailbox = actions.personal_mailbox(request.actor.professional)
+    mailbox = actions.personal_mailbox(request.actor)
     initial = {"accepts": mailbox.accepts_patient_messages, "delay_days": mailbox.answer_delay_days}
     form = forms.MailboxSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -30,8 +30,6 @@ NOT_YET_MOVED = {
     # belong in queries or a helper module, sign-in and recovery steps that authorize after parsing the
     # provider's answer or the person's identity, the scheduler's claim loop (it runs tasks that authorize
     # themselves), and a deposit that journals its refusal around the authorize call. Each is to move.
-    "agenda/actions.py": {"create_event", "feed_hash", "send_due_reminders"},
-    "catalogue/actions.py": {"end_expired_references"},
     "identity/actions.py": {
         "active_representatives",
         "confirm_contact_change",
@@ -51,16 +49,6 @@ NOT_YET_MOVED = {
         "sign_in_patient_by_provider",
         "sign_in_professional_by_provider",
         "user_for_reset_link",
-    },
-    "messaging/actions.py": {
-        "mail_actor",
-        "new_message_id",
-        "new_slip",
-        "personal_mailbox",
-        "receive_mail",
-        "send_outgoing_mail",
-        "set_mailbox_settings",
-        "tell_patient",
     },
     "records/actions.py": {"deposit_document"},
     "schedule/actions.py": {"claim", "run_claimed", "run_due"},

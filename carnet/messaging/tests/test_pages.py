@@ -65,7 +65,7 @@ def test_bob_writes_from_the_patient_page_with_a_deposit_in_the_same_step(alice,
 
 def test_a_stranger_cannot_write_first_and_is_told_why(alice, dave):
     client = signed_in(Client(), dave.user)
-    box = actions.personal_mailbox(dave)
+    box = actions.personal_mailbox(as_pro(dave))
     data = {"mailbox": box.pk, "subject": "Bonjour", "body": "Bonjour"}
     page = client.post(f"/pro/messages/nouveau/{alice.pk}/", data).content.decode()
     assert "error-summary" in page and not Conversation.objects.exists()
@@ -98,7 +98,7 @@ def test_the_patient_writes_first_to_her_gp_and_gets_the_automatic_notice(alice,
 
 
 def test_the_patient_cannot_choose_a_mailbox_closed_to_patients(alice, dave):
-    box = actions.personal_mailbox(dave)
+    box = actions.personal_mailbox(as_pro(dave))
     client = signed_in(Client(), alice.user)
     page = client.post("/patient/messages/nouveau/", {"mailbox": box.pk, "subject": "x", "body": "x"}).content
     assert b"field-error" in page and not Conversation.objects.exists()
