@@ -35,7 +35,6 @@ urlpatterns = [
     path("acces/<int:professional_id>/bloquer/", access.block, name="access-block"),
     path("acces/<int:professional_id>/debloquer/", access.unblock, name="access-unblock"),
     path("acces/<int:professional_id>/accepter/", access.accept, name="access-accept"),
-    path("applications/", access.apps, name="apps"),
     path("notifications/", account.notifications, name="notifications"),
     path("mandats/", access.mandates, name="mandates"),
     path("mandats/<int:mandate_id>/retirer/", access.revoke_mandate, name="revoke-mandate"),

@@ -10,8 +10,6 @@ from carnet.access import actions as access
 from carnet.access.policy import settings_of
 from carnet.access.queries import access_overview, active_mandates, mandate_of, profession_grid
 from carnet.access.sensitivity import CATEGORIES
-from carnet.errors import Refused
-from carnet.fhir.actions import connected_apps, revoke_app
 from carnet.identity.queries import professional_by_id, user_by_login
 from carnet.web.auth.decorators import patient_required, reauth_required
 from carnet.web.errors import refusals
@@ -102,18 +100,6 @@ def category_choice(request):
         )
         messages.success(request, _("Votre choix est enregistré."))
     return redirect("patient:access")
-
-
-@patient_required
-def apps(request):
-    if request.method == "POST":
-        application = request.POST.get("application", "")
-        if not application.isdigit():
-            raise Refused("bad_application", _("Choisissez une application de la liste."))
-        revoke_app(request.actor, int(application))
-        messages.success(request, _("L'application n'a plus accès à votre dossier."))
-        return redirect("patient:apps")
-    return render(request, "web/patient/apps.html", {"apps": connected_apps(request.actor)})
 
 
 @patient_required
