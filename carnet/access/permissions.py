@@ -210,6 +210,7 @@ APP_SCOPES = {
 APP_SCOPES["Observation"] = APP_SCOPES["Observation"] | {Permission.RECORD_MEASUREMENT_READ}
 # SMART v2 write scopes (``patient/Type.c``, ``.u``, ``.d``) granted through the catalogue: what each opens.
 APP_WRITE_SCOPES = {
+    "DocumentReference": {Permission.RECORD_DOCUMENT_DEPOSIT},  # patient documents, authored by the app
     "Observation": {Permission.RECORD_MEASUREMENT_WRITE},
     "Appointment": set(AGENDA_WRITES),
 }
