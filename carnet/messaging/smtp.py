@@ -71,7 +71,7 @@ def _patient(recipient: str) -> Patient | None:
 def check_recipient(
     peer_host: str, sender: str, recipient: str, names: list[str] | None = None
 ) -> str | None:
-    """The refusal for RCPT TO (an SMTP reply line), or None to accept; ``names``: the peer's certificate's."""
+    """The refusal for RCPT TO (an SMTP reply line), or None to accept; ``names``: the peer certificate's."""
     close_old_connections()
     if settings.CARNET_SMTP_CLIENT_CA and names is None:
         return "530 5.7.0 A client certificate is required: issue STARTTLS with it first"

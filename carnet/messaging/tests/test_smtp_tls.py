@@ -135,7 +135,7 @@ def tls_world(tmp_path_factory):
 
 
 def _context(world, client: str | None) -> ssl.SSLContext:
-    """The sending operator's TLS: it checks carnet's certificate against the operators' CA and shows its own."""
+    """The sending operator's TLS: it checks carnet's certificate against the CA and shows its own."""
     context = ssl.create_default_context(cafile=world["ca"])
     if client:
         context.load_cert_chain(*world["clients"][client])
