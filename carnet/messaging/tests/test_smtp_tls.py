@@ -172,18 +172,22 @@ def test_a_plain_connection_is_refused_when_tls_is_required(tls_world):
 
 
 def test_a_certificate_from_an_unknown_authority_fails_the_handshake(tls_world):
-    with smtplib.SMTP("127.0.0.1", tls_world["port"], timeout=30) as client:
-        with pytest.raises((ssl.SSLError, smtplib.SMTPServerDisconnected, ConnectionError)):
-            client.starttls(context=_context(tls_world, "rogue"))
-            client.send_message(_mail(tls_world["alice"], "Inconnu", "<rogue@hopital.mssante.test>"))
+    with (
+        smtplib.SMTP("127.0.0.1", tls_world["port"], timeout=30) as client,
+        pytest.raises((ssl.SSLError, smtplib.SMTPServerDisconnected, ConnectionError)),
+    ):
+        client.starttls(context=_context(tls_world, "rogue"))
+        client.send_message(_mail(tls_world["alice"], "Inconnu", "<rogue@hopital.mssante.test>"))
     assert not _delivered(tls_world, "Inconnu")
 
 
 def test_without_a_client_certificate_nothing_is_accepted(tls_world):
-    with smtplib.SMTP("127.0.0.1", tls_world["port"], timeout=30) as client:
-        with pytest.raises((ssl.SSLError, smtplib.SMTPException, ConnectionError)):
-            client.starttls(context=_context(tls_world, None))
-            client.send_message(_mail(tls_world["alice"], "Sans certificat", "<none@hopital.mssante.test>"))
+    with (
+        smtplib.SMTP("127.0.0.1", tls_world["port"], timeout=30) as client,
+        pytest.raises((ssl.SSLError, smtplib.SMTPException, ConnectionError)),
+    ):
+        client.starttls(context=_context(tls_world, None))
+        client.send_message(_mail(tls_world["alice"], "Sans certificat", "<none@hopital.mssante.test>"))
     assert not _delivered(tls_world, "Sans certificat")
 
 
