@@ -197,7 +197,7 @@ OAUTH2_PROVIDER = {
         "patient/AuditEvent.rs": "lire le journal des accès à votre dossier",
         "patient/Communication.rs": "lire vos messages de la messagerie sécurisée",
         "patient/Observation.c": "ajouter des mesures (poids, tension...)",
-        "patient/DocumentReference.c": "ajouter des documents à votre dossier (l'application en est l'auteur)",
+        "patient/DocumentReference.c": "ajouter des documents à votre dossier (signés par l'application)",
         "patient/Appointment.rs": "lire votre agenda",
         "patient/Appointment.cu": "ajouter et déplacer des rendez-vous dans votre agenda",
     },

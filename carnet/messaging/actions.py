@@ -17,7 +17,8 @@ from carnet.access.actor import Actor, Role
 from carnet.access.gate import atomic_action, authorize
 from carnet.access.permissions import Permission as P
 from carnet.errors import Conflict, NotFound, Refused
-from carnet.messaging.mail import ParsedMail, mail_actor, new_message_id, patient_address, reply_mime
+from carnet.messaging import compose
+from carnet.messaging.mail import ParsedMail, mail_actor, new_message_id
 from carnet.messaging.models import (
     Attachment,
     Conversation,
@@ -27,7 +28,7 @@ from carnet.messaging.models import (
     PaperSlip,
     Participation,
 )
-from carnet.messaging.sealing import open_json, open_text, seal_json, seal_text
+from carnet.messaging.sealing import open_text, seal_json, seal_text
 from carnet.notify.outbox import channel_for, notify_patient, queue_letter
 from carnet.notify.queries import preference_of
 from carnet.records import actions as records
@@ -352,22 +353,6 @@ def _print_letter(conversation: Conversation, message: Message) -> None:
     time, so no message content lies in clear in the database."""
     patient = conversation.patient
     slip = _new_slip(conversation)
-    names = [open_json(patient, a.sealed_meta).get("filename", "") for a in message.attachments.all()]
-    text = "\n\n".join(
-        part
-        for part in [
-            _("Message de %(who)s :") % {"who": message.author_label},
-            open_text(patient, message.sealed_body),
-            _("Pièces jointes : %(names)s") % {"names": ", ".join(names)} if names else "",
-            "-" * 60,
-            _(
-                "COUPON-RÉPONSE (code %(code)s). Écrivez votre réponse ci-dessous et renvoyez ce coupon à "
-                "carnet, service courrier. Votre réponse sera transmise à %(name)s."
-            )
-            % {"code": slip.code, "name": conversation.mailbox.name},
-        ]
-        if part
-    )
     subject = open_text(patient, conversation.sealed_subject)
     queue_letter(
         f"{patient.display_name}\n{patient.address}",
@@ -375,7 +360,7 @@ def _print_letter(conversation: Conversation, message: Message) -> None:
         % {"who": message.author_label, "code": slip.code},
         _("Message de messagerie sécurisée (chiffré ; mis en page à l'impression)."),
         patient_id=patient.pk,
-        sealed_body=seal_text(patient, _("Objet : %(subject)s") % {"subject": subject} + "\n\n" + text),
+        sealed_body=seal_text(patient, compose.letter_text(conversation, message, subject, slip.code)),
     )
 
 
@@ -393,30 +378,7 @@ def prepare_outgoing_mail(actor: Actor, outgoing_id: int) -> EmailMessage | None
     if outgoing is None or outgoing.sent_at is not None or not settings.CARNET_SMTP_RELAY:
         return None
     authorize(actor, P.MESSAGING_MAIL_RELAY, outgoing.message.conversation, detail={"step": "send"})
-    message = outgoing.message
-    conversation, patient = message.conversation, message.patient
-    thread = list(
-        conversation.messages.exclude(pk=message.pk)
-        .exclude(side=Message.Side.SERVICE)
-        .values_list("message_id", flat=True)
-    )
-    files = [
-        (
-            open_json(patient, a.sealed_meta).get("filename", "piece-jointe"),
-            vault_queries.get(patient, a.blob_ref, expected_sha256=a.sha256),
-            a.mime_type,
-        )
-        for a in message.attachments.all()
-    ]
-    return reply_mime(
-        patient_address(patient),
-        outgoing.recipient,
-        open_text(patient, conversation.sealed_subject),
-        open_text(patient, message.sealed_body),
-        message.message_id,
-        thread,
-        files,
-    )
+    return compose.reply_of(outgoing)
 
 
 @atomic_action
