@@ -81,7 +81,10 @@ def test_an_app_writes_patient_documents_only_never_held_back_or_secret(alice, a
     assert not Document.objects.exists()
 
 
-def test_a_referenced_app_asks_the_document_write_scope_by_its_category():
+def test_the_catalogue_says_an_app_writes_documents_it_authors(alice):
     from carnet.catalogue.categories import scopes_for
 
     assert scopes_for("documents", "write") == ["patient/DocumentReference.c"]
+    app = factories.make_referenced_app("Glycémie+", "https://glycemie.example/cb", [("documents", "write")])
+    page = signed_in(Client(), alice.user).get(f"/patient/applications/catalogue/{app.pk}/").content.decode()
+    assert "écrire vos documents de santé" in page and "dont elle est l'auteur" in page
