@@ -88,6 +88,7 @@ class Permission(StrEnum):
     RESEARCH_EXTRACT_INCLUDE = "research:extract:include"
     RESEARCH_STUDY_REGISTER = "research:study:register"
     STATS_TABLES_REFRESH = "stats:tables:refresh"
+    VAULT_BLOBS_SWEEP = "vault:blobs:sweep"
     VAULT_KEYS_ROTATE = "vault:keys:rotate"
 
 
@@ -177,6 +178,7 @@ SERVICE_ACTIONS = {
     Permission.RESEARCH_EXTRACT_CREATE: {"operator"},
     Permission.RESEARCH_STUDY_REGISTER: {"operator"},
     Permission.STATS_TABLES_REFRESH: {"system", "operator"},
+    Permission.VAULT_BLOBS_SWEEP: {"system"},
     Permission.VAULT_KEYS_ROTATE: {"system"},
 }
 # Getting in and keeping one's account (issue 14): who may ask what, by role; the action checks the proof

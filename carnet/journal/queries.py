@@ -92,6 +92,7 @@ WHAT = {
     P.NOTIFY_PREFERENCES_CHANGE: _("a changé vos préférences de notification"),
     P.RECORD_DOCUMENT_RELEASE_DUE: _("a montré un document retenu à la fin du délai"),
     P.VAULT_KEYS_ROTATE: _("a renouvelé les clés de chiffrement"),
+    P.VAULT_BLOBS_SWEEP: _("a effacé les contenus chiffrés qu'aucun document ne référence"),
     P.AGENDA_EVENT_CANCEL: _("a annulé un rendez-vous"),
     P.AGENDA_EVENT_CREATE: _("a ajouté un rendez-vous"),
     P.AGENDA_EVENT_READ: _("a lu votre agenda"),
