@@ -181,6 +181,7 @@ if HTTPS:
 
 # OAuth2 (FHIR API): every RFC 9700 (OAuth 2.0 Security BCP) recommendation on.
 OAUTH2_PROVIDER = {
+    "OAUTH2_VALIDATOR_CLASS": "carnet.fhir.oauth_validator.CarnetValidator",  # a replayed code revokes
     "PKCE_REQUIRED": True,
     "REFRESH_TOKEN_REUSE_PROTECTION": True,
     "ALLOWED_REDIRECT_URI_SCHEMES": ["https"] if HTTPS else ["http", "https"],

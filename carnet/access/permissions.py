@@ -5,6 +5,7 @@ from enum import StrEnum
 
 class Permission(StrEnum):
     ACCESS_APP_REVOKE = "access:app:revoke"
+    ACCESS_APP_TOKENS_REVOKE = "access:app-tokens:revoke"
     ACCESS_EMERGENCY_OPEN = "access:emergency:open"
     ACCESS_EMERGENCY_REVIEW = "access:emergency:review"
     ACCESS_GRANT_CREATE = "access:grant:create"
@@ -172,6 +173,7 @@ SERVICE_ACTIONS = {
         "anonymous"
     },  # the visitor holding the link (the action checks it)
     Permission.ACCOUNT_PROFESSIONAL_INVITE: {"system", "operator"},
+    Permission.ACCESS_APP_TOKENS_REVOKE: {"system"},  # an app's code replayed: its tokens revoked
     Permission.NOTIFY_DIGEST_SEND: {"system"},
     Permission.NOTIFY_LETTERS_PRINT: {"system", "operator"},
     Permission.RECORD_DOCUMENT_RELEASE_DUE: {"system"},

@@ -58,6 +58,9 @@ WHAT = {
     P.ACCESS_GRANT_EXTEND: _("a prolongé son accès en consultant votre dossier"),
     P.ACCESS_MATRIX_CHANGE: _("a changé ce que chaque profession peut lire"),
     P.ACCESS_APP_REVOKE: _("a retiré l'accès d'une application"),
+    P.ACCESS_APP_TOKENS_REVOKE: _(
+        "a retiré l'accès d'une application : son code d'autorisation a servi deux fois"
+    ),
     P.ACCOUNT_CODE_REQUEST: _("a demandé un nouveau code provisoire"),
     P.ACCOUNT_CONTACT_CHANGE: _("a changé vos coordonnées"),
     P.ACCOUNT_DEVICE_REMEMBER: _("s'est connecté depuis un appareil"),

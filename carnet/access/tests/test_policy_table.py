@@ -177,6 +177,7 @@ ACTIONS = {
     P.ACCOUNT_TOTP_SETUP: ("account", {"patient"}),
     # The service's housekeeping.
     P.NOTIFY_DIGEST_SEND: ("patient", {"system"}),
+    P.ACCESS_APP_TOKENS_REVOKE: ("patient", {"system"}),
     P.NOTIFY_LETTERS_PRINT: ("nothing", {"system", "operator"}),
     P.RECORD_DOCUMENT_RELEASE_DUE: ("document", {"system"}),
     P.VAULT_BLOBS_SWEEP: ("nothing", {"system"}),
