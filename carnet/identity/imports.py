@@ -224,11 +224,10 @@ def _write_beneficiaries(parsed: list[dict], report: ImportReport, progress) -> 
         chunk = parsed[start : start + BATCH]
         nirs = [values["nir"] for values in chunk]
         existing = {p.nir: p for p in Patient.objects.filter(nir__in=nirs)}
-        opposed = set(
-            Opposition.objects.filter(nir_hash__in=[codes.keyed_hash(n) for n in nirs]).values_list(
-                "nir_hash", flat=True
-            )
-        )
+        hashes = [codes.keyed_hash(n) for n in nirs]
+        # An opposition, or a space the person closed and that was destroyed: no new space unasked.
+        opposed = set(Opposition.objects.filter(nir_hash__in=hashes).values_list("nir_hash", flat=True))
+        opposed |= set(Patient.objects.filter(nir_hash__in=hashes).values_list("nir_hash", flat=True))
         new = []
         deadline = timezone.now() + datetime.timedelta(days=settings.CARNET_OPPOSITION_DAYS)
         for values in chunk:

@@ -21,6 +21,7 @@ from carnet.access.decision import AccessDenied, Decision
 from carnet.access.gate import atomic_action, authorize
 from carnet.access.permissions import Permission as P
 from carnet.access.policy import decide
+from carnet.identity import erasure
 from carnet.identity.models import Patient
 from carnet.journal.chain import record
 from carnet.notify.outbox import notify_patient
@@ -92,7 +93,7 @@ def _refused(error: Exception, actor: Actor, patient, meta: DocumentMetadata) ->
         "patient": patient,
         "resource_type": "Patient",
         "resource_id": patient.pk,
-        "detail": {"type": meta.type_code},
+        "detail": {"minor_secret": True} if meta.minor_secret else None,
     }
     error.journal_entry = (
         actor,
@@ -111,7 +112,8 @@ def deposit_document(
     if it rolls back), so that the transaction is not held open while the content is encrypted. The bytes
     are checked first; the policy's decision and the idempotency check share one short transaction, so that
     a deposit refused by the record (content, conflict, type) is journaled as refused, never as added."""
-    secret = {"minor_secret": True} if meta.minor_secret else {}  # kept out of representatives' journal
+    # Kept out of representatives' journal; no type code: the journal outlives a destroyed record's metadata.
+    secret = {"minor_secret": True} if meta.minor_secret else {}
     depositor = _depositor(actor)
     sha256 = hashlib.sha256(content).hexdigest()
     try:
@@ -124,7 +126,7 @@ def deposit_document(
                 % {"d": settings.CARNET_HIDDEN_MAX_DAYS},
             )
         with transaction.atomic():
-            authorize(actor, P.RECORD_DOCUMENT_DEPOSIT, patient, detail={"type": meta.type_code, **secret})
+            authorize(actor, P.RECORD_DOCUMENT_DEPOSIT, patient, detail=secret or None)
             existing = _existing(actor, patient, meta, sha256)
     except (RecordError, ContentRefused, AccessDenied) as error:
         if not isinstance(error, AccessDenied):
@@ -397,7 +399,8 @@ def set_wish(
 
 @atomic_action
 def destroy_space(actor: Actor, patient: Patient) -> bool:
-    """Erase the patient's data key (all content becomes unreadable), the search text and the profile."""
+    """Erase the patient's data key (all content becomes unreadable for good), then every row about them
+    that each app declared in its ``erasure.py``; the Patient row is reduced to the fact of a past space."""
     authorize(actor, P.ACCOUNT_SPACE_DESTROY, patient)
     claimed = Patient.objects.filter(pk=patient.pk, state=Patient.State.CLOSED).update(
         state=Patient.State.DESTROYED, state_changed_at=timezone.now()
@@ -405,8 +408,5 @@ def destroy_space(actor: Actor, patient: Patient) -> bool:
     if not claimed:
         return False
     vault.shred(patient)
-    search.drop_patient_index(patient.pk)
-    ProfileEntry.objects.filter(patient=patient).delete()
-    Wish.objects.filter(patient=patient).delete()
-    patient.documents.update(title="", blob_ref="")
+    erasure.erase_patient(patient.pk)
     return True
