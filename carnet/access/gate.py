@@ -1,6 +1,7 @@
 """Ask the policy and write the answer to the journal: what every service calls before touching a record."""
 
 from functools import wraps
+from typing import Any
 
 from django.db import transaction
 
@@ -12,12 +13,21 @@ from carnet.journal.chain import record
 
 
 def authorize(
-    actor: Actor, action: str, resource, *, hide: bool = False, detail: dict | None = None
+    actor: Actor,
+    action: str,
+    resource,
+    *,
+    hide: bool = False,
+    detail: dict | None = None,
+    quiet: bool = False,
 ) -> Decision:
-    """Decide, journal the decision (allowed or refused), and raise AccessDenied when refused."""
+    """Decide, journal the decision (allowed or refused), and raise AccessDenied when refused.
+
+    ``quiet``: a refusal is journaled and returned instead of raised, for a request whose answer must be the
+    same whether or not the person is on file (a new code, a password reset)."""
     decision = decide(actor, action, resource)
     patient = resource if resource.__class__.__name__ == "Patient" else getattr(resource, "patient", None)
-    entry = {
+    entry: dict[str, Any] = {
         "patient": patient,
         "resource_type": "" if resource is None else resource.__class__.__name__,
         "resource_id": getattr(resource, "pk", ""),
@@ -28,7 +38,7 @@ def authorize(
         from carnet.access.actions import extend_grant  # noqa: PLC0415 - cycle: actions authorize through us
 
         extend_grant(actor, patient)
-    if not decision.allowed:
+    if not decision.allowed and not quiet:
         denied = AccessDenied(decision, hide=hide)
         denied.journal_entry = (actor, action, decision, entry)
         raise denied

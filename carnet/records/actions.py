@@ -21,6 +21,7 @@ from carnet.access.decision import AccessDenied, Decision
 from carnet.access.gate import atomic_action, authorize
 from carnet.access.permissions import Permission as P
 from carnet.access.policy import decide
+from carnet.errors import Refused
 from carnet.identity import erasure
 from carnet.identity.models import Patient
 from carnet.journal.chain import record
@@ -58,11 +59,12 @@ def _depositor(actor: Actor) -> str:
 
 
 def _check_type(depositor: str, type_code: str) -> None:
-    allowed = {
+    by_depositor: dict[str, set[str]] = {
         Document.Depositor.PROFESSIONAL: set(codes.TYPES) - {"REMB"},
         Document.Depositor.PATIENT: set(codes.PATIENT_TYPES) | {"EXPPAT_1", "EXPPAT_3"},
         Document.Depositor.INSURER: {"REMB", "ATTEST-RESID"},
-    }[depositor]
+    }
+    allowed = by_depositor[depositor]
     if type_code not in allowed:
         raise RecordError(
             "bad_type", _("Type de document %(code)s non accepté pour ce déposant.") % {"code": type_code}
@@ -85,7 +87,7 @@ def _existing(actor: Actor, patient, meta: DocumentMetadata, sha256: str) -> Doc
     return found
 
 
-def _refused(error: Exception, actor: Actor, patient, meta: DocumentMetadata) -> None:
+def _refused(error: Refused, actor: Actor, patient, meta: DocumentMetadata) -> None:
     """A deposit the policy allowed but the record refused (content, conflict, type) is journaled as refused
     once the transaction is rolled back (``atomic_action``), never as "a ajouté un document"."""
     code = getattr(error, "code", "refused")
@@ -131,6 +133,7 @@ def deposit_document(
     except (RecordError, ContentRefused, AccessDenied) as error:
         if not isinstance(error, AccessDenied):
             _refused(error, actor, patient, meta)
+        assert error.journal_entry is not None  # set by the gate, and by _refused just above
         refused_actor, action, decision, entry = error.journal_entry
         record(refused_actor, action, decision, **entry)  # after the rollback (in a caller's, it goes too)
         raise

@@ -32,26 +32,6 @@ NOT_YET_MOVED = {
     # themselves), and a deposit that journals its refusal around the authorize call. Each is to move.
     "agenda/actions.py": {"create_event", "feed_hash", "send_due_reminders"},
     "catalogue/actions.py": {"end_expired_references"},
-    "identity/actions.py": {
-        "active_representatives",
-        "confirm_contact_change",
-        "enrol_professional",
-        "has_valid_code",
-        "invitation_for",
-        "invitation_recipient",
-        "invite_professionals",
-        "is_minor",
-        "link_representations",
-        "pending_contact_change",
-        "postal_code_of",
-        "refuse_minor_activation",
-        "request_new_code",
-        "request_password_reset",
-        "reset_password",
-        "sign_in_patient_by_provider",
-        "sign_in_professional_by_provider",
-        "user_for_reset_link",
-    },
     "messaging/actions.py": {
         "mail_actor",
         "new_message_id",
@@ -63,7 +43,6 @@ NOT_YET_MOVED = {
         "tell_patient",
     },
     "records/actions.py": {"deposit_document"},
-    "schedule/actions.py": {"claim", "run_claimed", "run_due"},
 }
 EXEMPT = JOURNAL_OWN | NOT_YET_MOVED
 # Public actions that authorize first but are not one transaction, and why.
@@ -73,15 +52,15 @@ NOT_ONE_TRANSACTION = {
         "index_document_text",  # the worker's read for the search index: no row of the record changes
     },
     "access/actions.py": {"redeem_presence_code"},  # a wrong code's count must survive the refusal
+    "identity/actions.py": {"confirm_contact_change"},  # the same: a wrong code's count survives
+    "schedule/actions.py": {"run_claimed"},  # the task it runs commits its own actions as it goes
     "vault/actions.py": {"rotate_kek"},  # batches of re-wrapped keys, one transaction each
 }
 # Where a Decision may be built: the policy's own package. Outside it, only these, not yet moved.
 DECISION_OUTSIDE_ACCESS = {
     "fhir/actions.py",  # revoke_app journals by hand (issue 15 moves it)
-    # merged alongside this check: refusals journaled by hand for a sign-in step, a second-factor notice,
-    # and a deposit refused after the policy allowed it (issue 12); to move into the policy
-    "identity/actions.py",
-    "identity/security_notices.py",
+    # merged alongside this check: a deposit refused after the policy allowed it (issue 12); to move into
+    # the policy
     "records/actions.py",
 }
 
