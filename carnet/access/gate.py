@@ -9,6 +9,7 @@ from carnet.access.actor import Actor
 from carnet.access.decision import AccessDenied, Decision
 from carnet.access.grants import grant_due_for_extension
 from carnet.access.policy import decide
+from carnet.errors import Refused
 from carnet.journal.chain import record
 
 
@@ -43,6 +44,22 @@ def authorize(
         denied.journal_entry = (actor, action, decision, entry)
         raise denied
     return decision
+
+
+def refused_after_allowed(
+    error: Refused, actor: Actor, action: str, resource, rule_prefix: str, *, detail: dict | None = None
+) -> Refused:
+    """The policy allowed ``action`` but the domain then refused it (bad content, a conflict): the attempt
+    is journaled as refused, its rule ``<prefix>-<code>``, once the action's transaction rolled back."""
+    patient = resource if resource.__class__.__name__ == "Patient" else getattr(resource, "patient", None)
+    entry = {
+        "patient": patient,
+        "resource_type": resource.__class__.__name__,
+        "resource_id": getattr(resource, "pk", ""),
+        "detail": detail,
+    }
+    error.journal_entry = (actor, action, Decision(False, error.code, f"{rule_prefix}-{error.code}"), entry)
+    return error
 
 
 def atomic_action(func):
