@@ -510,10 +510,9 @@ def invite_professional(actor: Actor, professional: Professional) -> str:
     return token
 
 
-@atomic_action
 def invite_professionals(actor: Actor, professionals) -> tuple[int, int]:
-    """Invite each professional not enrolled yet who has an e-mail; returns (invited, left out). One
-    transaction: the batch is invited whole or not at all (each invitation is journaled too)."""
+    """Invite each professional not enrolled yet who has an e-mail; returns (invited, left out). Each
+    invitation is its own action (journaled, one transaction): a batch stopped midway keeps those sent."""
     authorize(actor, P.ACCOUNT_PROFESSIONAL_INVITE, None, detail={"batch": True})
     invited = left_out = 0
     for professional in professionals:

@@ -45,7 +45,9 @@ NOT_ONE_TRANSACTION = {
         "index_document_text",  # the worker's read for the search index: no row of the record changes
     },
     "access/actions.py": {"redeem_presence_code"},  # a wrong code's count must survive the refusal
-    "identity/actions.py": {"confirm_contact_change"},  # the same: a wrong code's count survives
+    # the same: a wrong code's count survives; each invitation of a batch is an action of its own (its e-mail
+    # left: a rollback of the whole batch would void links already sent)
+    "identity/actions.py": {"confirm_contact_change", "invite_professionals"},
     "schedule/actions.py": {"run_claimed"},  # the task it runs commits its own actions as it goes
     "vault/actions.py": {"rotate_kek"},  # batches of re-wrapped keys, one transaction each
 }
