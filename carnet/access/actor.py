@@ -4,6 +4,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext as _
+
 from carnet.errors import Forbidden
 
 if TYPE_CHECKING:  # the models import nothing from here; the names are for the type checker only
@@ -53,7 +55,7 @@ class Actor:
     def acting_professional(self) -> "Professional":
         """The professional acting, where the policy only allows professionals: never None there."""
         if self.professional is None:
-            raise Forbidden("not-a-professional", "only a professional does this")
+            raise Forbidden("not-a-professional", _("Seul un professionnel de santé peut faire cela."))
         return self.professional
 
     @classmethod
