@@ -72,13 +72,13 @@ def declare_consent(actor: Actor, patient) -> Grant:
     first = not Grant.objects.filter(patient=patient, professional=actor.professional).exists()
     grant = Grant.objects.create(
         patient=patient,
-        professional=actor.professional,
+        professional=actor.acting_professional,
         mode=Grant.Mode.DECLARED,
         confirmed_at=now,
         expires_at=_expiry(),
     )
     if first:
-        _tell_first_access(patient, actor.professional)
+        _tell_first_access(patient, actor.acting_professional)
     return grant
 
 
@@ -100,14 +100,17 @@ def request_access(actor: Actor, patient) -> Grant:
     """Confirmed mode: a pending request the patient confirms in their space."""
     authorize(actor, P.ACCESS_GRANT_CREATE, patient, detail={"mode": "confirmed"})
     grant = Grant.objects.create(
-        patient=patient, professional=actor.professional, mode=Grant.Mode.CONFIRMED, expires_at=_expiry()
+        patient=patient,
+        professional=actor.acting_professional,
+        mode=Grant.Mode.CONFIRMED,
+        expires_at=_expiry(),
     )
     notify_patient(
         patient,
         "access-request",
         _("Demande d'accès à votre dossier"),
         _("%(who)s demande à accéder à votre dossier. Confirmez ou refusez dans votre espace.")
-        % {"who": actor.professional.display_name},
+        % {"who": actor.acting_professional.display_name},
     )
     return grant
 
@@ -155,13 +158,13 @@ def redeem_presence_code(actor: Actor, patient, code: str) -> Grant:
         first = not Grant.objects.filter(patient=patient, professional=actor.professional).exists()
         grant = Grant.objects.create(
             patient=patient,
-            professional=actor.professional,
+            professional=actor.acting_professional,
             mode=Grant.Mode.CONFIRMED,
             confirmed_at=timezone.now(),
             expires_at=_expiry(),
         )
         if first:
-            _tell_first_access(patient, actor.professional)
+            _tell_first_access(patient, actor.acting_professional)
     return grant
 
 
@@ -242,7 +245,7 @@ def break_glass(
     now = timezone.now()
     access = EmergencyAccess.objects.create(
         patient=patient,
-        professional=actor.professional,
+        professional=actor.acting_professional,
         started_at=now,
         kind=EmergencyAccess.Kind.SAMU if samu else EmergencyAccess.Kind.GLASS,
         reason_code=reason_code,
@@ -252,7 +255,7 @@ def break_glass(
     text = _(
         "%(who)s a ouvert votre dossier en urgence (%(reason)s). Cet accès sera examiné ; vous verrez le "
         "résultat dans votre journal."
-    ) % {"who": actor.professional.display_name, "reason": EMERGENCY_REASONS[reason_code]}
+    ) % {"who": actor.acting_professional.display_name, "reason": EMERGENCY_REASONS[reason_code]}
     notify_patient(patient, "emergency-access", _("Accès en urgence à votre dossier"), text, urgent=True)
     if patient.gp is not None and patient.gp.user is not None and patient.gp.user.email:
         email_later(  # queued in this transaction: sent only if the emergency access commits

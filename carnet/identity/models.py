@@ -122,6 +122,8 @@ class Patient(models.Model):
     activated_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     destroy_after = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Once destroyed, all that is left of the person (see ``identity/erasure.py``): a keyed hash of the NIR.
+    nir_hash = models.CharField(max_length=64, blank=True, db_index=True)
     user = models.OneToOneField(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="patient"
     )

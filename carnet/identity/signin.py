@@ -60,7 +60,7 @@ def _locked_refusal(user: User) -> Refused:
     return Refused(
         "locked",
         _("Ce compte est verrouillé après trop d'essais. Réessayez après %(time)s.")
-        % {"time": _at(user.locked_until)},
+        % {"time": _at(user.locked_until or timezone.now())},
         status=429,
     )
 

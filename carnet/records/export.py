@@ -5,18 +5,17 @@ import io
 import uuid
 
 from django.utils import timezone
-from fpdf import FPDF
 
 from carnet.access.actor import Actor
 from carnet.access.gate import authorize
 from carnet.access.permissions import Permission as P
-from carnet.pdffonts import new_pdf, printable
+from carnet.pdffonts import CarnetPDF, new_pdf, printable
 from carnet.records import codes, queries
 from carnet.records.models import ProfileEntry, Wish
 from carnet.vault import queries as vault
 
 INS_SYSTEM = "urn:oid:1.2.250.1.213.1.4.8"
-PROFILE_RESOURCES = {
+PROFILE_RESOURCES: dict[str, str] = {
     ProfileEntry.Kind.CONDITION: "Condition",
     ProfileEntry.Kind.ALLERGY: "AllergyIntolerance",
     ProfileEntry.Kind.TREATMENT: "MedicationStatement",
@@ -138,14 +137,14 @@ def fhir_bundle(actor: Actor, patient) -> dict:
     }
 
 
-def _pdf() -> FPDF:
+def _pdf() -> CarnetPDF:
     pdf = new_pdf(format="A4")
     pdf.set_margins(15, 15, 15)
     pdf.add_page()
     return pdf
 
 
-def _line(pdf: FPDF, text: str, size: int = 10, bold: bool = False) -> None:
+def _line(pdf: CarnetPDF, text: str, size: int = 10, bold: bool = False) -> None:
     pdf.set_font(pdf.carnet_font, style="B" if bold else "", size=size)
     pdf.multi_cell(0, size * 0.6, printable(pdf, text), new_x="LMARGIN", new_y="NEXT")
 

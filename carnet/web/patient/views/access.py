@@ -11,7 +11,8 @@ from carnet.access.policy import settings_of
 from carnet.access.queries import access_overview, active_mandates, mandate_of, profession_grid
 from carnet.access.sensitivity import CATEGORIES
 from carnet.errors import Refused
-from carnet.fhir.actions import connected_apps, revoke_app
+from carnet.fhir.actions import revoke_app
+from carnet.fhir.queries import connected_apps
 from carnet.identity.queries import professional_by_id, user_by_login
 from carnet.web.auth.decorators import patient_required, reauth_required
 from carnet.web.errors import refusals
