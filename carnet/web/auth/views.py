@@ -97,7 +97,7 @@ def _home_for(user) -> str:
 
 def resend_code(request):
     user = User.objects.filter(pk=request.session.get(PENDING)).first()
-    if user is not None and request.method == "POST":
+    if user is not None and request.method == "POST" and signin.sends_codes(user):
         signin.send_sign_in_code(user)
         messages.info(request, _("Un nouveau code vous a été envoyé."))
     return redirect("auth:sign-in-code")

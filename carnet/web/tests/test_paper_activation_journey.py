@@ -12,6 +12,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
+from django.urls import reverse
 from pypdf import PdfReader
 
 from carnet.identity.models import Patient, User
@@ -95,6 +96,8 @@ def test_the_code_page_asks_for_a_code_of_the_list_and_sends_nothing(tmp_path):
     page = client.get("/connexion/code/").content.decode()
     assert "Prenez la lettre de carnet" in page and "Recevoir un nouveau code" not in page
     assert "Code de votre liste (8 chiffres)" in page
+    client.post(reverse("auth:resend-code"))
+    assert not OutboxMessage.objects.filter(channel__in=["email", "sms"]).exists()  # nothing to send to
 
 
 def test_the_paper_list_is_refused_to_an_invitation_by_email(alice_pending_by_email):
@@ -106,6 +109,30 @@ def test_the_paper_list_is_refused_to_an_invitation_by_email(alice_pending_by_em
     page = answer.content.decode()
     assert answer.status_code == 200 and "ne contient pas de liste de codes" in page
     assert not User.objects.filter(username="alice-p").exists()
+
+
+def test_the_file_may_name_the_language_of_the_letter(tmp_path):
+    path = tmp_path / "beneficiaires.csv"
+    path.write_text(
+        "nir;birth_name;used_name;first_names;birth_date;sex;birthplace_code;email;phone;address;language\n"
+        f"{NIR};Le Floch;;Marie Anne;1931-03-09;F;29019;;;3 rue Kéréon 29000 Quimper;en\n",
+        encoding="utf-8",
+    )
+    call_command("import_beneficiaries", str(path), stdout=io.StringIO())
+    letter = OutboxMessage.objects.get(channel="letter")
+    assert letter.subject == "Your carnet health space" and "Your sign-in codes" in letter.body
+    assert Patient.objects.get(nir=NIR).language == "en"
+
+
+def test_an_unknown_language_in_the_file_is_refused_with_its_line(tmp_path):
+    from carnet.identity.imports import import_beneficiaries
+
+    report = import_beneficiaries(
+        "nir;birth_name;used_name;first_names;birth_date;sex;birthplace_code;email;phone;address;language\n"
+        f"{NIR};Le Floch;;Marie;1931-03-09;F;29019;;;3 rue Kéréon 29000 Quimper;breton\n"
+    )
+    assert {"line": 2, "column": "language", "error": "langue attendue : fr ou en"} in report.errors
+    assert not Patient.objects.exists()
 
 
 def test_a_wrong_code_of_the_list_counts_as_a_failure(tmp_path):
