@@ -153,3 +153,27 @@ def test_the_printed_card_is_a_pdf_shown_in_the_browser_in_the_patients_language
     alice_with_wishes.save()
     english = patient.get("/patient/carte/imprimer/").content
     assert "EMERGENCY CARD" in " ".join(PdfReader(io.BytesIO(english)).pages[0].extract_text().split())
+
+
+@pytest.mark.parametrize(
+    ("who", "makes_a_card", "opens_the_link"),
+    [
+        ("patient", True, False),
+        ("professional", False, True),
+        ("operator", False, False),
+        ("anonymous", False, False),
+    ],
+)
+def test_who_makes_a_card_and_who_opens_its_link(
+    client, alice, dave, erin, who, makes_a_card, opens_the_link
+):
+    from carnet.access.actions import issue_emergency_card
+    from carnet.access.queries import current_card
+
+    user = {"patient": alice.user, "professional": dave.user, "operator": erin, "anonymous": None}[who]
+    browser = signed_in(client, user) if user else client
+    browser.post("/patient/carte/nouvelle/", {"sections": []})
+    assert EmergencyCard.objects.filter(patient=alice).exists() == makes_a_card
+    issue_emergency_card(me(alice), alice, [])
+    answer = browser.get(f"/pro/carte/{current_card(me(alice), alice).token}/")
+    assert (answer.status_code == 302 and answer["Location"].startswith("/pro/patients/")) == opens_the_link
