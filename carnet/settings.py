@@ -306,12 +306,20 @@ CARNET_SMTP_CLIENT_CA = env_str("CARNET_SMTP_CLIENT_CA")  # set: peers must show
 CARNET_SMTP_REQUIRE_TLS = env_bool("CARNET_SMTP_REQUIRE_TLS", False)
 CARNET_SMTP_RELAY = env_str("CARNET_SMTP_RELAY", "")  # host:port that carries patients' replies out
 CARNET_SMTP_RELAY_TLS = env_bool("CARNET_SMTP_RELAY_TLS", False)
-# The public service's pages: help line, theme (carnet's own, or the State's DSFR for a State operator).
+# The public service's pages: help line, theme: carnet's own, or "neutre", a sober look after the State
+# design system's public principles with none of its assets (the DSFR, its Marianne and its font are
+# reserved to State sites under .gouv.fr approved by the SIG: carnet does not ship them).
 CARNET_HELP_PHONE = env_str("CARNET_HELP_PHONE", "36 46")
-CARNET_THEME = env_str("CARNET_THEME", "carnet")  # carnet | dsfr
+CARNET_THEME = env_str("CARNET_THEME", "carnet")  # carnet | neutre
 CARNET_PDF_FONT_DIR = env_str("CARNET_PDF_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
-if CARNET_THEME not in {"carnet", "dsfr"}:
-    raise ImproperlyConfigured("CARNET_THEME must be 'carnet' or 'dsfr'")
+if CARNET_THEME == "dsfr":
+    raise ImproperlyConfigured(
+        "CARNET_THEME=dsfr: carnet does not ship the State design system (its marks and font are reserved "
+        "to State sites under .gouv.fr approved by the SIG); use 'neutre', or a State deployment's own "
+        "DSFR templates"
+    )
+if CARNET_THEME not in {"carnet", "neutre"}:
+    raise ImproperlyConfigured("CARNET_THEME must be 'carnet' or 'neutre'")
 # OpenID Connect sign-in (carnet.identity.oidc): Pro Santé Connect for professionals, FranceConnect for
 # patients; each is offered only when its issuer and client id are set.
 CARNET_OIDC = {

@@ -14,11 +14,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from carnet.access.actor import ANONYMOUS, SYSTEM, Actor, Role
@@ -27,6 +28,7 @@ from carnet.access.permissions import Permission as P
 from carnet.dates import years_after
 from carnet.errors import Conflict, Refused
 from carnet.identity import codes, oidc, signin
+from carnet.identity.letters import invitation_text, paper_sign_in_text
 from carnet.identity.logins import check_login
 from carnet.identity.models import (
     ActivationCode,
@@ -49,6 +51,7 @@ from carnet.identity.queries import (
     invitation_for,
     invitation_recipient,
     is_minor,
+    language_of,
     pending_contact_change,
     postal_code_of,
     refuse_minor_activation,
@@ -90,36 +93,27 @@ def invite_patient(patient: Patient, actor: Actor = SYSTEM, *, reason: str = "in
     authorize(actor, P.ACCOUNT_SPACE_INVITE, patient, detail=detail)
     code = codes.new_activation_code()
     now = timezone.now()
+    # A letter to the person (not to a representative) carries the sign-in codes they will need without
+    # e-mail or mobile: the letter alone is enough to activate and to sign in (help.paper_sign_in_text).
+    paper = codes.new_paper_codes() if channel == "letter" and to.representative is None else []
     ActivationCode.objects.create(
         patient=patient,
         code_hash=codes.keyed_hash(codes.normalize_code(code)),
         channel=channel,
+        paper_codes=[codes.paper_token(c) for c in paper],
         expires_at=now + datetime.timedelta(days=settings.CARNET_INVITATION_DAYS),
     )
     if patient.opposition_deadline is None:
         patient.opposition_deadline = now + datetime.timedelta(days=settings.CARNET_OPPOSITION_DAYS)
         patient.save(update_fields=["opposition_deadline"])
-    subject = _("Votre espace de santé carnet")
-    body = _(
-        "Bonjour %(name)s,\n\nUn espace de santé a été préparé pour vous. Pour l'activer, rendez-vous sur "
-        "%(site)s/activation/ avec ce code provisoire : %(code)s (valable %(days)d jours).\n\n"
-        "Si vous ne souhaitez pas d'espace, vous pouvez vous y opposer avec le même code sur "
-        "%(site)s/opposition/ jusqu'au %(deadline)s : rien ne sera conservé."
-    ) % {
-        "name": patient.display_name,
-        "site": settings.SITE_URL,
-        "code": code,
-        "days": settings.CARNET_INVITATION_DAYS,
-        "deadline": f"{patient.opposition_deadline:%d/%m/%Y}",
-    }
-    if patient.opposition_deadline <= now:  # a new code after the window: the space is already open
-        body = "\n\n".join(body.split("\n\n")[:2])  # the greeting and the code, no opposition
-    if to.representative is not None:
-        subject, body = _representative_invitation(patient, to.representative, code)
-    if channel == "email":
-        send_email(to.email, subject, body)
-    else:
-        queue_letter(f"{to.name}\n{to.address}", subject, body, patient_id=patient.pk)
+    with translation.override(language_of(patient)):
+        subject, body = invitation_text(patient, code, paper, window_open=patient.opposition_deadline > now)
+        if to.representative is not None:
+            subject, body = _representative_invitation(patient, to.representative, code)
+        if channel == "email":
+            send_email(to.email, subject, body)
+        else:
+            queue_letter(f"{to.name}\n{to.address}", subject, body, patient_id=patient.pk)
     return code
 
 
@@ -200,10 +194,22 @@ def activate_account(
         raise Refused(
             "no_email", _("Indiquez une adresse électronique pour recevoir les codes."), field="email"
         )
+    if otp_channel == User.OtpChannel.PAPER and not row.paper_codes:
+        raise Refused(
+            "no_paper_codes",
+            _("Votre invitation ne contient pas de liste de codes : choisissez le courriel ou le SMS."),
+            field="otp_channel",
+        )
     user.set_password(password)
     user.save()
+    if otp_channel == User.OtpChannel.PAPER:  # the letter's list becomes the account's second factor
+        device = StaticDevice.objects.create(user=user, name="paper", confirmed=True)
+        device.token_set.bulk_create(
+            [device.token_set.model(device=device, token=t) for t in row.paper_codes]
+        )
+        row.paper_codes = []
     row.used_at = timezone.now()
-    row.save(update_fields=["used_at"])
+    row.save(update_fields=["used_at", "paper_codes"])
     fields = {"user": user, "activated_at": timezone.now(), "email": email, "phone": user.phone}
     _move(patient, {State.PENDING, State.OPEN}, State.OPEN, **fields)
     _link_representations(patient, user)
@@ -890,3 +896,45 @@ def record_paper_request(actor: Actor, patient: Patient, request: str, reference
         "early-destruction": request_early_destruction,
     }[request]
     return change(actor, patient)
+
+
+@atomic_action
+def set_language(actor: Actor, user: User, language: str) -> Patient:
+    """The language of the person's letters and PDFs (the pages follow the browser or the footer's choice)."""
+    authorize(actor, P.ACCOUNT_CONTACT_CHANGE, user, detail={"language": language})
+    patient = getattr(user, "patient", None)
+    if patient is None or language not in dict(settings.LANGUAGES):
+        raise Refused("bad_language", _("Choisissez une langue de la liste."), field="language")
+    patient.language = language
+    patient.save(update_fields=["language"])
+    return patient
+
+
+@atomic_action
+def send_new_paper_list(actor: Actor, user: User) -> int:
+    """A new list of sign-in codes by post (the old list stops working): for people who sign in with one."""
+    authorize(actor, P.ACCOUNT_TOTP_SETUP, user, detail={"step": "paper-list"})
+    patient = getattr(user, "patient", None)
+    if user.otp_channel != User.OtpChannel.PAPER or patient is None or not patient.address:
+        raise Refused("no_paper_list", _("Vous ne vous connectez pas avec une liste de codes par courrier."))
+    paper = codes.new_paper_codes()
+    device, _created = StaticDevice.objects.get_or_create(
+        user=user, name="paper", defaults={"confirmed": True}
+    )
+    device.token_set.all().delete()
+    device.token_set.bulk_create(
+        [device.token_set.model(device=device, token=codes.paper_token(c)) for c in paper]
+    )
+    with translation.override(language_of(patient)):
+        body = _(
+            "Bonjour %(name)s,\n\nVoici votre nouvelle liste de codes de connexion ; "
+            "l'ancienne ne fonctionne plus."
+        ) % {"name": patient.display_name}
+        body += "\n\n" + paper_sign_in_text(paper).split("\n\n", 1)[1]
+        queue_letter(
+            f"{patient.display_name}\n{patient.address}",
+            _("Vos codes de connexion carnet"),
+            body,
+            patient_id=patient.pk,
+        )
+    return len(paper)

@@ -37,6 +37,7 @@ BENEFICIARY_COLUMNS = [
 # Optional: the declared médecin traitant, and for a minor or a protected adult the insured person they are
 # attached to (their legal representative; a protected adult's also needs the court decision and its end).
 BENEFICIARY_OPTIONAL_COLUMNS = ["gp_rpps", "attached_to_nir", "court_decision", "protection_until"]
+# Also optional: "language" (fr or en), the language of the person's letters until they choose in their space.
 PROFESSIONAL_COLUMNS = [
     "rpps",
     "adeli",
@@ -100,6 +101,9 @@ def _beneficiary(row: dict) -> dict:
     values["birthplace_code"] = code
     if values["email"] and "@" not in values["email"]:
         errors["email"] = "adresse électronique invalide"
+    values["language"] = (row.get("language") or "").strip().lower() or "fr"  # of the letters (optional)
+    if values["language"] not in dict(settings.LANGUAGES):
+        errors["language"] = "langue attendue : fr ou en"
     errors.update(_attachments(row, values))
     if errors:
         raise ValueError(errors)

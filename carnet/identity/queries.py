@@ -61,6 +61,11 @@ def lookup_patient(actor, nir: str, birth_date: datetime.date | None) -> Patient
     return patient if decision.allowed else None
 
 
+def language_of(patient: Patient) -> str:
+    """The language the person chose for their letters and PDFs (French unless they chose otherwise)."""
+    return getattr(patient, "language", "") or "fr"
+
+
 def spaces_due_for_destruction(now: datetime.datetime):
     return Patient.objects.filter(state=Patient.State.CLOSED, destroy_after__lte=now)
 
@@ -93,6 +98,20 @@ def search_doctors(text: str, limit: int = 20):
         )
     general_first = Case(When(specialty=Specialty.GENERALE, then=0), default=1)
     return list(found.order_by(general_first, "family_name", "given_name")[:limit]) if words else []
+
+
+def search_directory(text: str, limit: int = 20):
+    """Professionals of every profession whose name, place of practice or RPPS matches ``text``."""
+    words = [word for word in (text or "").split() if len(word) >= 2][:3]
+    found = Professional.objects.all()
+    for word in words:
+        found = found.filter(
+            Q(family_name__icontains=word)
+            | Q(given_name__icontains=word)
+            | Q(organisation__icontains=word)
+            | Q(rpps=word)
+        )
+    return list(found.order_by("family_name", "given_name")[:limit]) if words else []
 
 
 def doctor_by_id(professional_id) -> Professional | None:

@@ -384,9 +384,24 @@ def _who(label: str, role: str) -> str:
     return label or str(WHO.get(role, _("une personne")))
 
 
+CARD = {
+    "issued": _("a créé une carte d'urgence (la précédente ne fonctionne plus)"),
+    "revoked": _("a révoqué sa carte d'urgence"),
+    "shown": _("a affiché sa carte d'urgence"),
+}
+
+
 def _what(entry: Entry) -> str:
+    if entry.action == P.ACCESS_PATIENT_LOOKUP and _detail(entry).get("via") == "emergency-card":
+        return str(_("a ouvert le lien de votre carte d'urgence"))
+    if entry.action == P.ACCOUNT_CONTACT_CHANGE and "language" in _detail(entry):
+        return str(_("a choisi la langue de ses courriers et documents"))
+    if entry.action == P.ACCOUNT_TOTP_SETUP and _detail(entry).get("step") == "paper-list":
+        return str(_("a demandé une nouvelle liste de codes de connexion par courrier"))
     if entry.action == P.ACCESS_SETTINGS_MANAGE:
         detail = _detail(entry)
+        if detail.get("card") in CARD:
+            return str(CARD[detail["card"]])
         key = next((k for k in SETTINGS if k in detail), "settings")
         return str(SETTINGS[key])
     if entry.action in WHAT:
