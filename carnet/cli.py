@@ -16,7 +16,7 @@ QUEUES = ("notifications", "default")
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carnet.settings")
-    from django.core.management import execute_from_command_line
+    from django.core.management import execute_from_command_line  # noqa: PLC0415 - after the settings name
 
     if not argv:
         argv = ["help", "--commands"]

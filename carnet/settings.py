@@ -181,6 +181,7 @@ if HTTPS:
 
 # OAuth2 (FHIR API): every RFC 9700 (OAuth 2.0 Security BCP) recommendation on.
 OAUTH2_PROVIDER = {
+    "OAUTH2_VALIDATOR_CLASS": "carnet.fhir.oauth_validator.CarnetValidator",  # a replayed code revokes
     "PKCE_REQUIRED": True,
     "REFRESH_TOKEN_REUSE_PROTECTION": True,
     "ALLOWED_REDIRECT_URI_SCHEMES": ["https"] if HTTPS else ["http", "https"],
@@ -269,6 +270,10 @@ CARNET_S3_ENDPOINT = env_str("CARNET_S3_ENDPOINT")
 CARNET_S3_BUCKET = env_str("CARNET_S3_BUCKET", "carnet-blobs")
 CARNET_S3_ACCESS_KEY = env_str("CARNET_S3_ACCESS_KEY")
 CARNET_S3_SECRET_KEY = env_str("CARNET_S3_SECRET_KEY")
+# A blob no row references is removed once older than this (a younger one may be a deposit still running).
+CARNET_BLOB_SWEEP_GRACE_HOURS = env_int("CARNET_BLOB_SWEEP_GRACE_HOURS", 24)
+if CARNET_BLOB_SWEEP_GRACE_HOURS < 1:
+    raise ImproperlyConfigured("CARNET_BLOB_SWEEP_GRACE_HOURS must be at least 1")
 CARNET_MAX_UPLOAD_BYTES = env_int("CARNET_MAX_UPLOAD_MB", 20) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = CARNET_MAX_UPLOAD_BYTES * 2
 FILE_UPLOAD_MAX_MEMORY_SIZE = CARNET_MAX_UPLOAD_BYTES
@@ -302,12 +307,20 @@ CARNET_SMTP_CLIENT_CA = env_str("CARNET_SMTP_CLIENT_CA")  # set: a peer is the l
 CARNET_SMTP_REQUIRE_TLS = env_bool("CARNET_SMTP_REQUIRE_TLS", False)
 CARNET_SMTP_RELAY = env_str("CARNET_SMTP_RELAY", "")  # host:port that carries patients' replies out
 CARNET_SMTP_RELAY_TLS = env_bool("CARNET_SMTP_RELAY_TLS", False)
-# The public service's pages: help line, theme (carnet's own, or the State's DSFR for a State operator).
+# The public service's pages: help line, theme: carnet's own, or "neutre", a sober look after the State
+# design system's public principles with none of its assets (the DSFR, its Marianne and its font are
+# reserved to State sites under .gouv.fr approved by the SIG: carnet does not ship them).
 CARNET_HELP_PHONE = env_str("CARNET_HELP_PHONE", "36 46")
-CARNET_THEME = env_str("CARNET_THEME", "carnet")  # carnet | dsfr
+CARNET_THEME = env_str("CARNET_THEME", "carnet")  # carnet | neutre
 CARNET_PDF_FONT_DIR = env_str("CARNET_PDF_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
-if CARNET_THEME not in {"carnet", "dsfr"}:
-    raise ImproperlyConfigured("CARNET_THEME must be 'carnet' or 'dsfr'")
+if CARNET_THEME == "dsfr":
+    raise ImproperlyConfigured(
+        "CARNET_THEME=dsfr: carnet does not ship the State design system (its marks and font are reserved "
+        "to State sites under .gouv.fr approved by the SIG); use 'neutre', or a State deployment's own "
+        "DSFR templates"
+    )
+if CARNET_THEME not in {"carnet", "neutre"}:
+    raise ImproperlyConfigured("CARNET_THEME must be 'carnet' or 'neutre'")
 # OpenID Connect sign-in (carnet.identity.oidc): Pro Santé Connect for professionals, FranceConnect for
 # patients; each is offered only when its issuer and client id are set.
 CARNET_OIDC = {

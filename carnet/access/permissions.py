@@ -5,6 +5,7 @@ from enum import StrEnum
 
 class Permission(StrEnum):
     ACCESS_APP_REVOKE = "access:app:revoke"
+    ACCESS_APP_TOKENS_REVOKE = "access:app-tokens:revoke"
     ACCESS_EMERGENCY_OPEN = "access:emergency:open"
     ACCESS_EMERGENCY_REVIEW = "access:emergency:review"
     ACCESS_GRANT_CREATE = "access:grant:create"
@@ -89,7 +90,9 @@ class Permission(StrEnum):
     RESEARCH_EXTRACT_CREATE = "research:extract:create"
     RESEARCH_EXTRACT_INCLUDE = "research:extract:include"
     RESEARCH_STUDY_REGISTER = "research:study:register"
+    SCHEDULE_OCCURRENCE_RUN = "schedule:occurrence:run"
     STATS_TABLES_REFRESH = "stats:tables:refresh"
+    VAULT_BLOBS_SWEEP = "vault:blobs:sweep"
     VAULT_KEYS_ROTATE = "vault:keys:rotate"
 
 
@@ -143,7 +146,7 @@ HOLDER_ACCOUNT_ACTIONS = frozenset(
 )
 # Who else may change a space's state, by role: tasks, the insurer, operators, and the anonymous visitor
 # holding the letter's code (activation, opposition: the action checks the code).
-ACCOUNT_ACTIONS_BY_ROLE = {
+ACCOUNT_ACTIONS_BY_ROLE: dict[str, set[str]] = {
     Permission.ACCOUNT_SPACE_ACTIVATE: {"anonymous"},
     Permission.ACCOUNT_SPACE_CLOSE: {"system"},
     Permission.ACCOUNT_SPACE_DESTROY: {"system"},
@@ -168,22 +171,25 @@ SIGN_IN_ACTIONS = frozenset(
 )
 USER_ACTIONS = SIGN_IN_ACTIONS | {Permission.ACCOUNT_DEVICE_REMEMBER, Permission.ACCOUNT_TOTP_SETUP}
 # The service's housekeeping, about no patient in particular: who may run each one.
-SERVICE_ACTIONS = {
+SERVICE_ACTIONS: dict[str, set[str]] = {
     Permission.ACCOUNT_PROFESSIONAL_ENROL: {
         "anonymous"
     },  # the visitor holding the link (the action checks it)
     Permission.ACCOUNT_PROFESSIONAL_INVITE: {"system", "operator"},
+    Permission.ACCESS_APP_TOKENS_REVOKE: {"system"},  # an app's code replayed: its tokens revoked
     Permission.NOTIFY_DIGEST_SEND: {"system"},
     Permission.NOTIFY_LETTERS_PRINT: {"system", "operator"},
     Permission.RECORD_DOCUMENT_RELEASE_DUE: {"system"},
     Permission.RESEARCH_EXTRACT_CREATE: {"operator"},
     Permission.RESEARCH_STUDY_REGISTER: {"operator"},
+    Permission.SCHEDULE_OCCURRENCE_RUN: {"system"},  # the worker's scheduler claims and runs what is due
     Permission.STATS_TABLES_REFRESH: {"system", "operator"},
+    Permission.VAULT_BLOBS_SWEEP: {"system"},
     Permission.VAULT_KEYS_ROTATE: {"system"},
 }
 # Getting in and keeping one's account (issue 14): who may ask what, by role; the action checks the proof
 # (identity traits and the contact on file for a new code, the link and the second factor for a reset).
-ACCOUNT_REQUESTS_BY_ROLE = {
+ACCOUNT_REQUESTS_BY_ROLE: dict[str, set[str]] = {
     Permission.ACCOUNT_CODE_REQUEST: {"anonymous"},
     Permission.ACCOUNT_PAPER_REQUEST: {"operator"},
     Permission.ACCOUNT_PASSWORD_RESET: {"anonymous"},

@@ -36,7 +36,7 @@ from carnet.records.models import Document, Visibility
 
 DOCUMENT_READS = {P.RECORD_DOCUMENT_READ, P.RECORD_DOCUMENT_SEARCH}
 # Operators' work on the service: never on clinical content, and nobody else's.
-OPERATOR_ACTIONS = {P.ACCESS_EMERGENCY_REVIEW, P.ACCESS_MATRIX_CHANGE, P.JOURNAL_CONTEST_ANSWER}
+OPERATOR_ACTIONS: set[str] = {P.ACCESS_EMERGENCY_REVIEW, P.ACCESS_MATRIX_CHANGE, P.JOURNAL_CONTEST_ANSWER}
 OPERATOR_ACTIONS |= {P.CATALOGUE_FILE_DECIDE}
 OPERATOR_ACTIONS |= {action for action, roles in ACCOUNT_REQUESTS_BY_ROLE.items() if "operator" in roles}
 # Agenda actions a professional takes on an appointment with themselves (never on anyone else's event).
@@ -179,7 +179,7 @@ def _space_account(actor: Actor, action: str, patient: Patient) -> Decision:
 
 
 HOLDER_REQUESTS = {P.ACCOUNT_CONTACT_CHANGE, P.ACCOUNT_GP_CHOOSE, P.ACCOUNT_MINOR_SPACE_OPEN}
-ACCOUNT_RESOURCES = {
+ACCOUNT_RESOURCES: dict[str, set[str]] = {
     P.ACCOUNT_MINOR_SPACE_OPEN: {"Patient"},
     P.ACCOUNT_CODE_REQUEST: {"Patient"},
     P.ACCOUNT_CONTACT_CHANGE: {"User"},
@@ -191,10 +191,25 @@ ACCOUNT_RESOURCES = {
 }
 
 
+# Requests answered the same whether or not someone matched (nothing tells who is on file): the rule named.
+QUIET_REQUESTS: dict[str, str] = {
+    P.ACCOUNT_CODE_REQUEST: "identity-mismatch",
+    P.ACCOUNT_PASSWORD_RESET: "unknown-login",
+}
+
+
 def _account_request(actor: Actor, action: str, resource) -> Decision:
     """Getting in and keeping one's account: new codes, resets, contacts, the GP, representatives, paper."""
+    if resource is None and action in QUIET_REQUESTS:
+        return deny(QUIET_REQUESTS[action], "nobody on file matches the request")
     if resource.__class__.__name__ not in ACCOUNT_RESOURCES[action]:  # (a lazy request.user passes)
         return deny("wrong-resource", "this action is not about this kind of thing")
+    if action == P.ACCOUNT_CODE_REQUEST and (
+        resource.state not in (Patient.State.PENDING, Patient.State.OPEN) or resource.user_id is not None
+    ):
+        return deny("not-activable", "this space is activated already, or cannot be")
+    if action == P.ACCOUNT_PASSWORD_RESET and not (resource.email or resource.phone):
+        return deny("unknown-login", "no contact on file to send the link to")
     if str(actor.role) in ACCOUNT_REQUESTS_BY_ROLE.get(action, ()):
         return allow(f"account-request-{actor.role}")
     if action == P.ACCOUNT_CONTACT_CHANGE:
@@ -502,6 +517,8 @@ def _messaging(actor: Actor, action: str, resource) -> Decision:
     if action == P.MESSAGING_MESSAGE_SEND and closed:
         return deny("conversation-closed", "the conversation was closed")
     if action == P.MESSAGING_CONVERSATION_START:
+        if conversation is None:
+            return deny("wrong-resource", "a conversation is started with a mailbox")
         return _patient_may_start(patient, conversation.mailbox)
     return allow(f"{actor.role}-own-conversation")
 

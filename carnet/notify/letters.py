@@ -1,5 +1,6 @@
 """Postal letters as PDF (fpdf2), for people without internet: they go to the print queue."""
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from carnet.pdffonts import new_pdf, printable
@@ -36,8 +37,16 @@ def batch_pdf(letters) -> bytes:
     """One PDF for the printer: each letter on its own page(s), in the batch's order."""
     pdf = new_pdf(format="A4")
     pdf.set_margins(20, 20, 20)
+    from carnet.identity.models import Patient  # noqa: PLC0415 - identity's models import notify's plumbing
+
+    languages = dict(
+        Patient.objects.filter(pk__in={x.patient_id for x in letters}).values_list("pk", "language")
+    )
     for letter in letters:
-        _page(pdf, letter.recipient, letter.subject, letter_text(letter))
+        with translation.override(
+            languages.get(letter.patient_id) or "fr"
+        ):  # the furniture in their language
+            _page(pdf, letter.recipient, letter.subject, letter_text(letter))
     return bytes(pdf.output())
 
 
