@@ -198,6 +198,7 @@ OAUTH2_PROVIDER = {
         "patient/AuditEvent.rs": "lire le journal des accès à votre dossier",
         "patient/Communication.rs": "lire vos messages de la messagerie sécurisée",
         "patient/Observation.c": "ajouter des mesures (poids, tension...)",
+        "patient/DocumentReference.c": "ajouter des documents à votre dossier (signés par l'application)",
         "patient/Appointment.rs": "lire votre agenda",
         "patient/Appointment.cu": "ajouter et déplacer des rendez-vous dans votre agenda",
     },
@@ -302,7 +303,7 @@ CARNET_SMTP_BIND = env_str("CARNET_SMTP_BIND", "127.0.0.1:8025")
 CARNET_SMTP_PEERS = env_list("CARNET_SMTP_PEERS", [])
 CARNET_SMTP_TLS_CERT = env_str("CARNET_SMTP_TLS_CERT")
 CARNET_SMTP_TLS_KEY = env_str("CARNET_SMTP_TLS_KEY")
-CARNET_SMTP_CLIENT_CA = env_str("CARNET_SMTP_CLIENT_CA")  # set: peers must show a certificate it signed
+CARNET_SMTP_CLIENT_CA = env_str("CARNET_SMTP_CLIENT_CA")  # set: a peer is the listed operator its cert names
 CARNET_SMTP_REQUIRE_TLS = env_bool("CARNET_SMTP_REQUIRE_TLS", False)
 CARNET_SMTP_RELAY = env_str("CARNET_SMTP_RELAY", "")  # host:port that carries patients' replies out
 CARNET_SMTP_RELAY_TLS = env_bool("CARNET_SMTP_RELAY_TLS", False)

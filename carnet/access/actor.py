@@ -50,6 +50,7 @@ class Actor:
     channel: Channel = Channel.WEB
     scopes: frozenset[str] = field(default_factory=frozenset)
     app_name: str = ""
+    app_id: int | None = None  # the OAuth2 application of an app's token (its writes carry it)
 
     @property
     def acting_professional(self) -> "Professional":

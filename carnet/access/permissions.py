@@ -62,6 +62,8 @@ class Permission(StrEnum):
     MESSAGING_CONVERSATION_READ = "messaging:conversation:read"
     MESSAGING_CONVERSATION_SEARCH = "messaging:conversation:search"
     MESSAGING_CONVERSATION_START = "messaging:conversation:start"
+    MESSAGING_MAILBOX_MANAGE = "messaging:mailbox:manage"
+    MESSAGING_MAIL_RELAY = "messaging:mail:relay"
     MESSAGING_MESSAGE_SEND = "messaging:message:send"
     MESSAGING_PAPER_REPLY_RECORD = "messaging:paper-reply:record"
     NOTIFY_DIGEST_SEND = "notify:digest:send"
@@ -214,6 +216,7 @@ APP_SCOPES = {
 APP_SCOPES["Observation"] = APP_SCOPES["Observation"] | {Permission.RECORD_MEASUREMENT_READ}
 # SMART v2 write scopes (``patient/Type.c``, ``.u``, ``.d``) granted through the catalogue: what each opens.
 APP_WRITE_SCOPES = {
+    "DocumentReference": {Permission.RECORD_DOCUMENT_DEPOSIT},  # patient documents, authored by the app
     "Observation": {Permission.RECORD_MEASUREMENT_WRITE},
     "Appointment": set(AGENDA_WRITES),
 }

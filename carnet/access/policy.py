@@ -489,6 +489,10 @@ def _conversation_of(resource) -> Conversation | None:
 def _messaging(actor: Actor, action: str, resource) -> Decision:
     """A patient's conversations with a mailbox: the patient's side (and those acting for them), the
     mailbox's members, and operators, who only record a paper reply they never read back."""
+    if action == P.MESSAGING_MAILBOX_MANAGE:
+        return _mailbox_owner(actor, resource)
+    if action == P.MESSAGING_MAIL_RELAY:
+        return _mail_relay(actor, resource)
     patient = patient_of(resource)
     if patient is None:
         return deny("no-patient", "resource has no patient")
@@ -517,6 +521,25 @@ def _messaging(actor: Actor, action: str, resource) -> Decision:
             return deny("wrong-resource", "a conversation is started with a mailbox")
         return _patient_may_start(patient, conversation.mailbox)
     return allow(f"{actor.role}-own-conversation")
+
+
+def _mailbox_owner(actor: Actor, mailbox) -> Decision:
+    """A professional's own mailbox (made on first use, its settings): its owner's alone."""
+    if actor.role != Role.PROFESSIONAL or actor.professional is None:
+        return deny("professional-only", "only a professional owns a mailbox")
+    if not isinstance(mailbox, Mailbox) or mailbox.owner_id != actor.professional.pk:
+        return deny("not-owner", "only the mailbox's owner manages it")
+    return allow("mailbox-owner")
+
+
+def _mail_relay(actor: Actor, resource) -> Decision:
+    """The worker hands a patient's reply to the secure-mail relay (never anyone else; an open space only)."""
+    if actor.role != Role.SYSTEM:
+        return deny("system-only", "only the service relays secure mail")
+    patient = patient_of(resource)
+    if patient is not None and patient.state != Patient.State.OPEN:
+        return deny("space-not-open", f"space is {patient.state}")
+    return allow("secure-mail-relay")
 
 
 def _paper_reply(actor: Actor, patient: Patient, closed: bool) -> Decision:

@@ -54,6 +54,8 @@ WHAT = {
     P.MESSAGING_CONVERSATION_SEARCH: _("a parcouru vos conversations de messagerie"),
     P.MESSAGING_CONVERSATION_START: _("a commencé une conversation de messagerie"),
     P.MESSAGING_MESSAGE_SEND: _("a envoyé un message dans une conversation"),
+    P.MESSAGING_MAIL_RELAY: _("a transmis votre réponse à la messagerie sécurisée du professionnel"),
+    P.MESSAGING_MAILBOX_MANAGE: _("a ouvert ou réglé sa messagerie sécurisée"),
     P.MESSAGING_PAPER_REPLY_RECORD: _("a enregistré votre réponse reçue par courrier"),
     P.ACCESS_GRANT_EXTEND: _("a prolongé son accès en consultant votre dossier"),
     P.ACCESS_MATRIX_CHANGE: _("a changé ce que chaque profession peut lire"),

@@ -52,6 +52,8 @@ def _depositor(actor: Actor) -> str:
         return Document.Depositor.PROFESSIONAL
     if actor.role == Role.SYSTEM:
         return Document.Depositor.INSURER
+    if actor.role == Role.APP:
+        return Document.Depositor.APP
     return Document.Depositor.PATIENT
 
 
@@ -60,6 +62,7 @@ def _check_type(depositor: str, type_code: str) -> None:
         Document.Depositor.PROFESSIONAL: set(codes.TYPES) - {"REMB"},
         Document.Depositor.PATIENT: set(codes.PATIENT_TYPES) | {"EXPPAT_1", "EXPPAT_3"},
         Document.Depositor.INSURER: {"REMB", "ATTEST-RESID"},
+        Document.Depositor.APP: set(codes.PATIENT_TYPES),  # a patient document, the app its author
     }
     allowed = by_depositor[depositor]
     if type_code not in allowed:
@@ -93,6 +96,8 @@ def _refused(error: Refused, actor: Actor, patient, meta: DocumentMetadata) -> R
 
 def _checked_mime_type(actor: Actor, content: bytes, meta: DocumentMetadata) -> str:
     _check_type(_depositor(actor), meta.type_code)
+    if _depositor(actor) == Document.Depositor.APP and (meta.hide_days or meta.minor_secret):
+        raise RecordError("app_labels", _("Une application ne retient ni ne cache un document."))
     mime_type = check_content(content, meta.mime_type)
     if meta.hide_days and not 0 < meta.hide_days <= settings.CARNET_HIDDEN_MAX_DAYS:
         raise RecordError(
@@ -165,6 +170,8 @@ def _create(actor, patient, content, meta, depositor, mime_type, sha256, ref, re
         hidden_since=now if hidden_until else None,
         depositor=depositor,
         deposited_by=actor.user,
+        source_app=actor.app_name[:200] if actor.role == Role.APP else "",
+        source_application_id=actor.app_id if actor.role == Role.APP else None,
         replaces=replaces,
         blob_ref=ref,
     )

@@ -23,20 +23,6 @@ NOT_YET_MOVED = {
     # the statistics app: rebuild_statistics authorizes inside its own transaction block; month_of is a date
     # helper (a queries or dates module is its place).
     "stats/actions.py": {"month_of", "rebuild_statistics"},
-    # Merged from the areas built alongside this check (issues 17, 18): helpers and lookups that belong in
-    # queries or a helper module, and the mail and reminder loops. Each is to move.
-    "agenda/actions.py": {"create_event", "feed_hash", "send_due_reminders"},
-    "catalogue/actions.py": {"end_expired_references"},
-    "messaging/actions.py": {
-        "mail_actor",
-        "new_message_id",
-        "new_slip",
-        "personal_mailbox",
-        "receive_mail",
-        "send_outgoing_mail",
-        "set_mailbox_settings",
-        "tell_patient",
-    },
 }
 EXEMPT = JOURNAL_OWN | NOT_YET_MOVED
 # Public actions that authorize first but are not one transaction, and why.

@@ -36,7 +36,6 @@ urlpatterns = [
     path("acces/<int:professional_id>/bloquer/", access.block, name="access-block"),
     path("acces/<int:professional_id>/debloquer/", access.unblock, name="access-unblock"),
     path("acces/<int:professional_id>/accepter/", access.accept, name="access-accept"),
-    path("applications/", access.apps, name="apps"),
     path("notifications/", account.notifications, name="notifications"),
     path("notifications/langue/", account.language, name="language"),
     path("notifications/codes-papier/", account.paper_list, name="paper-list"),

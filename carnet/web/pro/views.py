@@ -70,6 +70,12 @@ def _back_to(request, patient_id):
     return redirect("pro:home")
 
 
+def found_patient(request, patient_ref) -> Patient:
+    """The open space this session found by INS under ``patient_ref`` (pages of other apps use it too), or
+    404: a number, or a reference from another session, names nobody."""
+    return _patient(request, patient_ref)
+
+
 def _patient(request, patient_ref) -> Patient:
     patient_id = request.session.get(FOUND, {}).get(patient_ref)
     patient = Patient.objects.filter(pk=patient_id, state=Patient.State.OPEN).first() if patient_id else None
