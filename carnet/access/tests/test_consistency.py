@@ -73,6 +73,9 @@ NOT_ONE_TRANSACTION = {
         "index_document_text",  # the worker's read for the search index: no row of the record changes
     },
     "access/actions.py": {"redeem_presence_code"},  # a wrong code's count must survive the refusal
+    "indexing/actions.py": {
+        "index_document"
+    },  # the NLP runs outside the rows' transaction (deposits wait not)
     "vault/actions.py": {"rotate_kek"},  # batches of re-wrapped keys, one transaction each
 }
 # Where a Decision may be built: the policy's own package. Outside it, only these, not yet moved.
