@@ -26,7 +26,13 @@ def letter(client_factory, bob, alice):
     upload.name = "courrier.pdf"
     response = pro.post(
         f"{found(pro, alice)}deposer/",
-        {"type_code": "11488-4", "title": "Courrier", "care_date": "2026-11-20", "sensitive_category": "", "file": upload},
+        {
+            "type_code": "11488-4",
+            "title": "Courrier",
+            "care_date": "2026-11-20",
+            "sensitive_category": "",
+            "file": upload,
+        },
     )
     assert response.status_code == 302
     return Document.objects.get(title="Courrier")
@@ -53,14 +59,18 @@ def test_the_patient_sees_conditions_and_treatments_with_their_sentences(patient
 
 
 def test_confirming_puts_the_condition_in_the_profile_with_its_code_and_source(patient_client, letter, alice):
-    response = patient_client.post("/patient/profil/documents/confirmer/", {"kind": "condition", "code": "E11"})
+    response = patient_client.post(
+        "/patient/profil/documents/confirmer/", {"kind": "condition", "code": "E11"}
+    )
     assert response.status_code == 302
     entry = ProfileEntry.objects.get(patient=alice)
     assert (entry.kind, entry.code, entry.label) == ("condition", "E11", "Diabète sucré de type 2")
     review = Review.objects.get(patient=alice, code="E11")
     assert review.document == letter and review.profile_entry == entry
     assert "Dans votre profil de santé." in patient_client.get("/patient/profil/documents/").content.decode()
-    again = patient_client.post("/patient/profil/documents/confirmer/", {"kind": "condition", "code": "E11"}, follow=True)
+    again = patient_client.post(
+        "/patient/profil/documents/confirmer/", {"kind": "condition", "code": "E11"}, follow=True
+    )
     assert "déjà dans votre profil" in again.content.decode()
     assert ProfileEntry.objects.filter(patient=alice).count() == 1
 

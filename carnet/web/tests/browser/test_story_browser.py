@@ -18,7 +18,9 @@ def test_the_patient_confirms_a_condition_found_in_a_letter(
 ):
     settings.CARNET_INDEXING = True
     deposit_document(pro(bob), alice, LETTER, meta(mime_type="text/plain", title="Courrier du Dr Durand"))
-    context = browser.new_context(base_url=live_server.url, locale=locale, viewport={"width": width, "height": 900})
+    context = browser.new_context(
+        base_url=live_server.url, locale=locale, viewport={"width": width, "height": 900}
+    )
     context.set_default_timeout(20_000)
     page = sign_in(context.new_page(), alice.user)
     page.goto("/patient/profil/documents/")
