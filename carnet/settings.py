@@ -182,6 +182,7 @@ if HTTPS:
 
 # OAuth2 (FHIR API): every RFC 9700 (OAuth 2.0 Security BCP) recommendation on.
 OAUTH2_PROVIDER = {
+    "OAUTH2_VALIDATOR_CLASS": "carnet.fhir.oauth_validator.CarnetValidator",  # a replayed code revokes
     "PKCE_REQUIRED": True,
     "REFRESH_TOKEN_REUSE_PROTECTION": True,
     "ALLOWED_REDIRECT_URI_SCHEMES": ["https"] if HTTPS else ["http", "https"],
@@ -273,6 +274,10 @@ CARNET_S3_SECRET_KEY = env_str("CARNET_S3_SECRET_KEY")
 # Conditions and treatments found in documents (edsnlp): on by default; the built pipeline is cached here.
 CARNET_INDEXING = env_bool("CARNET_INDEXING", True)
 CARNET_NLP_CACHE_DIR = Path(env_str("CARNET_NLP_CACHE_DIR", str(DATA_DIR / "nlp-cache")))
+# A blob no row references is removed once older than this (a younger one may be a deposit still running).
+CARNET_BLOB_SWEEP_GRACE_HOURS = env_int("CARNET_BLOB_SWEEP_GRACE_HOURS", 24)
+if CARNET_BLOB_SWEEP_GRACE_HOURS < 1:
+    raise ImproperlyConfigured("CARNET_BLOB_SWEEP_GRACE_HOURS must be at least 1")
 CARNET_MAX_UPLOAD_BYTES = env_int("CARNET_MAX_UPLOAD_MB", 20) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = CARNET_MAX_UPLOAD_BYTES * 2
 FILE_UPLOAD_MAX_MEMORY_SIZE = CARNET_MAX_UPLOAD_BYTES

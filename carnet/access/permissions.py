@@ -5,6 +5,7 @@ from enum import StrEnum
 
 class Permission(StrEnum):
     ACCESS_APP_REVOKE = "access:app:revoke"
+    ACCESS_APP_TOKENS_REVOKE = "access:app-tokens:revoke"
     ACCESS_EMERGENCY_OPEN = "access:emergency:open"
     ACCESS_EMERGENCY_REVIEW = "access:emergency:review"
     ACCESS_GRANT_CREATE = "access:grant:create"
@@ -88,6 +89,7 @@ class Permission(StrEnum):
     RESEARCH_EXTRACT_INCLUDE = "research:extract:include"
     RESEARCH_STUDY_REGISTER = "research:study:register"
     STATS_TABLES_REFRESH = "stats:tables:refresh"
+    VAULT_BLOBS_SWEEP = "vault:blobs:sweep"
     VAULT_KEYS_ROTATE = "vault:keys:rotate"
 
 
@@ -171,12 +173,14 @@ SERVICE_ACTIONS = {
         "anonymous"
     },  # the visitor holding the link (the action checks it)
     Permission.ACCOUNT_PROFESSIONAL_INVITE: {"system", "operator"},
+    Permission.ACCESS_APP_TOKENS_REVOKE: {"system"},  # an app's code replayed: its tokens revoked
     Permission.NOTIFY_DIGEST_SEND: {"system"},
     Permission.NOTIFY_LETTERS_PRINT: {"system", "operator"},
     Permission.RECORD_DOCUMENT_RELEASE_DUE: {"system"},
     Permission.RESEARCH_EXTRACT_CREATE: {"operator"},
     Permission.RESEARCH_STUDY_REGISTER: {"operator"},
     Permission.STATS_TABLES_REFRESH: {"system", "operator"},
+    Permission.VAULT_BLOBS_SWEEP: {"system"},
     Permission.VAULT_KEYS_ROTATE: {"system"},
 }
 # Getting in and keeping one's account (issue 14): who may ask what, by role; the action checks the proof

@@ -8,13 +8,13 @@ from django.utils import timezone
 from oauth2_provider.models import AccessToken, Application, RefreshToken
 from oauth2_provider.models import Grant as AuthorizationCode
 
-from carnet.access.actor import Actor
+from carnet.access.actor import SYSTEM, Actor
 from carnet.access.decision import Decision
 from carnet.access.gate import atomic_action, authorize
 from carnet.access.permissions import Permission as P
 from carnet.fhir import mapping, profile
 from carnet.fhir.mhd import Submission, replaced_ids
-from carnet.fhir.models import StoredResource, SubmissionSet
+from carnet.fhir.models import RedeemedCode, StoredResource, SubmissionSet
 from carnet.fhir.outcome import FhirError
 from carnet.journal.actions import record
 from carnet.records import actions, queries
@@ -203,4 +203,28 @@ def revoke_app(actor: Actor, application_id: int) -> int:
         resource_type="Application",
         resource_id=application_id,
     )
+    return removed
+
+
+@atomic_action
+def revoke_tokens_of_replayed_code(code_digest: str, application: Application, actor: Actor = SYSTEM) -> int:
+    """A code presented again after its exchange: every token its exchange obtained is revoked (the access
+    token, and the refresh tokens of its family, rotated or not). Nothing to do for a code never exchanged."""
+    redeemed = list(
+        RedeemedCode.objects.select_related("user").filter(code_digest=code_digest, application=application)
+    )
+    if not redeemed:
+        return 0
+    authorize(
+        actor,
+        P.ACCESS_APP_TOKENS_REVOKE,
+        getattr(redeemed[0].user, "patient", None),
+        detail={"application": application.pk, "reason": "authorization code replayed"},
+    )
+    now = timezone.now()
+    for row in redeemed:
+        RefreshToken.revoke_family(row.token_family)  # and their access tokens
+        RefreshToken.objects.filter(access_token_id=row.access_token_id).update(revoked=now, updated=now)
+    removed, _ = AccessToken.objects.filter(pk__in=[row.access_token_id for row in redeemed]).delete()
+    RedeemedCode.objects.filter(pk__in=[row.pk for row in redeemed]).delete()
     return removed

@@ -58,6 +58,9 @@ WHAT = {
     P.ACCESS_GRANT_EXTEND: _("a prolongé son accès en consultant votre dossier"),
     P.ACCESS_MATRIX_CHANGE: _("a changé ce que chaque profession peut lire"),
     P.ACCESS_APP_REVOKE: _("a retiré l'accès d'une application"),
+    P.ACCESS_APP_TOKENS_REVOKE: _(
+        "a retiré l'accès d'une application : son code d'autorisation a servi deux fois"
+    ),
     P.ACCOUNT_CODE_REQUEST: _("a demandé un nouveau code provisoire"),
     P.ACCOUNT_CONTACT_CHANGE: _("a changé vos coordonnées"),
     P.ACCOUNT_DEVICE_REMEMBER: _("s'est connecté depuis un appareil"),
@@ -92,6 +95,7 @@ WHAT = {
     P.NOTIFY_PREFERENCES_CHANGE: _("a changé vos préférences de notification"),
     P.RECORD_DOCUMENT_RELEASE_DUE: _("a montré un document retenu à la fin du délai"),
     P.VAULT_KEYS_ROTATE: _("a renouvelé les clés de chiffrement"),
+    P.VAULT_BLOBS_SWEEP: _("a effacé les contenus chiffrés qu'aucun document ne référence"),
     P.AGENDA_EVENT_CANCEL: _("a annulé un rendez-vous"),
     P.AGENDA_EVENT_CREATE: _("a ajouté un rendez-vous"),
     P.AGENDA_EVENT_READ: _("a lu votre agenda"),

@@ -177,8 +177,10 @@ ACTIONS = {
     P.ACCOUNT_TOTP_SETUP: ("account", {"patient"}),
     # The service's housekeeping.
     P.NOTIFY_DIGEST_SEND: ("patient", {"system"}),
+    P.ACCESS_APP_TOKENS_REVOKE: ("patient", {"system"}),
     P.NOTIFY_LETTERS_PRINT: ("nothing", {"system", "operator"}),
     P.RECORD_DOCUMENT_RELEASE_DUE: ("document", {"system"}),
+    P.VAULT_BLOBS_SWEEP: ("nothing", {"system"}),
     P.VAULT_KEYS_ROTATE: ("nothing", {"system"}),
     # Agenda, catalogue, measurements (rules on events: carnet/agenda/tests/test_policy_agenda.py).
     P.AGENDA_EVENT_CREATE: ("patient", {"patient", "representative"}),
