@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from carnet import factories
+from carnet.catalogue.categories import scopes_for
 from carnet.fhir.tests.conftest import document_bundle
 from carnet.journal.models import Entry
 from carnet.records.models import Document
@@ -82,8 +83,6 @@ def test_an_app_writes_patient_documents_only_never_held_back_or_secret(alice, a
 
 
 def test_the_catalogue_says_an_app_writes_documents_it_authors(alice):
-    from carnet.catalogue.categories import scopes_for
-
     assert scopes_for("documents", "write") == ["patient/DocumentReference.c"]
     app = factories.make_referenced_app("Glycémie+", "https://glycemie.example/cb", [("documents", "write")])
     page = signed_in(Client(), alice.user).get(f"/patient/applications/catalogue/{app.pk}/").content.decode()
