@@ -52,6 +52,8 @@ def _depositor(actor: Actor) -> str:
         return Document.Depositor.PROFESSIONAL
     if actor.role == Role.SYSTEM:
         return Document.Depositor.INSURER
+    if actor.role == Role.APP:
+        return Document.Depositor.APP
     return Document.Depositor.PATIENT
 
 
@@ -60,6 +62,7 @@ def _check_type(depositor: str, type_code: str) -> None:
         Document.Depositor.PROFESSIONAL: set(codes.TYPES) - {"REMB"},
         Document.Depositor.PATIENT: set(codes.PATIENT_TYPES) | {"EXPPAT_1", "EXPPAT_3"},
         Document.Depositor.INSURER: {"REMB", "ATTEST-RESID"},
+        Document.Depositor.APP: set(codes.PATIENT_TYPES),  # a patient document, the app its author
     }
     allowed = by_depositor[depositor]
     if type_code not in allowed:
@@ -93,6 +96,8 @@ def _refused(error: Refused, actor: Actor, patient, meta: DocumentMetadata) -> R
 
 def _checked_mime_type(actor: Actor, content: bytes, meta: DocumentMetadata) -> str:
     _check_type(_depositor(actor), meta.type_code)
+    if _depositor(actor) == Document.Depositor.APP and (meta.hide_days or meta.minor_secret):
+        raise RecordError("app_labels", _("Une application ne retient ni ne cache un document."))
     mime_type = check_content(content, meta.mime_type)
     if meta.hide_days and not 0 < meta.hide_days <= settings.CARNET_HIDDEN_MAX_DAYS:
         raise RecordError(
@@ -165,6 +170,8 @@ def _create(actor, patient, content, meta, depositor, mime_type, sha256, ref, re
         hidden_since=now if hidden_until else None,
         depositor=depositor,
         deposited_by=actor.user,
+        source_app=actor.app_name[:200] if actor.role == Role.APP else "",
+        source_application_id=actor.app_id if actor.role == Role.APP else None,
         replaces=replaces,
         blob_ref=ref,
     )
@@ -181,6 +188,10 @@ def _index_later(document: Document, mime_type: str) -> None:
         from carnet.records.tasks import index_document_text  # noqa: PLC0415 - cycle: the task calls us
 
         index_document_text.enqueue(str(document.pk))
+        if settings.CARNET_INDEXING:  # conditions and drugs (NLP): a queue and a worker of their own
+            from carnet.indexing.tasks import index_mentions  # noqa: PLC0415 - the indexing app calls us
+
+            index_mentions.enqueue(str(document.pk))
 
 
 def index_document_text(document_id: str) -> bool:
@@ -196,6 +207,29 @@ def index_document_text(document_id: str) -> bool:
     content = vault_queries.get(document.patient, document.blob_ref, expected_sha256=document.sha256)
     search.index_document(document, extract_text(content, document.mime_type))
     return True
+
+
+@atomic_action
+def propose_sensitive_category(actor: Actor, document: Document, category: str) -> bool:
+    """The content names a sensitive category (carnet.indexing): a document nobody classed yet is proposed
+    masked according to the patient's choice for that category, and the patient is told (never what it
+    says: the page tells them why). A document already classed or given a visibility keeps it."""
+    authorize(actor, P.RECORD_DOCUMENT_INDEX, document, detail={"step": "category"})
+    visibility = sensitivity.proposed_visibility(document.patient, category)
+    changed = Document.objects.filter(
+        pk=document.pk, sensitive_category="", visibility=Visibility.NORMAL
+    ).update(sensitive_category=category, visibility=visibility)
+    if changed and visibility != Visibility.NORMAL:
+        notify_patient(
+            document.patient,
+            "document-masked-by-content",
+            _("Un document a été masqué aux professionnels"),
+            _(
+                "Un document de votre espace carnet aborde un sujet sensible : il a été masqué aux "
+                "professionnels, comme vous l'avez choisi. Connectez-vous pour voir pourquoi et le changer."
+            ),
+        )
+    return bool(changed)
 
 
 def _tell_new_document(document: Document) -> None:
