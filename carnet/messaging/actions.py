@@ -328,7 +328,7 @@ def receive_mail(mailbox: Mailbox, patient, mail: ParsedMail) -> Message:
     if earlier is not None:
         return _add_message(actor, conversation, draft)
     _start(actor, conversation, mail.subject.strip() or _("(sans objet)"), draft)
-    return conversation.messages.filter(side=Message.Side.PROFESSIONAL).first()
+    return conversation.messages.get(side=Message.Side.PROFESSIONAL)  # the one the mail made
 
 
 def _tell_patient(conversation: Conversation, message: Message) -> None:
