@@ -11,6 +11,7 @@ import multiprocessing
 import random
 import time
 
+from django.conf import settings
 from django.db import connection, connections, transaction
 
 from carnet.access.actor import SYSTEM
@@ -139,8 +140,6 @@ def concurrency(writer_counts=(1, 4, 16), seconds: float = 5.0, rounds: int = 1)
 def run_journal_bench(
     entries: int = 20000, verify_rounds: int = 3, writers=(1, 4, 16), seconds: float = 5.0, rounds: int = 1
 ) -> dict:
-    from django.conf import settings
-
     decision = allow("bench")
     started = time.perf_counter()
     for n in range(entries):

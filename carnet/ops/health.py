@@ -9,12 +9,15 @@ import logging
 import os
 from pathlib import Path
 
+import boto3
+from botocore.config import Config
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django_tasks_db.models import DBTaskResult
 
 from carnet.vault.checks import key_problem
 
@@ -39,9 +42,6 @@ def _database() -> str | None:
 
 def _blob_store() -> str | None:
     if settings.CARNET_BLOB_STORE == "s3":
-        import boto3
-        from botocore.config import Config
-
         client = boto3.client(
             "s3",
             endpoint_url=settings.CARNET_S3_ENDPOINT or None,
@@ -70,8 +70,6 @@ def _keys() -> str | None:
 
 def task_backlog() -> tuple[int, float]:
     """Tasks ready to run and the age in seconds of the oldest of them (0 when none)."""
-    from django_tasks_db.models import DBTaskResult
-
     ready = DBTaskResult.objects.ready()
     oldest = ready.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
     age = (timezone.now() - oldest).total_seconds() if oldest else 0.0

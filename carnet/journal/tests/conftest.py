@@ -1,4 +1,7 @@
 import pytest
+from django.db import connection
+
+from carnet.journal.chain import SEQUENCE
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -14,10 +17,6 @@ def pytest_terminal_summary(terminalreporter):
 def _journal_numbered_from_one(django_db_setup, django_db_blocker):
     """A fresh journal numbers its entries from 1. PostgreSQL's sequence is not rolled back with each test's
     transaction: start it again after the newest entry (none, between tests)."""
-    from django.db import connection
-
-    from carnet.journal.chain import SEQUENCE
-
     with django_db_blocker.unblock(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(

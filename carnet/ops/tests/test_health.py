@@ -3,6 +3,8 @@ task backlog) with a 503, and never why (that goes to the operators' log)."""
 
 import pytest
 from django.db import DatabaseError
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from carnet.ops import health
 
@@ -51,9 +53,6 @@ def test_a_database_that_fails_is_not_ready(client, monkeypatch):
 
 
 def test_a_task_backlog_over_the_threshold_is_not_ready(client, settings):
-    from django.utils import timezone
-    from django_tasks_db.models import DBTaskResult
-
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
     settings.CARNET_READY_MAX_BACKLOG = 2
     for _ in range(3):

@@ -8,6 +8,7 @@ import logging
 import pytest
 
 from carnet.logscrub import ScrubFilter
+from carnet.ops import health
 from carnet.ops.logs import RequestIdFilter, ScrubbedJsonFormatter
 
 NIR = "185057800608436"
@@ -59,8 +60,6 @@ def test_a_request_id_that_is_not_a_plain_token_is_replaced(client):
 
 @pytest.mark.django_db
 def test_the_request_id_is_in_lines_logged_while_answering(client, json_log, monkeypatch):
-    from carnet.ops import health
-
     logger, stream = json_log
     monkeypatch.setattr(health, "log", logger)
     monkeypatch.setitem(health.CHECKS, "keys", lambda: f"keys: missing for {NIR}")

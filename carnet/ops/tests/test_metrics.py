@@ -1,13 +1,21 @@
 """/metrics: Prometheus text for the allowed addresses or the bearer token, refused otherwise; requests by
 route (never the URL with ids), deposits, refusals by rule, journal append latency, tasks waiting."""
 
+import ipaddress
+
 import pytest
 from django.test import override_settings
+from django.utils import timezone
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 from prometheus_client import REGISTRY
 
 from carnet.access.actor import SYSTEM
 from carnet.access.decision import Decision
 from carnet.journal.actions import record
+from carnet.records import actions
+from carnet.records.samples import sample_pdf
+from carnet.records.tests.helpers import meta, pro
 
 pytestmark = pytest.mark.django_db
 
@@ -37,8 +45,6 @@ def test_the_token_opens_metrics_from_anywhere_and_a_wrong_one_does_not(client):
 
 
 def test_allowed_networks_come_from_the_setting(client, settings):
-    import ipaddress
-
     settings.CARNET_METRICS_ALLOWED = [ipaddress.ip_network("10.0.0.0/24")]
     assert client.get("/metrics", REMOTE_ADDR="10.0.0.7").status_code == 200
     assert client.get("/metrics", REMOTE_ADDR="127.0.0.1").status_code == 403
@@ -66,20 +72,12 @@ def test_refusals_by_rule_and_journal_appends_are_counted_when_written():
 
 
 def test_a_deposit_is_counted(alice, bob):
-    from carnet.records import actions
-    from carnet.records.samples import sample_pdf
-    from carnet.records.tests.helpers import meta, pro
-
     before = _sample("carnet_deposits_total")
     actions.deposit_document(pro(bob), alice, sample_pdf("Compte rendu"), meta())
     assert _sample("carnet_deposits_total") == before + 1
 
 
 def test_tasks_waiting_and_failed_notifications_are_read_at_each_scrape(client, settings):
-    from django.utils import timezone
-    from django_tasks.base import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
-
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "notifications"]}
     }
