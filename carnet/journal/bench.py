@@ -30,7 +30,8 @@ _SINGLE_COLUMNS = ["chain", *PAYLOAD_FIELDS, "prev_hash", "hash"]
 def single_chain_append(conn, entries: list[Entry], table: str = "journal_entry") -> None:
     """The append of the single national chain (before ``carnet.journal.chain``): one advisory lock for the
     whole journal, seq = newest + 1, each entry linked to the journal's newest (chain 0, encoding v2)."""
-    fields = [Entry._meta.get_field(name) for name in _SINGLE_COLUMNS]
+    concrete = {field.name: field for field in Entry._meta.concrete_fields}
+    fields = [concrete[name] for name in _SINGLE_COLUMNS]
     with conn.cursor() as cursor:
         if conn.vendor == "postgresql":
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_SINGLE_LOCK])

@@ -93,7 +93,7 @@ def verify_download(data: dict, public_pem: str | None = None) -> tuple[bool, st
     )
     if not signing.verify(public, statement, checkpoint["signature"]):
         return False, "bad checkpoint signature"
-    links = {}
+    links: dict[tuple, tuple] = {}
     for block in data["chains"]:
         problem = _check_chain(block, checkpoint)
         if problem:

@@ -214,7 +214,7 @@ def _against(walk: Walk, cp: dict, heads: list) -> list:
 
 
 def checkpoint_dict(checkpoint: Checkpoint) -> dict:
-    data = {
+    data: dict[str, object] = {
         "format": "carnet-journal-checkpoint/v2" if checkpoint.root else "carnet-journal-checkpoint/v1",
         "count": checkpoint.count,
         "head_seq": checkpoint.head_seq,
