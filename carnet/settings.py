@@ -5,6 +5,7 @@ embedded mode: SQLite and files under ``var/``, outboxes instead of real email/S
 """
 
 import datetime
+import ipaddress
 import secrets
 from pathlib import Path
 
@@ -68,6 +69,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "carnet.ops.logs.RequestIdMiddleware",
+    "carnet.ops.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "carnet.web.middleware.SecurityHeadersMiddleware",
     "carnet.fhir.middleware.FhirMiddleware",
@@ -378,14 +381,46 @@ if CARNET_CHECKPOINT_COPY.startswith("s3://") and (
     CARNET_CHECKPOINT_COPY[5:].split("/")[0] == CARNET_S3_BUCKET
 ):
     raise ImproperlyConfigured("CARNET_CHECKPOINT_COPY must be another bucket than CARNET_S3_BUCKET")
+# The journal's independent hash chains (carnet.journal.chain): appends to different chains never wait.
+CARNET_JOURNAL_CHAINS = env_int("CARNET_JOURNAL_CHAINS", 64)
+if not 1 <= CARNET_JOURNAL_CHAINS <= 4096:
+    raise ImproperlyConfigured("CARNET_JOURNAL_CHAINS must be between 1 and 4096")
+
+# Observability (carnet.ops): /healthz, /readyz, /metrics (from these addresses, or with the bearer token).
+CARNET_READY_MAX_BACKLOG = env_int("CARNET_READY_MAX_BACKLOG", 1000)
+CARNET_METRICS_TOKEN = env_str("CARNET_METRICS_TOKEN", "")
+try:
+    CARNET_METRICS_ALLOWED = [
+        ipaddress.ip_network(network, strict=False)
+        for network in env_list("CARNET_METRICS_ALLOWED", ["127.0.0.1", "::1"])
+    ]
+except ValueError as error:
+    raise ImproperlyConfigured(
+        f"CARNET_METRICS_ALLOWED: addresses or networks, comma-separated ({error})"
+    ) from None
+CARNET_LOG_JSON = env_bool("CARNET_LOG_JSON", False)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"scrub": {"()": "carnet.logscrub.ScrubFilter"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {
+        "scrub": {"()": "carnet.logscrub.ScrubFilter"},
+        "request_id": {"()": "carnet.ops.logs.RequestIdFilter"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "carnet.ops.logs.ScrubbedJsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["scrub"], "formatter": "plain"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["scrub", "request_id"],
+            "formatter": "json" if CARNET_LOG_JSON else "plain",
+        },
     },
     "root": {
         "handlers": ["console"],

@@ -6,6 +6,7 @@ from carnet.catalogue.consent import ConsentView
 from carnet.fhir.api import api as fhir_api
 from carnet.fhir.oauth_views import fhir_root, token
 from carnet.fhir.smart import root_configuration
+from carnet.ops import health, scrape
 
 # Only the endpoints apps need: no application registration, token list or device pages (applications
 # come from the catalogue's referencing).
@@ -16,6 +17,9 @@ OAUTH_ENDPOINTS = [
     path("introspect/", oauth.IntrospectTokenView.as_view(), name="introspect"),
 ]
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", scrape.metrics, name="metrics"),
     path("fhir", fhir_root),
     path("fhir/", fhir_api.urls),
     path(".well-known/smart-configuration", root_configuration),

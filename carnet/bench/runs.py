@@ -259,10 +259,11 @@ def search(rounds=300) -> dict:
     }
 
 
-def journal(entries=20000) -> dict:
+def journal(entries=20000, writers=(1, 4, 16), seconds=5.0, rounds=1) -> dict:
     from carnet.journal.bench import run_journal_bench
 
-    return run_journal_bench(entries) | {"vendor": connection.vendor}
+    result = run_journal_bench(entries, writers=writers, seconds=seconds, rounds=rounds)
+    return result | {"vendor": connection.vendor}
 
 
 def growth(sizes=(10_000, 100_000, 1_000_000), documents_per_patient=10, rounds=200) -> dict:

@@ -1,13 +1,23 @@
-"""The journal's own write: the one function that appends decisions to the chain.
+"""The journal's own write: the one function that appends decisions to their chains.
 
 Not an action (it writes what ``authorize`` decided, so it cannot ask the policy itself).
 
-Appends are serialised (each entry's hash covers the previous one). Inside a transaction, entries wait in
-memory and are chained and written just before the transaction commits (``carnet.journal.pending``), so
-the serialising lock is held for the commit only, not for the whole request; a rollback discards them
-with the rest of the transaction (a refusal is journaled again afterwards: see ``gate.atomic_action``).
-Outside a transaction, an entry is written at once in its own short transaction.
+The journal is ``CARNET_JOURNAL_CHAINS`` independent hash chains (default 64): an entry about a patient goes
+to chain ``1 + patient_id % N`` (all of a patient's entries in one chain), an entry about no patient to any
+chain. Appends to one chain are serialised (each entry's hash covers the previous one of its chain), by a
+lock per chain: writers for different chains never wait for each other. Inside a transaction, entries wait
+in memory and are chained and written just before the transaction commits (``carnet.journal.pending``), so
+a chain's lock is held for the commit only; a rollback discards them with the rest of the transaction (a
+refusal is journaled again afterwards: see ``gate.atomic_action``). Outside a transaction, an entry is
+written at once in its own short transaction.
+
+``seq`` numbers every entry of the journal (a database sequence on PostgreSQL, taken once the chains'
+locks are held, so it grows along each chain; it may skip a number when a commit fails). On SQLite, which
+serialises writers anyway, it is the next number after the largest.
 """
+
+import random
+import time
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -16,11 +26,19 @@ from django.utils import timezone
 from carnet.access.actor import Actor, Role
 from carnet.access.decision import Decision
 from carnet.journal import pending
-from carnet.journal.models import GENESIS, PAYLOAD_FIELDS, Entry, detail_text
+from carnet.journal.models import CHAINED_FIELDS, GENESIS, Entry, detail_text
+from carnet.ops import metrics
 
-# Any fixed 64-bit number: the advisory lock that serialises appends on PostgreSQL.
-_CHAIN_LOCK = 0x6361726E6574
-_COLUMNS = [*PAYLOAD_FIELDS, "prev_hash", "hash"]
+SEQUENCE = "journal_entry_seq_seq"
+_COLUMNS = [*CHAINED_FIELDS, "prev_hash", "hash"]
+
+
+def chain_for(patient_id) -> int:
+    """The chain of an entry: the patient's (by number), or any chain for an entry about no patient."""
+    chains = settings.CARNET_JOURNAL_CHAINS
+    if patient_id is None:
+        return 1 + random.randrange(chains)  # noqa: S311 - spreads the load, no secret
+    return 1 + int(patient_id) % chains
 
 
 def record(
@@ -39,16 +57,38 @@ def record(
     """
     if settings.CARNET_BENCH_INSECURE:
         return None
+    entry = new_entry(
+        actor,
+        action,
+        decision,
+        patient=patient,
+        resource_type=resource_type,
+        resource_id=resource_id,
+        detail=detail,
+    )
+    if pending.defer(connection, entry):
+        return entry
+    with transaction.atomic():
+        append(connection, [entry])
+    return entry
+
+
+def new_entry(
+    actor: Actor, action: str, decision: Decision, *, patient, resource_type, resource_id, detail
+) -> Entry:
+    """The entry of one decision, not yet linked (``append`` gives it its place in its chain)."""
     on_behalf = actor.patient if actor.role in (Role.CAREGIVER, Role.REPRESENTATIVE) else None
-    entry = Entry(
+    patient_id = getattr(patient, "pk", patient)
+    return Entry(
         at=timezone.now(),
+        chain=chain_for(patient_id),
         actor_role=str(actor.role),
         actor_user_id=actor.user_id,
         actor_professional_id=getattr(actor.professional, "pk", None),
         actor_label=actor.label[:200],
         on_behalf_of_patient_id=getattr(on_behalf, "pk", None),
         on_behalf_of_label=on_behalf.display_name[:200] if on_behalf is not None else "",
-        patient_id=getattr(patient, "pk", patient),
+        patient_id=patient_id,
         action=str(action),
         resource_type=resource_type,
         resource_id=str(resource_id),
@@ -58,35 +98,93 @@ def record(
         reason=decision.reason[:300],
         detail=detail_text(detail),
     )
-    if pending.defer(connection, entry):
-        return entry
-    with transaction.atomic():
-        append(connection, [entry])
-    return entry
 
 
 def append(conn, entries: list[Entry]) -> None:
-    """Chain ``entries`` after the head and insert them, in the caller's transaction, lock held to commit.
+    """Link ``entries`` after their chains' heads and insert them, in the caller's transaction, each chain's
+    lock held to commit (taken in chain order: two writers never wait for each other in a cycle).
 
     Plain cursor SQL: this also runs from inside the database wrapper's commit, where the ORM's
     transaction bookkeeping is already closing.
     """
+    started = time.perf_counter()
     quote = conn.ops.quote_name
     fields = [Entry._meta.get_field(name) for name in _COLUMNS]
+    chains = sorted({entry.chain for entry in entries})
     with conn.cursor() as cursor:
         if conn.vendor == "postgresql":
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
-        cursor.execute(f"SELECT seq, {quote('hash')} FROM journal_entry ORDER BY seq DESC LIMIT 1")  # noqa: S608
-        head = cursor.fetchone()
-        seq, prev_hash = (head[0], head[1]) if head else (0, GENESIS)
+            heads, seqs = _claim(cursor, chains, len(entries))
+        else:
+            heads, seqs = _sqlite_claim(cursor, chains, len(entries))
         rows = []
-        for entry in entries:
-            seq += 1
-            entry.seq, entry.prev_hash = seq, prev_hash
-            entry.hash = prev_hash = entry.compute_hash()
+        for entry, seq in zip(entries, seqs, strict=True):
+            chain_seq, prev_seq, prev_hash = heads[entry.chain]
+            entry.seq, entry.chain_seq, entry.prev_seq, entry.prev_hash = (
+                seq,
+                chain_seq + 1,
+                prev_seq,
+                prev_hash,
+            )
+            entry.hash = entry.compute_hash()
+            heads[entry.chain] = (entry.chain_seq, seq, entry.hash)
             rows.append([field.get_db_prep_save(getattr(entry, field.attname), conn) for field in fields])
         columns = ", ".join(quote(name) for name in _COLUMNS)
         marks = ", ".join(["%s"] * len(_COLUMNS))
         cursor.executemany(f"INSERT INTO journal_entry ({columns}) VALUES ({marks})", rows)  # noqa: S608
     for entry in entries:
         entry._state.adding, entry._state.db = False, conn.alias
+    metrics.journal_written(entries, time.perf_counter() - started)
+
+
+def _claim(cursor, chains: list[int], count: int) -> tuple[dict, list[int]]:
+    """PostgreSQL: lock the chains (``carnet_journal_claim``, migration 0006), read their heads, take seqs."""
+    cursor.execute("SELECT * FROM carnet_journal_claim(%s, %s)", [chains, count])
+    heads, seqs = dict.fromkeys(chains, (0, 0, GENESIS)), []
+    for chain, chain_seq, seq, digest in cursor.fetchall():
+        if chain is None:
+            seqs.append(seq)
+        else:
+            heads[chain] = (chain_seq, seq, digest)
+    return heads, seqs
+
+
+def _sqlite_claim(cursor, chains: list[int], count: int) -> tuple[dict, list[int]]:
+    """SQLite: the transaction already holds the database's write lock (transaction_mode IMMEDIATE)."""
+    heads = {}
+    for chain in chains:
+        cursor.execute(
+            'SELECT chain_seq, seq, "hash" FROM journal_entry WHERE chain = %s ORDER BY seq DESC LIMIT 1',
+            [chain],
+        )
+        head = cursor.fetchone()
+        heads[chain] = (head[0], head[1], head[2]) if head else (0, 0, GENESIS)
+    cursor.execute("SELECT COALESCE(MAX(seq), 0) FROM journal_entry")
+    last = cursor.fetchone()[0]
+    return heads, list(range(last + 1, last + 1 + count))
+
+
+_PG_HEADS = """
+WITH RECURSIVE chains AS (
+    (SELECT chain FROM journal_entry ORDER BY chain LIMIT 1)
+    UNION ALL
+    SELECT (SELECT e.chain FROM journal_entry e WHERE e.chain > chains.chain ORDER BY e.chain LIMIT 1)
+    FROM chains WHERE chains.chain IS NOT NULL
+)
+SELECT head.chain, COALESCE(head.chain_seq, head.seq), head.seq, head."hash" FROM chains CROSS JOIN LATERAL (
+    SELECT chain, chain_seq, seq, "hash" FROM journal_entry e WHERE e.chain = chains.chain
+    ORDER BY seq DESC LIMIT 1
+) head WHERE chains.chain IS NOT NULL ORDER BY head.chain
+"""
+_HEADS = """
+SELECT e.chain, COALESCE(e.chain_seq, e.seq), e.seq, e."hash" FROM journal_entry e
+JOIN (SELECT chain, MAX(seq) AS top FROM journal_entry GROUP BY chain) h ON e.seq = h.top ORDER BY e.chain
+"""
+
+
+def heads(conn=None) -> list[tuple[int, int, int, str]]:
+    """(chain, chain_seq, seq, hash) of every chain's newest entry, by chain, read in one statement
+    (PostgreSQL walks the chain index once per chain instead of scanning the table)."""
+    conn = conn or connection
+    with conn.cursor() as cursor:
+        cursor.execute(_PG_HEADS if conn.vendor == "postgresql" else _HEADS)
+        return [tuple(row) for row in cursor.fetchall()]

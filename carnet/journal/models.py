@@ -1,4 +1,11 @@
-"""The journal: append-only, hash-chained entries. Code cannot edit or delete them."""
+"""The journal: append-only entries in independent hash chains. Code cannot edit or delete them.
+
+Each entry belongs to one chain (``chain``, chosen by the patient: ``carnet.journal.chain.chain_for``) and
+links to the previous entry of that chain (``prev_seq``, ``prev_hash``) at its position ``chain_seq``.
+Checkpoints sign every chain's head at once, as the root of a Merkle tree over the heads
+(``carnet.journal.merkle``). Chain 0 (``LEGACY``) is the single national chain of the journal before it was
+split: its entries keep their encoding (v2) and links, and no new entry joins it.
+"""
 
 import datetime
 import hashlib
@@ -8,6 +15,7 @@ from django.db import models
 from django.utils import timezone
 
 GENESIS = "0" * 64
+LEGACY = 0
 
 
 class JournalIsAppendOnly(Exception):
@@ -18,6 +26,10 @@ class Entry(models.Model):
     """One access or change: who, for whom, what, on which resource, how, and the decision."""
 
     seq = models.BigIntegerField(unique=True)
+    chain = models.SmallIntegerField(default=LEGACY)
+    # Position in its chain, and the previous entry's seq (0 for a chain's first); NULL in chain 0.
+    chain_seq = models.BigIntegerField(null=True, blank=True)
+    prev_seq = models.BigIntegerField(null=True, blank=True)
     at = models.DateTimeField(default=timezone.now)
     actor_role = models.CharField(max_length=20)
     actor_user_id = models.BigIntegerField(null=True, blank=True)
@@ -40,7 +52,10 @@ class Entry(models.Model):
 
     class Meta:
         ordering = ["seq"]
-        indexes = [models.Index(fields=["patient_id", "seq"], name="journal_patient_seq")]
+        indexes = [
+            models.Index(fields=["patient_id", "seq"], name="journal_patient_seq"),
+            models.Index(fields=["chain", "seq"], name="journal_chain_seq"),
+        ]
         verbose_name_plural = "entries"
 
     def __str__(self) -> str:
@@ -59,7 +74,8 @@ class Entry(models.Model):
         return canonical_bytes(self.payload())
 
     def payload(self) -> dict:
-        return {name: getattr(self, name) for name in PAYLOAD_FIELDS} | {"at": at_text(self.at)}
+        names = PAYLOAD_FIELDS if self.chain == LEGACY else CHAINED_FIELDS
+        return {name: getattr(self, name) for name in names} | {"at": at_text(self.at)}
 
     def compute_hash(self) -> str:
         return chain_hash(self.prev_hash, self.canonical())
@@ -84,6 +100,9 @@ PAYLOAD_FIELDS = (
     "reason",
     "detail",
 )
+# Encoding v3 (entries of chains 1 and up): the chain's three link fields first, then v2's fields.
+LINK_FIELDS = ("chain", "chain_seq", "prev_seq")
+CHAINED_FIELDS = (*LINK_FIELDS, *PAYLOAD_FIELDS)
 
 
 # The canonical encoding (carnet-journal-entry/v2) is one line of PostgreSQL's COPY text format: the
@@ -116,7 +135,9 @@ def _field(value) -> str:
 
 
 def canonical_bytes(payload: dict) -> bytes:
-    return "\t".join([_field(payload[name]) for name in PAYLOAD_FIELDS]).encode()
+    """v3 when the payload names a chain other than 0 (``CHAINED_FIELDS``), else v2 (``PAYLOAD_FIELDS``)."""
+    names = CHAINED_FIELDS if payload.get("chain", LEGACY) != LEGACY else PAYLOAD_FIELDS
+    return "\t".join([_field(payload[name]) for name in names]).encode()
 
 
 def chain_hash(prev_hash: str, canonical: bytes) -> str:
@@ -124,7 +145,12 @@ def chain_hash(prev_hash: str, canonical: bytes) -> str:
 
 
 class Checkpoint(models.Model):
-    """A signed statement "the journal had ``count`` entries and this head hash at this time"."""
+    """A signed statement "the journal had ``count`` entries and these chain heads at this time".
+
+    v2 (``root`` set): the Merkle root over the heads of every chain (``heads``: one line per chain,
+    ``chain TAB chain_seq TAB seq TAB hash``, by chain). v1 (before the split, ``root`` empty): the head of
+    the single chain, ``head_seq`` and ``head_hash``.
+    """
 
     head_seq = models.BigIntegerField()
     head_hash = models.CharField(max_length=64)
@@ -132,6 +158,8 @@ class Checkpoint(models.Model):
     at = models.DateTimeField(default=timezone.now)
     key_id = models.CharField(max_length=16)
     signature = models.CharField(max_length=128)
+    root = models.CharField(max_length=64, blank=True)
+    heads = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-head_seq"]
@@ -141,9 +169,28 @@ class Checkpoint(models.Model):
 
     def statement(self) -> bytes:
         """The signed bytes: a fixed, documented encoding anyone can rebuild offline."""
+        if self.root:
+            return statement_v2(self.count, self.head_seq, self.root, self.at)
         return statement_bytes(self.count, self.head_seq, self.head_hash, self.at)
+
+    def head_list(self) -> list[list]:
+        """[[chain, chain_seq, seq, hash], ...] by chain (v1: the single chain's head as chain 0)."""
+        if not self.root:
+            return [[LEGACY, self.head_seq, self.head_seq, self.head_hash]]
+        rows = [line.split("\t") for line in self.heads.splitlines()]
+        return [[int(c), int(n), int(s), h] for c, n, s, h in rows]
 
 
 def statement_bytes(count: int, head_seq: int, head_hash: str, at) -> bytes:
     when = at if isinstance(at, str) else at_text(at)
     return f"carnet-journal-checkpoint/v1\n{count}\n{head_seq}\n{head_hash}\n{when}".encode()
+
+
+def statement_v2(count: int, head_seq: int, root: str, at) -> bytes:
+    when = at if isinstance(at, str) else at_text(at)
+    return f"carnet-journal-checkpoint/v2\n{count}\n{head_seq}\n{root}\n{when}".encode()
+
+
+def head_leaf(chain: int, chain_seq: int, seq: int, digest: str) -> bytes:
+    """A chain head as a leaf of the checkpoint's Merkle tree (and a line of ``Checkpoint.heads``)."""
+    return f"{chain}\t{chain_seq}\t{seq}\t{digest}".encode()

@@ -100,10 +100,20 @@ def test_patient_download_carries_a_verifiable_proof():
     _fill(12, patients=(7, 8, 9))
     data = proof.download(7)
     assert [e["patient_id"] for e in data["entries"]] == [7, 7, 7, 7]
-    assert all(len(link) == 3 for link in data["links"])
+    (chain,) = data["chains"]  # all of a patient's entries are in one chain: the proof links only it
+    assert [link[0] for link in chain["links"]] == [e["seq"] for e in data["entries"]]
+    assert all(len(link) == 5 for link in chain["links"]) and chain["audit_path"]
     assert proof.verify_download(json.loads(json.dumps(data))) == (True, "ok")
-    data["entries"][1]["reason"] = "edited"
-    assert proof.verify_download(data)[0] is False
+    for spoil in (
+        lambda d: d["entries"][1].update(reason="edited"),
+        lambda d: d["chains"][0]["audit_path"].reverse(),
+        lambda d: d["chains"][0]["links"].pop(),
+        lambda d: d["chains"][0].update(index=d["chains"][0]["index"] + 1),
+        lambda d: d["checkpoint"].update(root="0" * 64),
+    ):
+        spoilt = json.loads(json.dumps(data))
+        spoil(spoilt)
+        assert proof.verify_download(spoilt)[0] is False
 
 
 def test_a_download_signed_by_another_key_is_refused(tmp_path, settings):

@@ -41,7 +41,10 @@ def test_the_verifier_rebuilds_exactly_the_recorded_bytes(alice, bob):
     odd = {"zèbre": 'a "quoted"\nline', "n": 3, "list": [1, None, True], "nested": {"b": 1, "a": "é"}}
     record(pro, "record:document:read", Decision(False, "refusé « ici »", "r\\x"), patient=alice, detail=odd)
     record(pro, "record:document:read", Decision(True, "ok", "r"), patient=None)
-    expected = [(e.seq, e.prev_hash, e.hash, e.canonical()) for e in Entry.objects.order_by("seq")]
+    expected = [
+        (e.chain, e.chain_seq, e.prev_seq, e.seq, e.prev_hash, e.hash, e.canonical())
+        for e in Entry.objects.order_by("chain", "seq")
+    ]
     assert list(verification._orm_rows()) == expected
     if connection.vendor == "postgresql":
         assert list(verification._postgres_rows()) == expected

@@ -1,9 +1,14 @@
-"""Tampering: modify, delete, insert and reorder entries at random positions; every case must be caught."""
+"""Tampering: modify, delete, insert and reorder entries at random positions; every case must be caught.
+
+The entries are spread over several chains (one per patient here). Deleting the newest entry of a chain,
+like deleting the newest entries of the journal, is only visible against a signed checkpoint: that is
+``delete_tail`` and ``delete_chain_head``; ``delete`` removes an entry that has a successor in its chain."""
 
 import random
 
 import pytest
 from django.db import connection
+from django.db.models import Max
 
 from carnet.access.actor import SYSTEM
 from carnet.access.decision import Decision
@@ -62,9 +67,25 @@ def modify(rng):
     return seq
 
 
+def _followed() -> list[int]:
+    """Entries with a later entry in their chain."""
+    heads = set(Entry.objects.values("chain").annotate(top=Max("seq")).values_list("top", flat=True))
+    return [seq for seq in Entry.objects.order_by("seq").values_list("seq", flat=True) if seq not in heads]
+
+
 def delete(rng):
-    """Delete an entry in the middle (deleting the newest ones is the checkpoint's job: delete_tail)."""
-    seq = rng.randint(1, ENTRIES - 1)
+    """Delete an entry in the middle of its chain (deleting the newest ones is the checkpoint's job)."""
+    seq = rng.choice(_followed())
+    _sql("DELETE FROM journal_entry WHERE seq = %s", [seq])
+    return seq
+
+
+def delete_chain_head(rng):
+    """After a checkpoint, delete the newest entry of one chain (not the journal's newest): the checkpoint
+    signed that head, so the entry is named."""
+    make_checkpoint()
+    heads = sorted(Entry.objects.values("chain").annotate(top=Max("seq")).values_list("top", flat=True))
+    seq = rng.choice(heads[:-1])
     _sql("DELETE FROM journal_entry WHERE seq = %s", [seq])
     return seq
 
@@ -83,10 +104,11 @@ def insert(rng):
     _sql("UPDATE journal_entry SET seq = seq - 100000 + 1 WHERE seq >= 100000")
     source = Entry.objects.get(seq=seq + 1)
     _sql(
-        "INSERT INTO journal_entry (seq, at, actor_role, actor_label, on_behalf_of_label, action, "
-        "resource_type, resource_id, channel, allowed, rule, reason, detail, prev_hash, hash) "
-        "VALUES (%s, %s, 'system', '', '', 'forged', '', '', 'web', true, '', '', '{}', %s, %s)",
-        [seq, source.at, source.prev_hash, "f" * 64],
+        "INSERT INTO journal_entry (seq, chain, chain_seq, prev_seq, at, actor_role, actor_label, "
+        "on_behalf_of_label, action, resource_type, resource_id, channel, allowed, rule, reason, detail, "
+        "prev_hash, hash) VALUES (%s, %s, %s, %s, %s, 'system', '', '', 'forged', '', '', 'web', true, "
+        "'', '', '{}', %s, %s)",
+        [seq, source.chain, source.chain_seq, source.prev_seq, source.at, source.prev_hash, "f" * 64],
     )
     return seq
 
@@ -99,7 +121,9 @@ def reorder(rng):
     return seq
 
 
-@pytest.mark.parametrize("kind", [modify, delete, delete_tail, insert, reorder], ids=lambda f: f.__name__)
+@pytest.mark.parametrize(
+    "kind", [modify, delete, delete_tail, delete_chain_head, insert, reorder], ids=lambda f: f.__name__
+)
 @pytest.mark.parametrize("case", range(CASES_PER_KIND))
 def test_tampering_is_detected(kind, case):
     _fill()

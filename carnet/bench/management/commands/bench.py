@@ -40,6 +40,15 @@ class Command(BaseCommand):
         )
         parser.add_argument("--rounds", type=int, default=300)
         parser.add_argument("--entries", type=int, default=20000, help="journal entries appended")
+        parser.add_argument(
+            "--writers", default="1,4,16", help="journal: concurrent writer counts (0: none), e.g. 1,4,16"
+        )
+        parser.add_argument(
+            "--writer-seconds", type=float, default=5.0, help="journal: seconds per writer run"
+        )
+        parser.add_argument(
+            "--writer-rounds", type=int, default=1, help="journal: runs per writer count (best)"
+        )
         parser.add_argument("--sizes", default="10000,100000,1000000", help="growth population sizes")
         parser.add_argument("--in-process", action="store_true", help="Django test client, no server")
         parser.add_argument("--output", default="bench-results")
@@ -73,7 +82,8 @@ class Command(BaseCommand):
         if bench == "search":
             return runs.search(o["rounds"])
         if bench == "journal":
-            return runs.journal(o["entries"])
+            writers = tuple(int(w) for w in o["writers"].split(",") if int(w) > 0)
+            return runs.journal(o["entries"], writers, o["writer_seconds"], o["writer_rounds"])
         if bench == "stats":
             return statistics_bench(sizes, rounds=o["rounds"])
         if bench == "indexing":
