@@ -48,3 +48,22 @@ def test_the_search_is_a_post_and_a_nir_in_the_query_string_finds_nobody(client,
     page = doctor.get("/pro/", {"nir": alice.nir, "birth_date": alice.birth_date.isoformat()})
     assert page.status_code == 200 and '<form method="post"' in page.content.decode()
     assert not Entry.objects.filter(action="access:patient:lookup").exists()
+
+
+def full_width(text: str) -> str:
+    return "".join(chr(0xFF10 + int(ch)) if ch.isdigit() else ch for ch in text)
+
+
+def test_full_width_digits_in_the_ins_find_nobody(client, alice, dave):
+    """The review's look-alike: U+FF10..U+FF19 digits resolved to the patient; only ASCII digits do."""
+    doctor = signed_in(client, dave.user)
+    response = doctor.post(
+        "/pro/", {"nir": full_width(alice.nir), "birth_date": alice.birth_date.isoformat()}
+    )
+    assert response.status_code == 200 and "Martin" not in response.content.decode()
+    assert not Entry.objects.filter(action="access:patient:lookup", allowed=True).exists()
+    assert doctor.get(found(doctor, alice)).status_code == 200  # the same INS in ASCII digits
+    spaced = "\u00a0".join((alice.nir[0], alice.nir[1:3], alice.nir[3:5], alice.nir[5:]))  # pasted, NBSP
+    assert (
+        doctor.post("/pro/", {"nir": spaced, "birth_date": alice.birth_date.isoformat()}).status_code == 302
+    )
