@@ -54,6 +54,8 @@ WHAT = {
     P.MESSAGING_CONVERSATION_SEARCH: _("a parcouru vos conversations de messagerie"),
     P.MESSAGING_CONVERSATION_START: _("a commencé une conversation de messagerie"),
     P.MESSAGING_MESSAGE_SEND: _("a envoyé un message dans une conversation"),
+    P.MESSAGING_MAIL_RELAY: _("a transmis votre réponse à la messagerie sécurisée du professionnel"),
+    P.MESSAGING_MAILBOX_MANAGE: _("a ouvert ou réglé sa messagerie sécurisée"),
     P.MESSAGING_PAPER_REPLY_RECORD: _("a enregistré votre réponse reçue par courrier"),
     P.ACCESS_GRANT_EXTEND: _("a prolongé son accès en consultant votre dossier"),
     P.ACCESS_MATRIX_CHANGE: _("a changé ce que chaque profession peut lire"),
@@ -384,9 +386,24 @@ def _who(label: str, role: str) -> str:
     return label or str(WHO.get(role, _("une personne")))
 
 
+CARD = {
+    "issued": _("a créé une carte d'urgence (la précédente ne fonctionne plus)"),
+    "revoked": _("a révoqué sa carte d'urgence"),
+    "shown": _("a affiché sa carte d'urgence"),
+}
+
+
 def _what(entry: Entry) -> str:
+    if entry.action == P.ACCESS_PATIENT_LOOKUP and _detail(entry).get("via") == "emergency-card":
+        return str(_("a ouvert le lien de votre carte d'urgence"))
+    if entry.action == P.ACCOUNT_CONTACT_CHANGE and "language" in _detail(entry):
+        return str(_("a choisi la langue de ses courriers et documents"))
+    if entry.action == P.ACCOUNT_TOTP_SETUP and _detail(entry).get("step") == "paper-list":
+        return str(_("a demandé une nouvelle liste de codes de connexion par courrier"))
     if entry.action == P.ACCESS_SETTINGS_MANAGE:
         detail = _detail(entry)
+        if detail.get("card") in CARD:
+            return str(CARD[detail["card"]])
         key = next((k for k in SETTINGS if k in detail), "settings")
         return str(SETTINGS[key])
     if entry.action in WHAT:

@@ -48,6 +48,7 @@ def rotate_kek(actor: Actor = SYSTEM, batch: int = 1000) -> dict:
             break
         with transaction.atomic():
             for row in rows:
+                assert row.wrapped is not None  # selected among the keys not shredded
                 key = keys.unwrap(row.kek_id, bytes(row.wrapped))
                 row.kek_id, row.wrapped = keys.wrap(key)
                 row.save(update_fields=["kek_id", "wrapped"])

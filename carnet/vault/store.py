@@ -77,7 +77,7 @@ class S3Store:
     """Any S3-compatible server (MinIO, Ceph, Garage, cloud object storage)."""
 
     def __init__(self):
-        import boto3
+        import boto3  # noqa: PLC0415 - optional backend: its slow import only where S3 is configured
 
         self.bucket = settings.CARNET_S3_BUCKET
         self.client = boto3.client(

@@ -6,6 +6,7 @@ import sys
 import time
 from pathlib import Path
 
+import boto3
 import pytest
 
 
@@ -38,8 +39,6 @@ def s3_server():
 
 @pytest.fixture
 def s3(settings, s3_server):
-    import boto3
-
     settings.CARNET_BLOB_STORE = "s3"
     settings.CARNET_S3_ENDPOINT = s3_server
     settings.CARNET_S3_ACCESS_KEY = "test"
