@@ -4,6 +4,7 @@ as a professional the patient had blocked. The NIR travels in no URL (the search
 
 import pytest
 from django.test import Client
+from django.urls import URLResolver, get_resolver
 
 from carnet.access.models import Block
 from carnet.journal.models import Entry
@@ -20,11 +21,32 @@ def test_the_lookup_by_ins_opens_the_page_and_is_journaled(client, alice, dave):
     assert (entry.patient_id, entry.actor_professional_id, entry.allowed) == (alice.pk, dave.pk, True)
 
 
-@pytest.mark.parametrize("suffix", ["", "deposer/", "profil/", "acces/declare/"])
-def test_a_patients_number_in_the_url_opens_nothing(client, alice, bob, suffix):
+def _routes(patterns, prefix=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _routes(pattern.url_patterns, prefix + str(pattern.pattern))
+        else:
+            yield prefix + str(pattern.pattern)
+
+
+# Every professional's page about a patient, read from the URL configuration: a new one is checked too.
+PATIENT_PAGES = sorted(
+    route for route in _routes(get_resolver().url_patterns) if "<str:patient_ref>" in route
+)
+
+
+def test_every_professional_page_about_a_patient_takes_the_session_reference():
+    assert len(PATIENT_PAGES) >= 8 and all(route.startswith("pro/") for route in PATIENT_PAGES)
+    assert not [r for r in _routes(get_resolver().url_patterns) if r.startswith("pro/") and "patient_id" in r]
+
+
+@pytest.mark.parametrize("route", PATIENT_PAGES)
+def test_a_patients_number_in_the_url_opens_nothing(client, alice, bob, route):
     gp = signed_in(client, bob.user)  # even her GP: the number is not a way in
-    assert gp.get(f"/pro/patients/{alice.pk}/{suffix}").status_code in {404, 405}
-    assert gp.post(f"/pro/patients/{alice.pk}/{suffix}").status_code == 404
+    url = "/" + route.replace("<str:patient_ref>", str(alice.pk))
+    for response in (gp.get(url), gp.post(url)):
+        assert response.status_code in {404, 405}, url
+        assert "Martin" not in response.content.decode()
 
 
 def test_another_professionals_reference_opens_nothing(alice, bob, dave):
