@@ -33,6 +33,7 @@ TABLE = {
     "patient/Appointment.cu": ".....",
     "patient/Observation.c": ".....",
     "patient/Communication.rs": ".....",
+    "patient/DocumentReference.c": ".....",  # apps depositing documents: writes, reads nothing
 }
 
 

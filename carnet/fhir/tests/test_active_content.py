@@ -116,8 +116,14 @@ def test_binary_and_page_downloads_are_attachments_nobody_caches(as_pro, client,
     binary = as_pro(bob).get(f"Binary/{document.pk}")
     assert binary.status_code == 200 and binary["Content-Disposition"].startswith("attachment")
     assert binary["Cache-Control"] == "no-store"
-    page = signed_in(client, alice.user).get(f"/patient/documents/{document.pk}/telecharger/")
-    assert page["Content-Disposition"].startswith("attachment") and page["Cache-Control"] == "no-store"
+    signed_in(client, alice.user)
+    saved = client.get(f"/patient/documents/{document.pk}/telecharger/", {"enregistrer": "1"})
+    assert saved["Content-Disposition"].startswith("attachment") and saved["Cache-Control"] == "no-store"
+    # A PDF is shown in the browser (the pages' choice; active content was refused at the deposit), never
+    # sniffed as another type nor cached.
+    shown = client.get(f"/patient/documents/{document.pk}/telecharger/")
+    assert shown["Content-Disposition"].startswith("inline") and shown["Content-Type"] == "application/pdf"
+    assert shown["X-Content-Type-Options"] == "nosniff" and shown["Cache-Control"] == "no-store"
 
 
 @pytest.mark.parametrize("path", ["DocumentReference", "AllergyIntolerance", "Patient"])
