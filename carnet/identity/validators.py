@@ -10,6 +10,10 @@ from stdnum.fr import nir as stdnum_nir
 
 def normalize_nir(value: str) -> str:
     """Return the NIR as 15 characters (13 + key), upper-case, or raise ValidationError with the reason."""
+    # Spaces of any kind may separate the groups; full-width or look-alike digits (which stdnum would map
+    # to ASCII) name nobody.
+    if not "".join((value or "").split()).isascii():
+        raise ValidationError(_("Le NIR n'a pas un format valide."), code="nir_format")
     compact = stdnum_nir.compact(value or "")
     if len(compact) == 13:
         raise ValidationError(_("Le NIR doit comporter sa clé (15 caractères)."), code="nir_no_key")
@@ -37,7 +41,7 @@ def mask_nir(nir: str) -> str:
 def normalize_rpps(value: str) -> str:
     """Return the 11-digit RPPS number or raise ValidationError with the reason."""
     compact = "".join((value or "").split())
-    if not compact.isdigit():
+    if not (compact.isascii() and compact.isdigit()):
         raise ValidationError(_("Le numéro RPPS ne contient que des chiffres."), code="rpps_format")
     if len(compact) != 11:
         raise ValidationError(_("Le numéro RPPS comporte 11 chiffres."), code="rpps_length")
@@ -51,6 +55,6 @@ def normalize_rpps(value: str) -> str:
 def normalize_adeli(value: str) -> str:
     """ADELI numbers: 9 digits (department, profession, order)."""
     compact = "".join((value or "").split())
-    if len(compact) != 9 or not compact.isdigit():
+    if len(compact) != 9 or not (compact.isascii() and compact.isdigit()):
         raise ValidationError(_("Le numéro ADELI comporte 9 chiffres."), code="adeli_format")
     return compact

@@ -66,6 +66,18 @@ def test_patient_search_by_ins(as_pro, alice, bob):
     assert as_pro(bob).get("Patient").status_code == 400
 
 
+def test_full_width_digits_in_an_ins_resolve_to_nobody(as_pro, alice, bob):
+    wide = "".join(chr(0xFF10 + int(ch)) if ch.isdigit() else ch for ch in alice.nir)
+    for identifier in (f"urn:oid:1.2.250.1.213.1.4.8|{wide}", wide):
+        response = as_pro(bob).get("Patient", identifier=identifier)
+        assert response.status_code == 400 and response.json()["resourceType"] == "OperationOutcome"
+    reference = {"reference": f"Patient?identifier=urn:oid:1.2.250.1.213.1.4.8|{wide}"}
+    answer = as_pro(bob).post(
+        "AllergyIntolerance", {"resourceType": "AllergyIntolerance", "patient": reference}
+    )
+    assert answer.status_code == 400 and not alice.profile_entries.exists()
+
+
 def test_profile_resources_read_and_write(as_pro, alice, bob, dave):
     api = as_pro(bob)
     created = api.post(

@@ -3,6 +3,7 @@ longer register an application (the review registered "Mon Espace Santé (offici
 list tokens or use the device flow."""
 
 import pytest
+from oauth2_provider import urls as toolkit_urls
 from oauth2_provider.models import Application
 
 from carnet.web.tests.test_journeys import signed_in
@@ -39,3 +40,29 @@ def test_registration_token_list_and_device_pages_are_not_served(client, alice, 
 def test_the_endpoints_apps_need_are_served(client, alice, path):
     signed_in(client, alice.user)
     assert client.get(path).status_code != 404
+
+
+SERVED = {"authorize/", "token/", "revoke_token/", "introspect/"}
+# Every other route django-oauth-toolkit defines (management, OpenID Connect, dynamic client registration
+# (RFC 7591), server metadata), read from its URL list so that a new version's additions are checked too.
+TOOLKIT_ROUTES = sorted(
+    str(pattern.pattern).lstrip("^").rstrip("$")
+    for pattern in toolkit_urls.urlpatterns
+    if str(pattern.pattern) not in SERVED
+)
+
+
+@pytest.mark.parametrize("route", TOOLKIT_ROUTES)
+def test_no_other_route_of_the_toolkit_is_served(client, alice, route):
+    signed_in(client, alice.user)
+    path = route.replace("<slug:pk>", "1").replace("<str:client_id>", "x").replace("<path:issuer_path>", "x")
+    for prefix in ("/oauth/", "/"):
+        if prefix == "/" and not path.startswith(".well-known"):
+            continue
+        body = {
+            "client_name": "Mon Espace Santé (officiel)",
+            "redirect_uris": ["https://attacker.example/cb"],
+        }
+        assert client.get(prefix + path).status_code == 404, prefix + path
+        assert client.post(prefix + path, body, content_type="application/json").status_code == 404
+    assert not Application.objects.exists()

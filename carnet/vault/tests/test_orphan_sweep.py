@@ -95,7 +95,7 @@ def test_a_young_orphan_stays_while_an_old_one_goes(store, alice, bob):
 
 @pytest.mark.parametrize("store", ["file", "s3"], indirect=True)
 def test_a_messaging_attachment_is_a_reference_too(store, alice, bob):
-    box = messaging.personal_mailbox(bob)
+    box = messaging.personal_mailbox(pro(bob))
     upload = messaging.Upload("ordonnance.pdf", sample_pdf("Ordonnance"), "application/pdf")
     draft = messaging.Draft(body="Voici votre ordonnance.", uploads=[upload])
     conversation = messaging.start_conversation(pro(bob), alice, box, "Ordonnance", draft)
