@@ -208,6 +208,7 @@ APP_SCOPES = {
 APP_SCOPES["Observation"] = APP_SCOPES["Observation"] | {Permission.RECORD_MEASUREMENT_READ}
 # SMART v2 write scopes (``patient/Type.c``, ``.u``, ``.d``) granted through the catalogue: what each opens.
 APP_WRITE_SCOPES = {
+    "DocumentReference": {Permission.RECORD_DOCUMENT_SET_VISIBILITY},  # mask or unmask, as the patient may
     "Observation": {Permission.RECORD_MEASUREMENT_WRITE},
     "Appointment": set(AGENDA_WRITES),
 }
