@@ -1,17 +1,20 @@
 """Test set-up shared by every suite: fast hashing, inline tasks, a private data directory,
 and the named users of style.md (alice, bob, charlie, dave, erin)."""
 
+import os
 import tempfile
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.db import connections
 
 from carnet import factories
+from carnet.journal import guard
 from carnet.vault.keys import FileKeyProvider
 
 
 def pytest_configure(config):
-    from django.conf import settings
 
     data = Path(tempfile.mkdtemp(prefix="carnet-test-"))
     settings.DATA_DIR = data
@@ -26,9 +29,13 @@ def pytest_configure(config):
     settings.TASKS = {
         "default": {
             "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-            "QUEUES": ["default", "notifications"],
+            "QUEUES": ["default", "notifications", "indexing"],
         }
     }
+    # The NLP indexing (edsnlp) runs where a test turns it on (carnet/indexing/tests): its pipeline takes a
+    # minute to build, then comes from this cache, shared by the test processes of one machine.
+    settings.CARNET_INDEXING = False
+    settings.CARNET_NLP_CACHE_DIR = Path(tempfile.gettempdir()) / f"carnet-nlp-cache-{os.getuid()}"
     settings.EMAIL_BACKEND = "carnet.notify.backends.OutboxEmailBackend"
     settings.CARNET_SMS_BACKEND = "carnet.notify.sms.OutboxSmsBackend"
     settings.STORAGES = {
@@ -42,9 +49,6 @@ def _journal_guard_lifted_only_to_reset_the_test_database():
     """Transactional and live-server tests reset the database between tests (DELETE on SQLite, TRUNCATE on
     PostgreSQL), which the journal's append-only triggers refuse: the reset lifts them and puts them back
     inside its own transaction (carnet.journal.guard.flush_statements). Nothing else is allowed through."""
-    from django.db import connections
-
-    from carnet.journal import guard
 
     originals = {}
     for alias in connections:

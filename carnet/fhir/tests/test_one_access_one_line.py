@@ -3,6 +3,7 @@ decide and journal, the FHIR layer only maps (read through the patient's own jou
 
 import pytest
 
+from carnet.access.models import Block
 from carnet.fhir.tests.conftest import PDF, document_bundle
 from carnet.fhir.tests.test_published_examples import load
 from carnet.journal.queries import patient_journal
@@ -54,8 +55,6 @@ def test_an_iti105_publication_is_one_line(as_pro, alice, bob):
 
 
 def test_a_refused_deposit_is_one_refused_line(as_pro, alice, dave):
-    from carnet.access.models import Block
-
     Block.objects.create(patient=alice, professional=dave)
     assert as_pro(dave).post("", document_bundle(alice, ("urn:oid:9.9", "11488-4", PDF))).status_code == 403
     lines = lines_by(alice, dave)

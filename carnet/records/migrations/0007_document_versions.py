@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('records', '0005_unique_id_per_record'),
+        ('records', '0006_document_written_by_app'),
     ]
 
     operations = [
