@@ -100,8 +100,8 @@ def _agent(code: str, who: dict, *, requestor: bool) -> dict:
     }
 
 
-def _entities(line, patient, pattern: str) -> list[dict]:
-    entities = [
+def _entities(line, patient, pattern: str) -> list[dict[str, object]]:
+    entities: list[dict[str, object]] = [
         {
             "type": {"system": ENTITY_TYPE, "code": "1", "display": "Person"},
             "role": {"system": OBJECT_ROLE, "code": "1", "display": "Patient"},
