@@ -194,6 +194,7 @@ OAUTH2_PROVIDER = {
         "fhir": "API FHIR (logiciel professionnel)",
         "launch/patient": "savoir quel dossier est le vôtre",
         "patient/DocumentReference.rs": "lire vos documents de santé",
+        "patient/DocumentReference.u": "masquer ou démasquer vos documents aux professionnels",
         "patient/AllergyIntolerance.rs": "lire vos allergies",
         "patient/Condition.rs": "lire vos maladies et antécédents",
         "patient/MedicationStatement.rs": "lire vos traitements",

@@ -220,6 +220,8 @@ APP_WRITE_SCOPES = {
     "Observation": {Permission.RECORD_MEASUREMENT_WRITE},
     "Appointment": set(AGENDA_WRITES),
 }
+# What an update scope (``patient/Type.u``) opens on top: a document's visibility, as the patient may.
+APP_UPDATE_SCOPES = {"DocumentReference": {Permission.RECORD_DOCUMENT_SET_VISIBILITY}}
 
 
 # The health profile's kind each SMART resource type names: a profile scope opens its own kind only.
@@ -253,10 +255,13 @@ def app_writes(scopes, action: str) -> bool:
     for scope in scopes:
         context, _, rest = scope.partition("/")
         resource, _, verbs = rest.partition(".")
-        if (
-            context == "patient"
-            and {"c", "u", "d"} & set(verbs)
-            and action in APP_WRITE_SCOPES.get(resource, ())
-        ):
+        if context != "patient":
+            continue
+        creates = (
+            {"c"} if resource in APP_UPDATE_SCOPES else {"c", "u", "d"}
+        )  # a document's .u deposits nothing
+        if creates & set(verbs) and action in APP_WRITE_SCOPES.get(resource, ()):
+            return True
+        if "u" in verbs and action in APP_UPDATE_SCOPES.get(resource, ()):
             return True
     return False

@@ -1,6 +1,8 @@
-"""The writes of the FHIR API: ITI-65 submissions, ITI-105 publication, PATCH of a DocumentReference,
-health-profile creates, and patient apps' revocation. Each opens with the policy's decision, runs in one
-transaction and calls the records' own actions (which ask the policy for each document again)."""
+"""The writes of the FHIR API: ITI-65 submissions, ITI-105 publication, health-profile creates, and patient
+apps' revocation. Each opens with the policy's decision and runs in one transaction; the records' own
+actions then decide each document again, and one access stays one journal line: the front door's
+decision is journaled only when no records action journals the same access (``journal_unless_repeated``:
+a replayed submission, a conditional create answered by the document already there)."""
 
 from contextvars import ContextVar
 from functools import wraps
@@ -11,6 +13,7 @@ from oauth2_provider.models import AccessToken, Application, RefreshToken
 from oauth2_provider.models import Grant as AuthorizationCode
 
 from carnet.access.actor import SYSTEM, Actor
+from carnet.access.decision import AccessDenied
 from carnet.access.gate import atomic_action, authorize
 from carnet.access.permissions import Permission as P
 from carnet.fhir import mapping, profile
@@ -52,7 +55,13 @@ def _discarding_blobs(action):
 def provide_bundle(actor: Actor, submission: Submission) -> dict:
     """ITI-65: every document of the submission, or none; a replay of the same submission changes nothing
     and says so. Blobs written before a refusal are discarded with the rolled-back rows."""
-    authorize(actor, P.RECORD_DOCUMENT_DEPOSIT, submission.patient, detail={"fhir": "ITI-65"})
+    authorize(
+        actor,
+        P.RECORD_DOCUMENT_DEPOSIT,
+        submission.patient,
+        detail={"fhir": "ITI-65"},
+        journal_unless_repeated=True,
+    )
     written: list[Document] = []
     earlier = SubmissionSet.objects.filter(
         patient=submission.patient, identifier=submission.key, professional=actor.professional
@@ -84,13 +93,17 @@ def provide_bundle(actor: Actor, submission: Submission) -> dict:
 
 def _deposit(actor: Actor, patient, resource: dict, content: bytes) -> Document:
     meta = mapping.document_metadata(resource)
-    old = _replaced(actor, resource)
+    _check_relations(actor, patient, resource)
+    old = _replaced(patient, resource)
     if old is not None:
-        if meta.unique_id == old.unique_id:
-            raise FhirError(
+        try:
+            document = actions.replace_document(actor, old, content, meta)  # decides on the replaced one
+        except AccessDenied as denied:
+            raise _not_in_record(f"DocumentReference/{old.pk}", denied) from None
+        if document.pk == old.pk:  # said after the decision, so that it tells nothing to who may not replace
+            raise FhirError(  # the transaction rolls back: the replaced document stays current
                 422, "business-rule", "a replacement needs its own masterIdentifier, not the replaced one's"
             )
-        document = actions.replace_document(actor, old, content, meta)
     else:
         document = actions.deposit_document(actor, patient, content, meta)
     kept = _WRITTEN.get()
@@ -101,24 +114,37 @@ def _deposit(actor: Actor, patient, resource: dict, content: bytes) -> Document:
     return document
 
 
-def _replaced(actor: Actor, resource: dict) -> Document | None:
-    """The document a replacement supersedes; every other relation must name a document the actor sees."""
+def _not_in_record(reference: str, hidden=None) -> FhirError:
+    """The same answer whether the target does not exist or the actor may not know of it."""
+    error = FhirError(422, "invalid", f"relatesTo.target {reference} is not a document of this record")
+    error.journal_entry = getattr(hidden, "journal_entry", None)  # the refusal outlives the rollback
+    return error
+
+
+def _check_relations(actor: Actor, patient, resource: dict) -> None:
+    """A relation other than ``replaces`` (appends, transforms, signs) must name a document the actor sees:
+    that read is decided and journaled; a replacement is decided by the records' replace action."""
     for relation in resource.get("relatesTo") or []:
+        if relation.get("code") == "replaces":
+            continue
         target = ((relation.get("target") or {}).get("reference") or "").rpartition("/")[2]
         try:
-            queries.get_document(actor, mapping.uuid_or_404(target))
+            found = queries.get_document(actor, mapping.uuid_or_404(target))
         except (Http404, FhirError) as hidden:
-            error = FhirError(
-                422,
-                "invalid",
-                f"relatesTo.target DocumentReference/{target} is not a document of this record",
-            )
-            error.journal_entry = getattr(
-                hidden, "journal_entry", None
-            )  # the refused read outlives the rollback
-            raise error from None
+            raise _not_in_record(f"DocumentReference/{target}", hidden) from None
+        if found.patient_id != patient.pk:
+            raise _not_in_record(f"DocumentReference/{target}")
+
+
+def _replaced(patient, resource: dict) -> Document | None:
+    """The document a replacement supersedes, looked up only (the replace action decides)."""
     ids = replaced_ids(resource)
-    return queries.get_document(actor, mapping.uuid_or_404(ids[0])) if ids else None
+    if not ids:
+        return None
+    found = Document.objects.filter(pk=mapping.uuid_or_none(ids[0]), patient=patient).first()
+    if found is None:
+        raise _not_in_record(f"DocumentReference/{ids[0]}")
+    return found
 
 
 def _without_local_id(resource: dict) -> dict:
@@ -167,7 +193,9 @@ def publish(actor: Actor, resource: dict, content: bytes, if_none_exist: str = "
     actor already sees under that unique id is answered instead of a second one."""
     subject = resource.get("subject") or {}
     patient = mapping.resolve_patient(subject.get("reference", ""), subject.get("identifier") or "")
-    authorize(actor, P.RECORD_DOCUMENT_DEPOSIT, patient, detail={"fhir": "ITI-105"})
+    authorize(
+        actor, P.RECORD_DOCUMENT_DEPOSIT, patient, detail={"fhir": "ITI-105"}, journal_unless_repeated=True
+    )
     if if_none_exist:
         found = mapping.conditional_match(actor, patient, if_none_exist)
         if found is not None:
@@ -176,24 +204,15 @@ def publish(actor: Actor, resource: dict, content: bytes, if_none_exist: str = "
 
 
 @atomic_action
-def patch_document(actor: Actor, document: Document, changed: dict) -> Document:
-    """Withdraw (status entered-in-error, by the author) or change visibility (securityLabel, the patient);
-    ``changed`` is the resource after the patch, already validated."""
-    authorize(actor, P.RECORD_DOCUMENT_READ, document, hide=True)
-    if changed.get("status") == "entered-in-error" and document.status != Document.Status.ENTERED_IN_ERROR:
-        return actions.withdraw_document(actor, document)
-    visibility = mapping.visibility_of(changed)
-    if visibility is None or visibility == document.visibility:
-        raise FhirError(
-            422, "invalid", "PATCH changes status to entered-in-error or the visibility (N, MASQUE_PS, PRIVE)"
-        )
-    return actions.set_document_visibility(actor, document, visibility)
-
-
-@atomic_action
 def create_profile_entry(actor: Actor, patient, resource: dict):
     """A health-profile line from a FHIR resource; the resource itself is kept, codings and all."""
-    authorize(actor, P.RECORD_PROFILE_WRITE, patient, detail={"fhir": resource["resourceType"]})
+    authorize(
+        actor,
+        P.RECORD_PROFILE_WRITE,
+        patient,
+        detail={"fhir": resource["resourceType"]},
+        journal_unless_repeated=True,
+    )
     entry = record_profile.add_profile_entry(actor, patient, **profile.entry_fields(resource))
     StoredResource.objects.create(profile_entry=entry, body=_without_local_id(resource))
     return entry

@@ -145,7 +145,7 @@ def _body(request: HttpRequest):
 def _etag(document) -> dict:
     return {
         "ETag": f'W/"{mapping.version_of(document)}"',
-        "Last-Modified": http_date(document.created_at.timestamp()),
+        "Last-Modified": http_date(mapping.last_updated(document).timestamp()),
     }
 
 
@@ -202,7 +202,8 @@ def document_history(request, document_id: str):
 
 @api.get("/DocumentReference/{document_id}/_history/{version}")
 def document_version(request, document_id: str, version: str):
-    return fhir_response(search.vread(request.actor, document_id, version))
+    document = search.vread(request.actor, document_id, version)
+    return fhir_response(search.document_resource(document), headers=_etag(document))
 
 
 @api.patch("/DocumentReference/{document_id}", openapi_extra=openapi.PATCH)
@@ -212,7 +213,7 @@ def patch_document(request, document_id: str):
     document = search.get_document(request.actor, document_id)
     search.check_version(document, request.headers.get("If-Match", ""))
     changed = search.patched(request.actor, document, _body(request), request.content_type)
-    document = actions.patch_document(request.actor, document, changed)
+    document = search.apply_patch(request.actor, document, changed)
     return fhir_response(search.document_resource(document), headers=_etag(document))
 
 
@@ -307,7 +308,7 @@ def create_profile(request, resource_type: str):
     subject = profile.subject_of(resource)
     patient = mapping.resolve_patient(subject.get("reference", ""), subject.get("identifier") or "")
     entry = actions.create_profile_entry(request.actor, patient, resource)
-    created = search.read_profile(request.actor, resource_type, str(entry.pk))
+    created = profile.entry_resource(entry, entry.fhir_resource.body)  # no second read of what was written
     return fhir_response(created, 201, {"Location": f"{resource_type}/{created['id']}"})
 
 

@@ -5,33 +5,17 @@ from carnet.access.actor import Actor
 from carnet.access.gate import authorize
 from carnet.access.permissions import Permission as P
 from carnet.access.policy import settings_of
+from carnet.fhir.balp import audit_event
+from carnet.identity.models import Professional
 from carnet.journal.queries import patient_journal
-
-DCM = "http://dicom.nema.org/resources/ontology/DCM"
 
 
 def events(actor: Actor, patient) -> list[dict]:
-    return [_event(line, patient) for line in patient_journal(actor, patient)]
-
-
-def _event(line, patient) -> dict:
-    return {
-        "resourceType": "AuditEvent",
-        "id": str(line.seq),
-        "type": {"system": DCM, "code": "110110", "display": "Patient Record"},
-        "recorded": line.at.isoformat(),
-        "outcome": "0" if line.allowed else "4",
-        "outcomeDesc": line.what,
-        "agent": [
-            {
-                "who": {"display": line.who},
-                "requestor": True,
-                **({"role": [{"text": line.profession}]} if line.profession else {}),
-            }
-        ],
-        "source": {"observer": {"display": "carnet"}},
-        "entity": [{"what": {"reference": f"Patient/{patient.pk}"}}],
-    }
+    """The patient's journal (one journaled read of it) as BALP AuditEvents, newest first."""
+    lines = patient_journal(actor, patient)
+    ids = {line.actor_professional_id for line in lines if line.actor_professional_id}
+    rpps = dict(Professional.objects.filter(pk__in=ids, rpps__isnull=False).values_list("pk", "rpps"))
+    return [audit_event(line, patient, rpps) for line in lines]
 
 
 def consent(actor: Actor, patient) -> dict:

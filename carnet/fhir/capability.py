@@ -6,6 +6,7 @@ from importlib.metadata import PackageNotFoundError, version
 from django.conf import settings
 
 from carnet.fhir.access_ops import OPERATIONS as ACCESS_OPERATIONS
+from carnet.fhir.balp import BALP
 from carnet.fhir.profile import RESOURCE_KIND
 
 MHD = "https://profiles.ihe.net/ITI/MHD"
@@ -67,7 +68,15 @@ RESOURCES = {
         kind: (["read", "search-type", "create"], PATIENT_SEARCH | {"_id": "token"}, [], [])
         for kind in sorted(RESOURCE_KIND)
     },
-    "AuditEvent": (["search-type"], PATIENT_SEARCH, [], []),
+    "AuditEvent": (
+        ["search-type"],
+        PATIENT_SEARCH,
+        [],
+        [
+            BALP + pattern
+            for pattern in ("PatientCreate", "PatientDelete", "PatientQuery", "PatientRead", "PatientUpdate")
+        ],
+    ),
     "Consent": (["search-type"], PATIENT_SEARCH, [], []),
     "Appointment": (["read", "search-type", "create", "update", "patch"], PATIENT_SEARCH, [], []),
     "Communication": (["read", "search-type"], {"patient": "reference"}, [], []),

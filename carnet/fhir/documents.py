@@ -43,6 +43,13 @@ STATUSES = {"current", "superseded", "entered-in-error"}
 PREFIXES = {"ge": "gte", "gt": "gt", "le": "lte", "lt": "lt", "eq": "exact", "sa": "gt", "eb": "lt"}
 SORTS = {"date": "created_at", "period": "care_date", "type": "type_code", "status": "status"}
 STORED = "fhir_resource__body__"
+# Where the producer's codes sit in the resource kept: the first few elements of each repeated element.
+LABEL_PATHS = [f"securityLabel__{i}__coding__{j}__code" for i in range(4) for j in range(2)]
+FACILITY_PATHS = [f"context__facilityType__coding__{j}__code" for j in range(2)]
+EVENT_PATHS = [f"context__event__{i}__coding__{j}__code" for i in range(4) for j in range(2)]
+RELATED_PATHS = [
+    f"context__related__{i}__{key}" for i in range(4) for key in ("identifier__value", "reference")
+]
 LABELS = {"N": Q(), "MASQUE_PS": Q(visibility="masked"), "PRIVE": Q(visibility="private")}
 
 
@@ -132,15 +139,14 @@ def _filters(query: Query) -> Q:
     if values := _tokens(query, "format"):
         filters &= Q(format_code__in=values) | _stored_token(values, "content__0__format__code")
     if values := _tokens(query, "facility"):
-        filters &= _stored_token(values, "context__facilityType__coding__0__code")
+        filters &= _stored_token(values, *FACILITY_PATHS)
     if values := _tokens(query, "event"):  # the producer's codes, or CIM-10/ATC codes found in the text
-        stored = _stored_token(values, "context__event__0__coding__0__code")
-        filters &= stored | event_filter(query.getlist("event"))
+        filters &= _stored_token(values, *EVENT_PATHS) | event_filter(query.getlist("event"))
     if values := query.getlist("related"):
         ids = [v.rpartition("|")[2] for v in values]
-        filters &= _stored_token(
-            ids, "context__related__0__identifier__value", "context__related__0__reference"
-        ) | Q(replaces_id__in=[mapping.uuid_or_none(v.rpartition("/")[2]) for v in values])
+        filters &= _stored_token(ids, *RELATED_PATHS) | Q(
+            replaces_id__in=[mapping.uuid_or_none(v.rpartition("/")[2]) for v in values]
+        )
     filters &= _date_filter(query.getlist("date"), "created_at__date")
     filters &= _date_filter(query.getlist("period"), "care_date")
     if values := query.getlist("creation"):
@@ -156,7 +162,7 @@ def _labels(values: list[str]) -> Q:
         elif code in LABELS:
             filters &= LABELS[code]
         else:  # a label of another system, as the producer gave it
-            filters &= Q(pk__in=StoredResource.objects.filter(body__icontains=code).values("document_id"))
+            filters &= _stored_token([code], *LABEL_PATHS)
     return filters
 
 

@@ -3,7 +3,6 @@
 import base64
 import copy
 import datetime
-import hashlib
 import uuid
 from urllib.parse import parse_qs
 
@@ -159,16 +158,35 @@ def _label_codes(resource: dict) -> set[str]:
 
 
 def version_of(document) -> str:
-    """A version id that changes whenever what carnet decides about the document changes."""
-    hidden = document.hidden_from_patient_until
-    state = f"{document.status}|{document.visibility}|{document.minor_secret}|{hidden}"
-    return hashlib.sha256(state.encode()).hexdigest()[:12]
+    """The number of the document's newest version (each change of status or visibility adds one)."""
+    return str(document.version)
+
+
+def last_updated(document):
+    return document.updated_at or document.created_at
+
+
+def as_of(document, version):
+    """The document as carnet decided about it at ``version`` (a DocumentVersion): for ``_history``."""
+    then = copy.copy(document)
+    for name in ("status", "visibility", "minor_secret", "hidden_from_patient_until"):
+        setattr(then, name, getattr(version, name))
+    then.version, then.updated_at = version.number, version.recorded_at
+    return then
+
+
+def _confidentiality(label: dict) -> str:
+    return next(
+        (c.get("code", "") for c in label.get("coding") or [] if c.get("system") == CONFIDENTIALITY_SYSTEM),
+        "",
+    )
 
 
 def _security_labels(document, kept: list[dict]) -> list[dict]:
     """carnet's labels (confidentiality N, the visibility codes) over the producer's other labels."""
     labels = [label for label in kept if not _label_codes({"securityLabel": [label]}) & CARNET_LABELS]
-    labels.append({"coding": [{"system": CONFIDENTIALITY_SYSTEM, "code": "N"}]})
+    if not any(_confidentiality(label) for label in labels):  # the producer's own level is kept (R, V...)
+        labels.append({"coding": [{"system": CONFIDENTIALITY_SYSTEM, "code": "N"}]})
     codes_ = [VISIBILITY_TO_LABEL[document.visibility]] if document.visibility != "normal" else []
     if document.minor_secret:
         codes_.append("INVISIBLE_REPRESENTANTS_LEGAUX")
@@ -185,13 +203,15 @@ def document_resource(document, stored: dict | None = None) -> dict:
     resource["id"] = own["id"]
     resource["meta"] = (resource.get("meta") or {}) | {
         "versionId": version_of(document),
-        "lastUpdated": document.created_at.isoformat(),
+        "lastUpdated": last_updated(document).isoformat(),
     }
     resource["status"] = own["status"]
     resource["subject"] = own["subject"]
     resource["securityLabel"] = _security_labels(document, resource.get("securityLabel") or [])
     content = resource.get("content") or [{}]
-    content[0]["attachment"] = (content[0].get("attachment") or {}) | own["content"][0]["attachment"]
+    sent = content[0].get("attachment") or {}
+    title = {"title": sent["title"]} if "title" in sent else {}  # the producer's title, not carnet's
+    content[0]["attachment"] = sent | own["content"][0]["attachment"] | title
     resource["content"] = content
     if not stored:
         _carnet_fields(document, resource)

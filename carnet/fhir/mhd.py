@@ -65,6 +65,16 @@ def parse_bundle(body) -> Submission:
             references.append((index, resource))
         elif kind == "Parameters" and request["method"] == "PATCH":
             patches.append((index, request.get("url", ""), resource))
+        elif kind == "Bundle":
+            raise _fail(
+                index, "FHIRDocumentNotSupported: carnet does not take a FHIR Document Bundle in ITI-65"
+            )
+        elif kind == "Patient":
+            raise _fail(
+                index,
+                "carnet does not match a Patient sent in the Bundle: name the patient as Patient/{id} or by "
+                "INS (Patient?identifier=urn:oid:1.2.250.1.213.1.4.8|<INS>)",
+            )
         else:
             raise _fail(index, f"{request['method']} {kind} is not part of ITI-65 as carnet serves it")
     if len(lists) != 1:
@@ -74,9 +84,23 @@ def parse_bundle(body) -> Submission:
     submission = Submission(entries, lists[0], entries[lists[0]]["resource"])
     for index, resource in references:
         submission.documents.append(_provided(index, resource, binaries))
+    _check_unique_ids(submission)
     _check_supersedes(submission, patches)
     _check_one_patient(submission)
     return submission
+
+
+def _check_unique_ids(submission: Submission) -> None:
+    """Each document of a submission has its own masterIdentifier (XDS uniqueId)."""
+    seen: dict[str, int] = {}
+    for provided in submission.documents:
+        value = (provided.resource.get("masterIdentifier") or {}).get("value")
+        if value in seen:
+            raise _fail(
+                provided.index, f"masterIdentifier {value} is already that of Bundle.entry[{seen[value]}]"
+            )
+        if value:
+            seen[value] = provided.index
 
 
 def _list_entry(index: int, resource: dict) -> int:

@@ -15,6 +15,7 @@ from carnet.fhir.outcome import FhirError
 from carnet.fhir.paging import Query, bundle_of
 from carnet.fhir.profile import RESOURCE_KIND, entry_resource
 from carnet.fhir.validation import validate
+from carnet.records import actions as record_actions
 from carnet.records import queries
 from carnet.records.models import Document, ProfileEntry
 
@@ -56,6 +57,19 @@ def patched(actor: Actor, document: Document, body, content_type: str) -> dict:
     return result
 
 
+def apply_patch(actor: Actor, document: Document, changed: dict) -> Document:
+    """What a PATCH asks, as the records action that decides it: withdrawal (status entered-in-error, the
+    author) or visibility (securityLabel, the patient). ``changed`` is the patched resource, validated."""
+    if changed.get("status") == "entered-in-error" and document.status != Document.Status.ENTERED_IN_ERROR:
+        return record_actions.withdraw_document(actor, document)
+    visibility = mapping.visibility_of(changed)
+    if visibility is None or visibility == document.visibility:
+        raise FhirError(
+            422, "invalid", "PATCH changes status to entered-in-error or the visibility (N, MASQUE_PS, PRIVE)"
+        )
+    return record_actions.set_document_visibility(actor, document, visibility)
+
+
 def _fhirpath_changes(parameters: dict) -> dict:
     changes = {}
     for operation in parameters.get("parameter") or []:
@@ -84,17 +98,47 @@ def binary_resource(document: Document, content: bytes) -> dict:
 
 
 def history(actor: Actor, document_id: str, query: Query) -> dict:
-    """carnet keeps a document's current state; its earlier versions are the documents it replaced."""
-    document = get_document(actor, document_id)
-    entry = document_resource(document)
-    return bundle_of(query, [entry]) | {"type": "history"}
+    """``DocumentReference/{id}/_history``: every version, newest first (a change of status, as when a
+    replacement supersedes it, or of visibility, as a masking PATCH); one read decision, journaled."""
+    document, versions = queries.document_versions(actor, mapping.uuid_or_404(document_id))
+    stored, root = stored_body(document), query.base.split("/DocumentReference/")[0]
+    entries = []
+    for then in [mapping.as_of(document, version) for version in versions] or [document]:
+        first = then.version == 1
+        entries.append(
+            {
+                "fullUrl": f"{root}/DocumentReference/{document.pk}",
+                "resource": mapping.document_resource(then, stored),
+                "request": {
+                    "method": "POST" if first else "PATCH",
+                    "url": "DocumentReference" if first else f"DocumentReference/{document.pk}",
+                },
+                "response": {
+                    "status": "201 Created" if first else "200 OK",
+                    "etag": f'W/"{then.version}"',
+                    "lastModified": mapping.last_updated(then).isoformat(),
+                },
+            }
+        )
+    count, offset = query.page()
+    return {
+        "resourceType": "Bundle",
+        "type": "history",
+        "total": len(entries),
+        "link": [{"relation": "self", "url": query.base}],
+        "entry": entries[offset : offset + count],
+    }
 
 
-def vread(actor: Actor, document_id: str, version: str) -> dict:
-    document = get_document(actor, document_id)
-    if version != mapping.version_of(document):
-        raise FhirError(404, "not-found", "carnet keeps the current version of a document only")
-    return document_resource(document)
+def vread(actor: Actor, document_id: str, version: str) -> Document:
+    """``DocumentReference/{id}/_history/{vid}``: that version as it was served (404 for an unknown one)."""
+    document, versions = queries.document_versions(actor, mapping.uuid_or_404(document_id))
+    if not versions and version == mapping.version_of(document):
+        return document
+    for kept in versions:
+        if str(kept.number) == version:
+            return mapping.as_of(document, kept)
+    raise FhirError(404, "not-found", f"DocumentReference/{document_id} has no version {version}")
 
 
 def find_lists(actor: Actor, query: Query) -> dict:

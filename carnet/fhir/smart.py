@@ -9,6 +9,7 @@ SCOPES = [
     "offline_access",
     "patient/*.rs",
     "patient/DocumentReference.rs",
+    "patient/DocumentReference.u",
     "patient/Binary.r",
     "patient/AllergyIntolerance.rs",
     "patient/Condition.rs",

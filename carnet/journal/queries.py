@@ -189,6 +189,13 @@ class Line:
     contestable: bool = False
     contest: object = None
     group_key: str = ""
+    # The entry's codes, for software reading the journal (the FHIR API's AuditEvent), never shown as words.
+    action: str = ""
+    channel: str = ""
+    actor_role: str = ""
+    actor_professional_id: int | None = None
+    resource_type: str = ""
+    resource_id: str = ""
 
 
 @dataclass
@@ -444,4 +451,10 @@ def _line(
         contestable=by_others and entry.allowed and contest is None and entry.action not in NOT_CONTESTABLE,
         contest=contest,
         group_key=_group_key(entry.actor_label, entry.actor_role, entry.actor_professional_id),
+        action=entry.action,
+        channel=entry.channel,
+        actor_role=entry.actor_role,
+        actor_professional_id=entry.actor_professional_id,
+        resource_type=entry.resource_type,
+        resource_id=entry.resource_id,
     )

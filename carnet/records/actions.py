@@ -11,6 +11,7 @@ import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,7 +27,7 @@ from carnet.notify.outbox import notify_patient
 from carnet.records import codes, search
 from carnet.records.content import ContentRefused, check_content, extract_text
 from carnet.records.errors import DocumentConflict, RecordError
-from carnet.records.models import Document, ProfileEntry, Source, Visibility, Wish
+from carnet.records.models import Document, DocumentVersion, ProfileEntry, Source, Visibility, Wish
 from carnet.vault import envelope as vault
 from carnet.vault import queries as vault_queries
 
@@ -175,11 +176,31 @@ def _create(actor, patient, content, meta, depositor, mime_type, sha256, ref, re
         replaces=replaces,
         blob_ref=ref,
     )
+    _keep_version(document, created=True)
     search.index_document(document, "", new=True)  # the title now; the extracted text by a background task
     _index_later(document, mime_type)
     if hidden_until is None:
         _tell_new_document(document)  # queued in this transaction: sent only if the deposit commits
     return document
+
+
+def _keep_version(document: Document, *, created: bool = False) -> None:
+    """One row of the document's history per change of what carnet decides about it (status, visibility,
+    holding back): the versions the FHIR API serves. The UPDATE numbers them one after another."""
+    now = timezone.now()
+    if not created:
+        Document.objects.filter(pk=document.pk).update(version=F("version") + 1, updated_at=now)
+        document.version = Document.objects.filter(pk=document.pk).values_list("version", flat=True).get()
+        document.updated_at = now
+    DocumentVersion.objects.create(
+        document=document,
+        number=document.version,
+        status=document.status,
+        visibility=document.visibility,
+        minor_secret=document.minor_secret,
+        hidden_from_patient_until=document.hidden_from_patient_until,
+        recorded_at=document.updated_at or document.created_at,
+    )
 
 
 def _index_later(document: Document, mime_type: str) -> None:
@@ -249,6 +270,8 @@ def replace_document(actor: Actor, old: Document, content: bytes, meta: Document
         raise RecordError("not_current", _("Seule la version en vigueur peut être remplacée."))
     new = deposit_document(actor, old.patient, content, meta, replaces=old)
     Document.objects.filter(pk=old.pk).update(status=Document.Status.SUPERSEDED)
+    old.status = Document.Status.SUPERSEDED
+    _keep_version(old)
     return new
 
 
@@ -269,6 +292,7 @@ def _mark_entered_in_error(document: Document) -> Document:
         raise RecordError("already_deleted", _("Ce document est déjà supprimé."))
     document.status = Document.Status.ENTERED_IN_ERROR
     document.save(update_fields=["status"])
+    _keep_version(document)
     return document
 
 
@@ -280,6 +304,7 @@ def set_document_visibility(actor: Actor, document: Document, visibility: str) -
     authorize(actor, P.RECORD_DOCUMENT_SET_VISIBILITY, document, detail={"visibility": visibility})
     document.visibility = visibility
     document.save(update_fields=["visibility"])
+    _keep_version(document)
     return document
 
 
@@ -300,6 +325,7 @@ def hold_back_document(actor: Actor, document: Document, days: int) -> Document:
     now = timezone.now()
     document.hidden_since, document.hidden_from_patient_until = now, now + datetime.timedelta(days=days)
     document.save(update_fields=["hidden_since", "hidden_from_patient_until"])
+    _keep_version(document)
     return document
 
 
@@ -311,6 +337,7 @@ def release_hidden_document(actor: Actor, document: Document) -> Document:
         raise RecordError("not_hidden", _("Ce document n'est pas retenu."))
     document.hidden_from_patient_until = document.hidden_released_at = timezone.now()
     document.save(update_fields=["hidden_from_patient_until", "hidden_released_at"])
+    _keep_version(document)
     _tell_new_document(document)
     return document
 

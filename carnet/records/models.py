@@ -75,6 +75,8 @@ class Document(models.Model):
     )
     blob_ref = models.CharField(max_length=128)
     created_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)  # the number of the newest DocumentVersion
+    updated_at = models.DateTimeField(null=True, blank=True)  # when that version was recorded
 
     objects = DocumentQuerySet.as_manager()
 
@@ -97,6 +99,26 @@ class Document(models.Model):
     @property
     def deposited_by_patient(self) -> bool:
         return self.depositor == self.Depositor.PATIENT
+
+
+class DocumentVersion(models.Model):
+    """What carnet decided about a document at one time (status and visibility), one row per change: the
+    versions the FHIR API serves as ``_history``. The content and the producer's metadata never change."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    status = models.CharField(max_length=20, choices=Document.Status.choices)
+    visibility = models.CharField(max_length=10, choices=Visibility.choices)
+    minor_secret = models.BooleanField(default=False)
+    hidden_from_patient_until = models.DateTimeField(null=True, blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [models.UniqueConstraint(fields=["document", "number"], name="one_number_per_version")]
+
+    def __str__(self) -> str:
+        return f"version {self.number} of {self.document_id}"
 
 
 class DocumentText(models.Model):

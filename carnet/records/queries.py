@@ -13,7 +13,7 @@ from carnet.access.permissions import Permission as P
 from carnet.access.policy import decide, document_filter, profile_kinds
 from carnet.journal.chain import record
 from carnet.records import codes, search
-from carnet.records.models import Document, ProfileEntry, Wish
+from carnet.records.models import Document, DocumentVersion, ProfileEntry, Wish
 from carnet.vault import queries as vault
 
 VIEWS = ("history", "medical", "documents")
@@ -90,6 +90,12 @@ def get_document(actor: Actor, document_id, *, action: str = P.RECORD_DOCUMENT_R
         hidden.journal_entry = denied.journal_entry  # type: ignore[attr-defined]
         raise hidden from None
     return document
+
+
+def document_versions(actor: Actor, document_id) -> tuple[Document, list[DocumentVersion]]:
+    """A document and its versions, newest first, after the one read decision (404 when hidden)."""
+    document = get_document(actor, document_id)
+    return document, list(document.versions.all())
 
 
 def read_content(actor: Actor, document_id) -> tuple[Document, bytes]:

@@ -22,6 +22,7 @@ TABLE = {
     "patient/*.rs": "YYYYY",
     "patient/*.read": "YYYYY",
     "patient/DocumentReference.rs": ".....",
+    "patient/DocumentReference.u": ".....",
     "patient/Binary.rs": ".....",
     "patient/AuditEvent.rs": ".....",
     "patient/Condition.c": ".....",
