@@ -12,7 +12,6 @@ import time
 from collections import Counter
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from carnet.access.actor import SYSTEM, Actor, Role
@@ -31,6 +30,19 @@ CHUNK = 5000
 def refresh_statistics(actor: Actor = SYSTEM, *, now: datetime.datetime | None = None) -> Cursor:
     """Count what happened since the last run and publish the tables again."""
     authorize(actor, P.STATS_TABLES_REFRESH, None)
+    return _count_and_publish(now)
+
+
+@atomic_action
+def rebuild_statistics(actor: Actor = SYSTEM, *, now: datetime.datetime | None = None) -> Cursor:
+    """Forget every counter and count everything again (after a change of definitions)."""
+    authorize(actor, P.STATS_TABLES_REFRESH, None, detail={"rebuild": True})
+    for model in (Cell, DocumentReading, ActiveProfessional, Cursor, PublishedTable):
+        model.objects.all().delete()
+    return _count_and_publish(now)
+
+
+def _count_and_publish(now: datetime.datetime | None) -> Cursor:
     started = time.monotonic()
     cursor, _ = Cursor.objects.select_for_update().get_or_create(name=CURSOR)
     until = (now or timezone.now()) - datetime.timedelta(seconds=settings.CARNET_STATS_LAG_SECONDS)
@@ -52,23 +64,14 @@ def refresh_statistics(actor: Actor = SYSTEM, *, now: datetime.datetime | None =
     return cursor
 
 
-def rebuild_statistics(actor: Actor = SYSTEM, *, now: datetime.datetime | None = None) -> Cursor:
-    """Forget every counter and count everything again (after a change of definitions)."""
-    with transaction.atomic():
-        authorize(actor, P.STATS_TABLES_REFRESH, None, detail={"rebuild": True})
-        for model in (Cell, DocumentReading, ActiveProfessional, Cursor, PublishedTable):
-            model.objects.all().delete()
-    return refresh_statistics(actor, now=now)
-
-
-def month_of(when) -> datetime.date:
+def _month_of(when) -> datetime.date:
     day = timezone.localdate(when) if isinstance(when, datetime.datetime) else when
     return day.replace(day=1)
 
 
 def _key(metric, when, person, dimension="") -> tuple:
     department, band = sources.demography(person, timezone.localdate(when))
-    return metric, month_of(when), department, band, dimension
+    return metric, _month_of(when), department, band, dimension
 
 
 def _count_spaces(counts: Counter, since, until) -> None:
@@ -80,7 +83,7 @@ def _count_spaces(counts: Counter, since, until) -> None:
 
 def _count_oppositions(counts: Counter, since, until) -> None:
     for when in sources.oppositions(since, until):
-        counts["spaces_opposed", month_of(when), "", "", ""] += 1
+        counts["spaces_opposed", _month_of(when), "", "", ""] += 1
 
 
 def _count_deposits(counts: Counter, since, until) -> None:
@@ -137,7 +140,7 @@ def _journal_batch(counts: Counter, rows: list) -> None:
     active: set = set()
     for _seq, at, action, role, professional_id, patient_id, resource_id, detail in rows:
         if professional_id:
-            active.add((month_of(at), professional_id))
+            active.add((_month_of(at), professional_id))
         if action == P.RECORD_DOCUMENT_READ and resource_id in readings:
             if _first_read(counts, readings[resource_id], at, role, professional_id):
                 changed[resource_id] = readings[resource_id]
@@ -173,19 +176,19 @@ def _first_read(counts: Counter, reading: DocumentReading, at, role: str, profes
         if reading.first_professional_read_at is not None:
             return False
         reading.first_professional_read_at = at
-        counts["documents_read_by_professional", month_of(at), *person, reading.class_code] += 1
+        counts["documents_read_by_professional", _month_of(at), *person, reading.class_code] += 1
         delay = (at - reading.deposited_at).days
-        counts["first_professional_read_delay", month_of(reading.deposited_at), *person, _bucket(delay)] += 1
+        counts["first_professional_read_delay", _month_of(reading.deposited_at), *person, _bucket(delay)] += 1
     elif role in PATIENT_SIDE and reading.first_patient_read_at is None:
         reading.first_patient_read_at = at
-        counts["documents_read_by_patient", month_of(at), *person, reading.class_code] += 1
+        counts["documents_read_by_patient", _month_of(at), *person, reading.class_code] += 1
     else:
         return False
     if unread:
         delay = (at - reading.deposited_at).days
         for days in (30, 90):
             if delay <= days:
-                counts[f"documents_read_within_{days}", month_of(reading.deposited_at), *person, ""] += 1
+                counts[f"documents_read_within_{days}", _month_of(reading.deposited_at), *person, ""] += 1
     return True
 
 
