@@ -155,7 +155,7 @@ def test_only_the_service_and_operators_refresh(alice, bob, erin):
 
 
 def test_messages_are_counted_by_side_and_by_channel(alice, bob):
-    mailbox = messaging.personal_mailbox(bob)
+    mailbox = messaging.personal_mailbox(pro(bob))
     hello = messaging.Draft(body="Bonjour Alice, vos résultats sont normaux.")
     conversation = messaging.start_conversation(pro(bob), alice, mailbox, "Résultats", hello)
     messaging.send_message(me(alice), conversation, messaging.Draft(body="Merci docteur"))
