@@ -147,13 +147,13 @@ def redeem_presence_code(actor: Actor, patient, code: str) -> Grant:
     a confirmed grant; single use, guessing limited (each wrong code counts on every code it was tried on)."""
     authorize(actor, P.ACCESS_GRANT_CREATE, patient, detail={"mode": "presence-code"})
     now = timezone.now()
-    candidates = [
+    found: list[PresenceCode | EmergencyCard | None] = [
         PresenceCode.objects.filter(patient=patient, used_at__isnull=True, expires_at__gt=now).first(),
         EmergencyCard.objects.filter(
             patient=patient, revoked_at__isnull=True, code_used_at__isnull=True
         ).first(),
     ]
-    candidates = [row for row in candidates if row is not None and row.failures < PRESENCE_CODE_MAX_FAILURES]
+    candidates = [row for row in found if row is not None and row.failures < PRESENCE_CODE_MAX_FAILURES]
     if not candidates:
         raise Refused("no_code", _("Aucun code de présence valide : demandez au patient d'en créer un."))
     typed = keyed_hash(f"{patient.pk}:{''.join(ch for ch in code if ch.isdigit())}")

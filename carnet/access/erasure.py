@@ -8,3 +8,4 @@ delete_rows("access.PresenceCode")
 delete_rows("access.Block")
 delete_rows("access.EmergencyAccess")  # the reason's text goes; the journal keeps that it happened
 delete_rows("access.AccessContest")
+delete_rows("access.EmergencyCard")  # the card's sealed code and link

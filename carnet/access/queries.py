@@ -130,7 +130,7 @@ def current_card(actor: Actor, patient) -> CardSecrets | None:
     card = EmergencyCard.objects.filter(patient=patient, revoked_at__isnull=True).order_by("-pk").first()
     if card is None:
         return None
-    sealed = json.loads(unseal(patient, card.sealed))
+    sealed = json.loads(unseal(patient, bytes(card.sealed)))
     return CardSecrets(card, sealed["token"], sealed["code"])
 
 

@@ -118,7 +118,7 @@ CONSENT_SCOPE = "http://terminology.hl7.org/CodeSystem/consentscope"
 CONSENT_CATEGORY = "http://terminology.hl7.org/CodeSystem/consentcategorycodes"
 CONTACT_ROLE = "http://terminology.hl7.org/CodeSystem/v2-0131"
 # The French law each wish rests on (Code de la santé publique), as the Consent's policy rule.
-LAW = {
+LAW: dict[str, str] = {
     Wish.Kind.ADVANCE_DIRECTIVES: "Code de la santé publique, article L1111-11 (directives anticipées)",
     Wish.Kind.ORGAN_DONATION: "Code de la santé publique, article L1232-1 (prélèvement d'organes)",
 }

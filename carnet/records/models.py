@@ -90,7 +90,7 @@ class Document(models.Model):
     def __str__(self) -> str:
         return f"{self.type_code} {self.care_date}"
 
-    def get_depositor_display(self) -> str:
+    def get_depositor_display(self) -> str:  # type: ignore[no-redef]  # replaces Django's, for apps
         """Who deposited, as pages show it when no professional is the author: an app by its name."""
         if self.depositor == self.Depositor.APP:
             return _("application « %(name)s »") % {"name": self.source_app}

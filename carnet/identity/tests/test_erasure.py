@@ -143,7 +143,7 @@ def _full_record(patient, bob, charlie, dave, erin, as_pro, as_app):
     the_study = study(erin)
     research.answer_study(me(patient), patient, the_study, True)
     research.create_extract(operator(erin), the_study)
-    box = messaging.personal_mailbox(bob)
+    box = messaging.personal_mailbox(pro(bob))
     conversation = messaging.start_conversation(
         pro(bob), patient, box, "Vos résultats", messaging.Draft(body="Bonjour Gwendoline")
     )
@@ -164,6 +164,18 @@ def _full_record(patient, bob, charlie, dave, erin, as_pro, as_app):
     assert app.status_code == 201, app.content
     page = signed_in(Client(), patient.user).get("/patient/documents/")
     assert page.status_code == 200
+
+
+@pytest.fixture
+def full_record(gwendoline, bob, charlie, dave, erin, as_pro, as_app):
+    _full_record(gwendoline, bob, charlie, dave, erin, as_pro, as_app)
+    return gwendoline
+
+
+def _destroyed(patient) -> int:
+    """The holder closes their space asking for early destruction; the daily task destroys it when due."""
+    request_closure(me(patient), patient, early_destruction=True)
+    return sweeps.destroy_due_spaces(timezone.now() + datetime.timedelta(days=8))
 
 
 def _needles(patient) -> list[str]:
@@ -188,23 +200,13 @@ def _everything_but_the_journal():
             yield model._meta.label, " ".join(_text_of(row, field) for field in fields)
 
 
-def test_destruction_leaves_nothing_that_identifies_the_person(
-    gwendoline,
-    bob,
-    charlie,
-    dave,
-    erin,
-    as_pro,
-    as_app,
-):
-    _full_record(gwendoline, bob, charlie, dave, erin, as_pro, as_app)
+def test_destruction_leaves_nothing_that_identifies_the_person(full_record):
+    gwendoline = full_record
     needles = _needles(gwendoline)
     found = [label for label, text in _everything_but_the_journal() if any(n in text for n in needles)]
     assert "records.Document" in found and "identity.Patient" in found  # the scan sees them before
 
-    # the holder closes their space, asking for early destruction; the daily task destroys it when due
-    request_closure(me(gwendoline), gwendoline, early_destruction=True)
-    assert sweeps.destroy_due_spaces(timezone.now() + datetime.timedelta(days=8)) == 1
+    assert _destroyed(gwendoline) == 1
 
     left = sorted({label for label, text in _everything_but_the_journal() if any(n in text for n in needles)})
     assert left == [], f"identifying data left in {left}: {_rows_with(left, needles)}"
@@ -225,8 +227,7 @@ def test_an_account_that_represents_a_child_outlives_its_own_space(gwendoline):
     """The child's record is the child's: the parent's account and representation stay, unlinked."""
     child = factories.make_patient("Maël", "Le Bihan", birth_date=datetime.date(2015, 2, 1), user=False)
     Representative.objects.create(patient=child, person=gwendoline, user=gwendoline.user)
-    request_closure(me(gwendoline), gwendoline, early_destruction=True)
-    sweeps.destroy_due_spaces(timezone.now() + datetime.timedelta(days=8))
+    _destroyed(gwendoline)
     representation = child.representatives.get()
     assert representation.user_id == gwendoline.user_id and representation.person_id == gwendoline.pk
     assert Patient.objects.get(pk=gwendoline.pk).user_id is None
@@ -247,18 +248,9 @@ def _rows_about(model, patient_id):
     return model._default_manager.filter(query)
 
 
-def test_the_journal_keeps_who_did_what_and_when_but_no_clinical_content(
-    gwendoline,
-    bob,
-    charlie,
-    dave,
-    erin,
-    as_pro,
-    as_app,
-):
-    _full_record(gwendoline, bob, charlie, dave, erin, as_pro, as_app)
-    request_closure(me(gwendoline), gwendoline, early_destruction=True)
-    sweeps.destroy_due_spaces(timezone.now() + datetime.timedelta(days=8))
+def test_the_journal_keeps_who_did_what_and_when_but_no_clinical_content(full_record):
+    gwendoline = full_record
+    _destroyed(gwendoline)
     entries = Entry.objects.filter(patient_id=gwendoline.pk)
     assert entries.filter(action="record:document:deposit").count() >= 3
     assert entries.filter(action="account:space:destroy", allowed=True).exists()
@@ -270,8 +262,7 @@ def test_the_journal_keeps_who_did_what_and_when_but_no_clinical_content(
 
 def test_the_insurers_next_file_opens_no_new_space_for_a_destroyed_one(gwendoline):
     nir = gwendoline.nir
-    request_closure(me(gwendoline), gwendoline, early_destruction=True)
-    sweeps.destroy_due_spaces(timezone.now() + datetime.timedelta(days=8))
+    _destroyed(gwendoline)
     report = import_beneficiaries(beneficiary_file(f"{nir};Kerhervé;;Gwendoline;1961-07-23;F;29019;;;"))
     assert report.created == 0 and report.skipped == 1
     assert not Patient.objects.filter(nir=nir).exists()
