@@ -35,7 +35,6 @@ TABLE = {
     "patient/Observation.c": ".....",
     "patient/DocumentReference.c": ".....",  # writes patient documents it authors, reads nothing
     "patient/Communication.rs": ".....",
-    "patient/DocumentReference.c": ".....",  # apps depositing documents: writes, reads nothing
 }
 
 
