@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-sqlite test-postgres quality format audit clean
+.PHONY: demo test test-sqlite test-postgres quality typecheck format audit clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ quality: $(STAMP)
 	$(BIN)/ruff format --check carnet conftest.py
 	$(BIN)/ruff check carnet conftest.py
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(MAKE) typecheck
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff format carnet conftest.py

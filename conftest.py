@@ -5,13 +5,15 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.db import connections
 
 from carnet import factories
+from carnet.journal import guard
 from carnet.vault.keys import FileKeyProvider
 
 
 def pytest_configure(config):
-    from django.conf import settings
 
     data = Path(tempfile.mkdtemp(prefix="carnet-test-"))
     settings.DATA_DIR = data
@@ -42,9 +44,6 @@ def _journal_guard_lifted_only_to_reset_the_test_database():
     """Transactional and live-server tests reset the database between tests (DELETE on SQLite, TRUNCATE on
     PostgreSQL), which the journal's append-only triggers refuse: the reset lifts them and puts them back
     inside its own transaction (carnet.journal.guard.flush_statements). Nothing else is allowed through."""
-    from django.db import connections
-
-    from carnet.journal import guard
 
     originals = {}
     for alias in connections:

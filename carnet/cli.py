@@ -16,12 +16,12 @@ QUEUES = ("notifications", "default")
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carnet.settings")
-    from django.core.management import execute_from_command_line
+    from django.core.management import execute_from_command_line  # noqa: PLC0415 - after the settings name
 
     if not argv:
         argv = ["help", "--commands"]
     if argv[0] in ("deploy-local", "chaos"):  # they set up their own settings (the shape's) first
-        from carnet.ops import local
+        from carnet.ops import local  # noqa: PLC0415 - the operations' modules only for these commands
 
         return getattr(local, argv[0].replace("-", "_"))(argv[1:])
     argv[0] = argv[0].replace("-", "_")

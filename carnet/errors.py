@@ -8,6 +8,8 @@ class Refused(Exception):
     """A request that carnet will not carry out, with why."""
 
     status = 400
+    # (actor, action, decision, record's keywords) of a refusal to journal again after a rollback (the gate)
+    journal_entry: tuple | None = None
 
     def __init__(self, code: str, message: str = "", *, status: int | None = None, field: str = ""):
         super().__init__(message or code)

@@ -5,7 +5,10 @@ import datetime
 import itertools
 
 from django.utils import timezone
+from oauth2_provider.models import Application
+from stdnum import luhn
 
+from carnet.catalogue.models import ApplicationFile, DataRequest, Editor
 from carnet.identity.models import Patient, Profession, Professional, Specialty, User
 from carnet.identity.nir import make_nir
 
@@ -14,7 +17,6 @@ _counter = itertools.count(1)
 
 def rpps_for(n: int) -> str:
     """A valid 11-digit RPPS (Luhn) built from a sequence number."""
-    from stdnum import luhn
 
     body = f"1{n:09d}"
     return body + luhn.calc_check_digit(body)
@@ -85,7 +87,6 @@ def in_days(days: float) -> datetime.datetime:
 
 def make_editor(username: str = "edith", organisation: str = "Santé Connectée SAS") -> User:
     """An editor's account (the person who files applications for the catalogue)."""
-    from carnet.catalogue.models import Editor  # the catalogue app loads after identity
 
     user = make_user(username, first_name="Edith", last_name="Éditrice")
     Editor.objects.create(user=user, organisation=organisation)
@@ -101,9 +102,6 @@ def make_referenced_app(
     owner=None,
 ):
     """An application file referenced in the catalogue (with its OAuth2 application), for a year."""
-    from oauth2_provider.models import Application
-
-    from carnet.catalogue.models import ApplicationFile, DataRequest
 
     application = Application.objects.create(
         name=name,

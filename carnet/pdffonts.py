@@ -10,9 +10,13 @@ from fpdf import FPDF
 FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 
 
-def new_pdf(**options) -> FPDF:
+class CarnetPDF(FPDF):
+    carnet_font = "Helvetica"  # the family to set: DejaVu when its files are there
+
+
+def new_pdf(**options) -> CarnetPDF:
     """An FPDF document with the family ``pdf.carnet_font`` registered (DejaVu, or Helvetica)."""
-    pdf = FPDF(**options)
+    pdf = CarnetPDF(**options)
     folder = Path(settings.CARNET_PDF_FONT_DIR)
     if all((folder / name).is_file() for name in FILES.values()):
         for style, name in FILES.items():
@@ -23,7 +27,7 @@ def new_pdf(**options) -> FPDF:
     return pdf
 
 
-def printable(pdf: FPDF, text: str) -> str:
+def printable(pdf: CarnetPDF, text: str) -> str:
     """The text as the PDF's font can print it (all of it with DejaVu)."""
     if pdf.carnet_font == "DejaVu":
         return text

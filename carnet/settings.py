@@ -198,6 +198,7 @@ if HTTPS:
 
 # OAuth2 (FHIR API): every RFC 9700 (OAuth 2.0 Security BCP) recommendation on.
 OAUTH2_PROVIDER = {
+    "OAUTH2_VALIDATOR_CLASS": "carnet.fhir.oauth_validator.CarnetValidator",  # a replayed code revokes
     "PKCE_REQUIRED": True,
     "REFRESH_TOKEN_REUSE_PROTECTION": True,
     "ALLOWED_REDIRECT_URI_SCHEMES": ["https"] if HTTPS else ["http", "https"],
@@ -214,6 +215,7 @@ OAUTH2_PROVIDER = {
         "patient/AuditEvent.rs": "lire le journal des accès à votre dossier",
         "patient/Communication.rs": "lire vos messages de la messagerie sécurisée",
         "patient/Observation.c": "ajouter des mesures (poids, tension...)",
+        "patient/DocumentReference.c": "ajouter des documents à votre dossier (signés par l'application)",
         "patient/Appointment.rs": "lire votre agenda",
         "patient/Appointment.cu": "ajouter et déplacer des rendez-vous dans votre agenda",
     },
@@ -285,6 +287,10 @@ CARNET_S3_ENDPOINT = env_str("CARNET_S3_ENDPOINT")
 CARNET_S3_BUCKET = env_str("CARNET_S3_BUCKET", "carnet-blobs")
 CARNET_S3_ACCESS_KEY = env_str("CARNET_S3_ACCESS_KEY")
 CARNET_S3_SECRET_KEY = env_str("CARNET_S3_SECRET_KEY")
+# A blob no row references is removed once older than this (a younger one may be a deposit still running).
+CARNET_BLOB_SWEEP_GRACE_HOURS = env_int("CARNET_BLOB_SWEEP_GRACE_HOURS", 24)
+if CARNET_BLOB_SWEEP_GRACE_HOURS < 1:
+    raise ImproperlyConfigured("CARNET_BLOB_SWEEP_GRACE_HOURS must be at least 1")
 CARNET_MAX_UPLOAD_BYTES = env_int("CARNET_MAX_UPLOAD_MB", 20) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = CARNET_MAX_UPLOAD_BYTES * 2
 FILE_UPLOAD_MAX_MEMORY_SIZE = CARNET_MAX_UPLOAD_BYTES
@@ -314,16 +320,24 @@ CARNET_SMTP_BIND = env_str("CARNET_SMTP_BIND", "127.0.0.1:8025")
 CARNET_SMTP_PEERS = env_list("CARNET_SMTP_PEERS", [])
 CARNET_SMTP_TLS_CERT = env_str("CARNET_SMTP_TLS_CERT")
 CARNET_SMTP_TLS_KEY = env_str("CARNET_SMTP_TLS_KEY")
-CARNET_SMTP_CLIENT_CA = env_str("CARNET_SMTP_CLIENT_CA")  # set: peers must show a certificate it signed
+CARNET_SMTP_CLIENT_CA = env_str("CARNET_SMTP_CLIENT_CA")  # set: a peer is the listed operator its cert names
 CARNET_SMTP_REQUIRE_TLS = env_bool("CARNET_SMTP_REQUIRE_TLS", False)
 CARNET_SMTP_RELAY = env_str("CARNET_SMTP_RELAY", "")  # host:port that carries patients' replies out
 CARNET_SMTP_RELAY_TLS = env_bool("CARNET_SMTP_RELAY_TLS", False)
-# The public service's pages: help line, theme (carnet's own, or the State's DSFR for a State operator).
+# The public service's pages: help line, theme: carnet's own, or "neutre", a sober look after the State
+# design system's public principles with none of its assets (the DSFR, its Marianne and its font are
+# reserved to State sites under .gouv.fr approved by the SIG: carnet does not ship them).
 CARNET_HELP_PHONE = env_str("CARNET_HELP_PHONE", "36 46")
-CARNET_THEME = env_str("CARNET_THEME", "carnet")  # carnet | dsfr
+CARNET_THEME = env_str("CARNET_THEME", "carnet")  # carnet | neutre
 CARNET_PDF_FONT_DIR = env_str("CARNET_PDF_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
-if CARNET_THEME not in {"carnet", "dsfr"}:
-    raise ImproperlyConfigured("CARNET_THEME must be 'carnet' or 'dsfr'")
+if CARNET_THEME == "dsfr":
+    raise ImproperlyConfigured(
+        "CARNET_THEME=dsfr: carnet does not ship the State design system (its marks and font are reserved "
+        "to State sites under .gouv.fr approved by the SIG); use 'neutre', or a State deployment's own "
+        "DSFR templates"
+    )
+if CARNET_THEME not in {"carnet", "neutre"}:
+    raise ImproperlyConfigured("CARNET_THEME must be 'carnet' or 'neutre'")
 # OpenID Connect sign-in (carnet.identity.oidc): Pro Santé Connect for professionals, FranceConnect for
 # patients; each is offered only when its issuer and client id are set.
 CARNET_OIDC = {

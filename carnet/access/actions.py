@@ -2,6 +2,7 @@
 mandates, contests and the matrix. Each asks the policy, journals, and notifies in one transaction."""
 
 import datetime
+import json
 import secrets
 
 from django.conf import settings
@@ -21,6 +22,7 @@ from carnet.access.models import (
     AccessContest,
     Block,
     EmergencyAccess,
+    EmergencyCard,
     Grant,
     PatientAccessSettings,
     PresenceCode,
@@ -33,6 +35,7 @@ from carnet.identity.codes import keyed_hash
 from carnet.identity.models import Mandate
 from carnet.journal.models import Entry
 from carnet.notify.outbox import email_later, notify_patient
+from carnet.vault.envelope import seal
 
 EMERGENCY_REASONS = {
     "unconscious": _("patient inconscient ou incapable de consentir"),
@@ -72,13 +75,13 @@ def declare_consent(actor: Actor, patient) -> Grant:
     first = not Grant.objects.filter(patient=patient, professional=actor.professional).exists()
     grant = Grant.objects.create(
         patient=patient,
-        professional=actor.professional,
+        professional=actor.acting_professional,
         mode=Grant.Mode.DECLARED,
         confirmed_at=now,
         expires_at=_expiry(),
     )
     if first:
-        _tell_first_access(patient, actor.professional)
+        _tell_first_access(patient, actor.acting_professional)
     return grant
 
 
@@ -100,14 +103,17 @@ def request_access(actor: Actor, patient) -> Grant:
     """Confirmed mode: a pending request the patient confirms in their space."""
     authorize(actor, P.ACCESS_GRANT_CREATE, patient, detail={"mode": "confirmed"})
     grant = Grant.objects.create(
-        patient=patient, professional=actor.professional, mode=Grant.Mode.CONFIRMED, expires_at=_expiry()
+        patient=patient,
+        professional=actor.acting_professional,
+        mode=Grant.Mode.CONFIRMED,
+        expires_at=_expiry(),
     )
     notify_patient(
         patient,
         "access-request",
         _("Demande d'accès à votre dossier"),
         _("%(who)s demande à accéder à votre dossier. Confirmez ou refusez dans votre espace.")
-        % {"who": actor.professional.display_name},
+        % {"who": actor.acting_professional.display_name},
     )
     return grant
 
@@ -137,32 +143,67 @@ def issue_presence_code(actor: Actor, patient) -> str:
 
 
 def redeem_presence_code(actor: Actor, patient, code: str) -> Grant:
-    """The professional enters the patient's code: a confirmed grant; single use, guessing limited."""
+    """The professional enters the patient's code (shown in the space, or printed on the emergency card):
+    a confirmed grant; single use, guessing limited (each wrong code counts on every code it was tried on)."""
     authorize(actor, P.ACCESS_GRANT_CREATE, patient, detail={"mode": "presence-code"})
-    row = PresenceCode.objects.filter(
-        patient=patient, used_at__isnull=True, expires_at__gt=timezone.now()
-    ).first()
-    if row is None or row.failures >= PRESENCE_CODE_MAX_FAILURES:
+    now = timezone.now()
+    candidates = [
+        PresenceCode.objects.filter(patient=patient, used_at__isnull=True, expires_at__gt=now).first(),
+        EmergencyCard.objects.filter(
+            patient=patient, revoked_at__isnull=True, code_used_at__isnull=True
+        ).first(),
+    ]
+    candidates = [row for row in candidates if row is not None and row.failures < PRESENCE_CODE_MAX_FAILURES]
+    if not candidates:
         raise Refused("no_code", _("Aucun code de présence valide : demandez au patient d'en créer un."))
-    if row.code_hash != keyed_hash(f"{patient.pk}:{''.join(ch for ch in code if ch.isdigit())}"):
-        PresenceCode.objects.filter(pk=row.pk).update(
-            failures=F("failures") + 1
-        )  # kept: outside any rollback
+    typed = keyed_hash(f"{patient.pk}:{''.join(ch for ch in code if ch.isdigit())}")
+    row = next((row for row in candidates if row.code_hash == typed), None)
+    if row is None:
+        for wrong in candidates:  # kept: outside any rollback
+            type(wrong).objects.filter(pk=wrong.pk).update(failures=F("failures") + 1)
         raise Refused("wrong_code", _("Code de présence incorrect."))
+    used = "used_at" if isinstance(row, PresenceCode) else "code_used_at"
     with transaction.atomic():
-        if not PresenceCode.objects.filter(pk=row.pk, used_at__isnull=True).update(used_at=timezone.now()):
+        if not type(row).objects.filter(pk=row.pk, **{f"{used}__isnull": True}).update(**{used: now}):
             raise Refused("no_code", _("Ce code de présence vient d'être utilisé."))
         first = not Grant.objects.filter(patient=patient, professional=actor.professional).exists()
         grant = Grant.objects.create(
             patient=patient,
-            professional=actor.professional,
+            professional=actor.acting_professional,
             mode=Grant.Mode.CONFIRMED,
-            confirmed_at=timezone.now(),
+            confirmed_at=now,
             expires_at=_expiry(),
         )
         if first:
-            _tell_first_access(patient, actor.professional)
+            _tell_first_access(patient, actor.acting_professional)
     return grant
+
+
+@atomic_action
+def issue_emergency_card(actor: Actor, patient, sections: list[str]) -> EmergencyCard:
+    """A new wallet card (the previous one stops working): a random link token and presence code, sealed
+    with the patient's key so that the patient can print the card again; only hashes are looked up."""
+    authorize(actor, P.ACCESS_SETTINGS_MANAGE, patient, detail={"card": "issued"})
+    if not set(sections) <= set(EmergencyCard.Section.values):
+        raise Refused("unknown_section", _("Choisissez parmi les informations proposées."), field="sections")
+    token, code = secrets.token_urlsafe(24), f"{secrets.randbelow(10**8):08d}"
+    EmergencyCard.objects.filter(patient=patient, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    return EmergencyCard.objects.create(
+        patient=patient,
+        token_hash=keyed_hash(f"card:{token}"),
+        code_hash=keyed_hash(f"{patient.pk}:{code}"),
+        sealed=seal(patient, json.dumps({"token": token, "code": code}).encode()),
+        sections=[value for value in EmergencyCard.Section.values if value in sections],
+    )
+
+
+@atomic_action
+def revoke_emergency_card(actor: Actor, patient) -> int:
+    """The card is lost or no longer wanted: its link and its code stop working at once."""
+    authorize(actor, P.ACCESS_SETTINGS_MANAGE, patient, detail={"card": "revoked"})
+    return EmergencyCard.objects.filter(patient=patient, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
 
 
 @atomic_action
@@ -242,7 +283,7 @@ def break_glass(
     now = timezone.now()
     access = EmergencyAccess.objects.create(
         patient=patient,
-        professional=actor.professional,
+        professional=actor.acting_professional,
         started_at=now,
         kind=EmergencyAccess.Kind.SAMU if samu else EmergencyAccess.Kind.GLASS,
         reason_code=reason_code,
@@ -252,7 +293,7 @@ def break_glass(
     text = _(
         "%(who)s a ouvert votre dossier en urgence (%(reason)s). Cet accès sera examiné ; vous verrez le "
         "résultat dans votre journal."
-    ) % {"who": actor.professional.display_name, "reason": EMERGENCY_REASONS[reason_code]}
+    ) % {"who": actor.acting_professional.display_name, "reason": EMERGENCY_REASONS[reason_code]}
     notify_patient(patient, "emergency-access", _("Accès en urgence à votre dossier"), text, urgent=True)
     if patient.gp is not None and patient.gp.user is not None and patient.gp.user.email:
         email_later(  # queued in this transaction: sent only if the emergency access commits

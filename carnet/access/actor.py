@@ -2,6 +2,14 @@
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext as _
+
+from carnet.errors import Forbidden
+
+if TYPE_CHECKING:  # the models import nothing from here; the names are for the type checker only
+    from carnet.identity.models import Mandate, Patient, Professional, User
 
 
 class Role(StrEnum):
@@ -35,13 +43,21 @@ class Actor:
     """
 
     role: Role
-    user: object | None = None
-    professional: object | None = None
-    patient: object | None = None
-    mandate: object | None = None
+    user: "User | None" = None
+    professional: "Professional | None" = None
+    patient: "Patient | None" = None
+    mandate: "Mandate | None" = None
     channel: Channel = Channel.WEB
     scopes: frozenset[str] = field(default_factory=frozenset)
     app_name: str = ""
+    app_id: int | None = None  # the OAuth2 application of an app's token (its writes carry it)
+
+    @property
+    def acting_professional(self) -> "Professional":
+        """The professional acting, where the policy only allows professionals: never None there."""
+        if self.professional is None:
+            raise Forbidden("not-a-professional", _("Seul un professionnel de santé peut faire cela."))
+        return self.professional
 
     @classmethod
     def for_patient(cls, patient, *, user=None, channel: Channel = Channel.WEB) -> "Actor":

@@ -61,6 +61,29 @@ class PresenceCode(models.Model):
         return f"presence code of patient {self.patient_id}"
 
 
+class EmergencyCard(models.Model):
+    """The wallet card: a link (its QR code) to the professional's access page for this patient, which names
+    no one, and a presence code good once. A new card revokes the previous one; the patient may revoke it."""
+
+    class Section(models.TextChoices):
+        ALLERGIES = "allergies", _("mes allergies")
+        TREATMENTS = "treatments", _("mes traitements en cours")
+        WISHES = "wishes", _("mes directives anticipées et mon choix sur le don d'organes")
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="emergency_cards")
+    token_hash = models.CharField(max_length=64, unique=True)
+    code_hash = models.CharField(max_length=64)
+    sealed = models.BinaryField()  # the link's token and the code, sealed with the patient's key (reprints)
+    sections = models.JSONField(default=list, blank=True)  # the clinical parts the patient chose to print
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    code_used_at = models.DateTimeField(null=True, blank=True)
+    failures = models.PositiveSmallIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"emergency card of patient {self.patient_id}"
+
+
 class Block(models.Model):
     """A blocked professional has no access at all, even with a grant, even in an emergency."""
 

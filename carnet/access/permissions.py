@@ -5,6 +5,7 @@ from enum import StrEnum
 
 class Permission(StrEnum):
     ACCESS_APP_REVOKE = "access:app:revoke"
+    ACCESS_APP_TOKENS_REVOKE = "access:app-tokens:revoke"
     ACCESS_EMERGENCY_OPEN = "access:emergency:open"
     ACCESS_EMERGENCY_REVIEW = "access:emergency:review"
     ACCESS_GRANT_CREATE = "access:grant:create"
@@ -61,6 +62,8 @@ class Permission(StrEnum):
     MESSAGING_CONVERSATION_READ = "messaging:conversation:read"
     MESSAGING_CONVERSATION_SEARCH = "messaging:conversation:search"
     MESSAGING_CONVERSATION_START = "messaging:conversation:start"
+    MESSAGING_MAILBOX_MANAGE = "messaging:mailbox:manage"
+    MESSAGING_MAIL_RELAY = "messaging:mail:relay"
     MESSAGING_MESSAGE_SEND = "messaging:message:send"
     MESSAGING_PAPER_REPLY_RECORD = "messaging:paper-reply:record"
     NOTIFY_DIGEST_SEND = "notify:digest:send"
@@ -87,7 +90,9 @@ class Permission(StrEnum):
     RESEARCH_EXTRACT_CREATE = "research:extract:create"
     RESEARCH_EXTRACT_INCLUDE = "research:extract:include"
     RESEARCH_STUDY_REGISTER = "research:study:register"
+    SCHEDULE_OCCURRENCE_RUN = "schedule:occurrence:run"
     STATS_TABLES_REFRESH = "stats:tables:refresh"
+    VAULT_BLOBS_SWEEP = "vault:blobs:sweep"
     VAULT_KEYS_ROTATE = "vault:keys:rotate"
 
 
@@ -141,7 +146,7 @@ HOLDER_ACCOUNT_ACTIONS = frozenset(
 )
 # Who else may change a space's state, by role: tasks, the insurer, operators, and the anonymous visitor
 # holding the letter's code (activation, opposition: the action checks the code).
-ACCOUNT_ACTIONS_BY_ROLE = {
+ACCOUNT_ACTIONS_BY_ROLE: dict[str, set[str]] = {
     Permission.ACCOUNT_SPACE_ACTIVATE: {"anonymous"},
     Permission.ACCOUNT_SPACE_CLOSE: {"system"},
     Permission.ACCOUNT_SPACE_DESTROY: {"system"},
@@ -166,22 +171,25 @@ SIGN_IN_ACTIONS = frozenset(
 )
 USER_ACTIONS = SIGN_IN_ACTIONS | {Permission.ACCOUNT_DEVICE_REMEMBER, Permission.ACCOUNT_TOTP_SETUP}
 # The service's housekeeping, about no patient in particular: who may run each one.
-SERVICE_ACTIONS = {
+SERVICE_ACTIONS: dict[str, set[str]] = {
     Permission.ACCOUNT_PROFESSIONAL_ENROL: {
         "anonymous"
     },  # the visitor holding the link (the action checks it)
     Permission.ACCOUNT_PROFESSIONAL_INVITE: {"system", "operator"},
+    Permission.ACCESS_APP_TOKENS_REVOKE: {"system"},  # an app's code replayed: its tokens revoked
     Permission.NOTIFY_DIGEST_SEND: {"system"},
     Permission.NOTIFY_LETTERS_PRINT: {"system", "operator"},
     Permission.RECORD_DOCUMENT_RELEASE_DUE: {"system"},
     Permission.RESEARCH_EXTRACT_CREATE: {"operator"},
     Permission.RESEARCH_STUDY_REGISTER: {"operator"},
+    Permission.SCHEDULE_OCCURRENCE_RUN: {"system"},  # the worker's scheduler claims and runs what is due
     Permission.STATS_TABLES_REFRESH: {"system", "operator"},
+    Permission.VAULT_BLOBS_SWEEP: {"system"},
     Permission.VAULT_KEYS_ROTATE: {"system"},
 }
 # Getting in and keeping one's account (issue 14): who may ask what, by role; the action checks the proof
 # (identity traits and the contact on file for a new code, the link and the second factor for a reset).
-ACCOUNT_REQUESTS_BY_ROLE = {
+ACCOUNT_REQUESTS_BY_ROLE: dict[str, set[str]] = {
     Permission.ACCOUNT_CODE_REQUEST: {"anonymous"},
     Permission.ACCOUNT_PAPER_REQUEST: {"operator"},
     Permission.ACCOUNT_PASSWORD_RESET: {"anonymous"},
@@ -208,6 +216,7 @@ APP_SCOPES = {
 APP_SCOPES["Observation"] = APP_SCOPES["Observation"] | {Permission.RECORD_MEASUREMENT_READ}
 # SMART v2 write scopes (``patient/Type.c``, ``.u``, ``.d``) granted through the catalogue: what each opens.
 APP_WRITE_SCOPES = {
+    "DocumentReference": {Permission.RECORD_DOCUMENT_DEPOSIT},  # patient documents, authored by the app
     "Observation": {Permission.RECORD_MEASUREMENT_WRITE},
     "Appointment": set(AGENDA_WRITES),
 }

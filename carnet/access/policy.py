@@ -36,7 +36,7 @@ from carnet.records.models import Document, Visibility
 
 DOCUMENT_READS = {P.RECORD_DOCUMENT_READ, P.RECORD_DOCUMENT_SEARCH}
 # Operators' work on the service: never on clinical content, and nobody else's.
-OPERATOR_ACTIONS = {P.ACCESS_EMERGENCY_REVIEW, P.ACCESS_MATRIX_CHANGE, P.JOURNAL_CONTEST_ANSWER}
+OPERATOR_ACTIONS: set[str] = {P.ACCESS_EMERGENCY_REVIEW, P.ACCESS_MATRIX_CHANGE, P.JOURNAL_CONTEST_ANSWER}
 OPERATOR_ACTIONS |= {P.CATALOGUE_FILE_DECIDE}
 OPERATOR_ACTIONS |= {action for action, roles in ACCOUNT_REQUESTS_BY_ROLE.items() if "operator" in roles}
 # Agenda actions a professional takes on an appointment with themselves (never on anyone else's event).
@@ -179,7 +179,7 @@ def _space_account(actor: Actor, action: str, patient: Patient) -> Decision:
 
 
 HOLDER_REQUESTS = {P.ACCOUNT_CONTACT_CHANGE, P.ACCOUNT_GP_CHOOSE, P.ACCOUNT_MINOR_SPACE_OPEN}
-ACCOUNT_RESOURCES = {
+ACCOUNT_RESOURCES: dict[str, set[str]] = {
     P.ACCOUNT_MINOR_SPACE_OPEN: {"Patient"},
     P.ACCOUNT_CODE_REQUEST: {"Patient"},
     P.ACCOUNT_CONTACT_CHANGE: {"User"},
@@ -191,10 +191,25 @@ ACCOUNT_RESOURCES = {
 }
 
 
+# Requests answered the same whether or not someone matched (nothing tells who is on file): the rule named.
+QUIET_REQUESTS: dict[str, str] = {
+    P.ACCOUNT_CODE_REQUEST: "identity-mismatch",
+    P.ACCOUNT_PASSWORD_RESET: "unknown-login",
+}
+
+
 def _account_request(actor: Actor, action: str, resource) -> Decision:
     """Getting in and keeping one's account: new codes, resets, contacts, the GP, representatives, paper."""
+    if resource is None and action in QUIET_REQUESTS:
+        return deny(QUIET_REQUESTS[action], "nobody on file matches the request")
     if resource.__class__.__name__ not in ACCOUNT_RESOURCES[action]:  # (a lazy request.user passes)
         return deny("wrong-resource", "this action is not about this kind of thing")
+    if action == P.ACCOUNT_CODE_REQUEST and (
+        resource.state not in (Patient.State.PENDING, Patient.State.OPEN) or resource.user_id is not None
+    ):
+        return deny("not-activable", "this space is activated already, or cannot be")
+    if action == P.ACCOUNT_PASSWORD_RESET and not (resource.email or resource.phone):
+        return deny("unknown-login", "no contact on file to send the link to")
     if str(actor.role) in ACCOUNT_REQUESTS_BY_ROLE.get(action, ()):
         return allow(f"account-request-{actor.role}")
     if action == P.ACCOUNT_CONTACT_CHANGE:
@@ -474,6 +489,10 @@ def _conversation_of(resource) -> Conversation | None:
 def _messaging(actor: Actor, action: str, resource) -> Decision:
     """A patient's conversations with a mailbox: the patient's side (and those acting for them), the
     mailbox's members, and operators, who only record a paper reply they never read back."""
+    if action == P.MESSAGING_MAILBOX_MANAGE:
+        return _mailbox_owner(actor, resource)
+    if action == P.MESSAGING_MAIL_RELAY:
+        return _mail_relay(actor, resource)
     patient = patient_of(resource)
     if patient is None:
         return deny("no-patient", "resource has no patient")
@@ -498,8 +517,29 @@ def _messaging(actor: Actor, action: str, resource) -> Decision:
     if action == P.MESSAGING_MESSAGE_SEND and closed:
         return deny("conversation-closed", "the conversation was closed")
     if action == P.MESSAGING_CONVERSATION_START:
+        if conversation is None:
+            return deny("wrong-resource", "a conversation is started with a mailbox")
         return _patient_may_start(patient, conversation.mailbox)
     return allow(f"{actor.role}-own-conversation")
+
+
+def _mailbox_owner(actor: Actor, mailbox) -> Decision:
+    """A professional's own mailbox (made on first use, its settings): its owner's alone."""
+    if actor.role != Role.PROFESSIONAL or actor.professional is None:
+        return deny("professional-only", "only a professional owns a mailbox")
+    if not isinstance(mailbox, Mailbox) or mailbox.owner_id != actor.professional.pk:
+        return deny("not-owner", "only the mailbox's owner manages it")
+    return allow("mailbox-owner")
+
+
+def _mail_relay(actor: Actor, resource) -> Decision:
+    """The worker hands a patient's reply to the secure-mail relay (never anyone else; an open space only)."""
+    if actor.role != Role.SYSTEM:
+        return deny("system-only", "only the service relays secure mail")
+    patient = patient_of(resource)
+    if patient is not None and patient.state != Patient.State.OPEN:
+        return deny("space-not-open", f"space is {patient.state}")
+    return allow("secure-mail-relay")
 
 
 def _paper_reply(actor: Actor, patient: Patient, closed: bool) -> Decision:

@@ -1,5 +1,8 @@
 """Reads about access itself: who may see a patient's record, for the patient's own page."""
 
+import json
+from dataclasses import dataclass
+
 from django.utils import timezone
 
 from carnet.access.actions import effective_mode
@@ -7,11 +10,14 @@ from carnet.access.actor import Actor
 from carnet.access.decision import AccessDenied
 from carnet.access.gate import authorize
 from carnet.access.matrix import PLAIN_WORDS
-from carnet.access.models import AccessContest, Block, EmergencyAccess, Grant, ProfessionRule
+from carnet.access.models import AccessContest, Block, EmergencyAccess, EmergencyCard, Grant, ProfessionRule
 from carnet.access.permissions import Permission as P
 from carnet.access.policy import decide
+from carnet.identity.codes import keyed_hash
 from carnet.identity.models import Mandate, Profession
+from carnet.journal.chain import record
 from carnet.records.codes import ALL_TYPES
+from carnet.vault.queries import unseal
 
 
 def access_overview(actor: Actor, patient) -> dict:
@@ -103,3 +109,49 @@ def professional_standing(actor: Actor, patient) -> dict:
         patient=patient, professional=actor.professional, revoked_at__isnull=True, confirmed_at__isnull=True
     ).exists()
     return {**standing, "standing": "pending-confirmation" if pending else "not-authorised"}
+
+
+@dataclass(frozen=True)
+class CardSecrets:
+    """The patient's current wallet card with what is printed on it (unsealed for the patient only)."""
+
+    card: EmergencyCard
+    token: str
+    code: str
+
+    @property
+    def code_usable(self) -> bool:
+        return self.card.code_used_at is None and self.card.failures < 5
+
+
+def current_card(actor: Actor, patient) -> CardSecrets | None:
+    """The card in force, for the patient (or who acts for them) to see and print again."""
+    authorize(actor, P.ACCESS_SETTINGS_MANAGE, patient, detail={"card": "shown"})
+    card = EmergencyCard.objects.filter(patient=patient, revoked_at__isnull=True).order_by("-pk").first()
+    if card is None:
+        return None
+    sealed = json.loads(unseal(patient, card.sealed))
+    return CardSecrets(card, sealed["token"], sealed["code"])
+
+
+def patient_by_card(actor: Actor, token: str):
+    """The patient whose card's link a professional opened, journaled on that record as a lookup; a revoked
+    card, a blocked professional or a space not open answer as an unknown link does (None)."""
+    card = (
+        EmergencyCard.objects.filter(token_hash=keyed_hash(f"card:{token}"), revoked_at__isnull=True)
+        .select_related("patient")
+        .first()
+    )
+    if card is None:
+        return None
+    decision = decide(actor, P.ACCESS_PATIENT_LOOKUP, card.patient)
+    record(
+        actor,
+        P.ACCESS_PATIENT_LOOKUP,
+        decision,
+        patient=card.patient,
+        resource_type="Patient",
+        resource_id=card.patient.pk,
+        detail={"via": "emergency-card"},
+    )
+    return card.patient if decision.allowed else None

@@ -5,17 +5,16 @@ as tasks in that transaction. Messages never carry what an event is about, only 
 """
 
 import datetime
-import hashlib
 import secrets
 from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from carnet.access.actor import SYSTEM, Actor, Role
+from carnet.access.actor import Actor, Role
 from carnet.access.gate import atomic_action, authorize
 from carnet.access.permissions import Permission as P
-from carnet.agenda import prevention
+from carnet.agenda import prevention, queries
 from carnet.agenda.models import CalendarFeed, Event, PreventionProposal, Reminder
 from carnet.errors import Conflict, Refused
 from carnet.identity.models import Patient
@@ -60,10 +59,7 @@ def _creator(actor: Actor) -> dict:
 def create_event(actor: Actor, patient: Patient, data: EventData, *, reminders=()) -> Event:
     """An event entered by the patient (or for them), a professional's appointment with themselves, or an
     app's appointment; the creator is kept on the event."""
-    data.check()
-    professional = data.professional
-    if actor.role == Role.PROFESSIONAL:
-        professional = actor.professional
+    professional = actor.professional if actor.role == Role.PROFESSIONAL else data.professional
     event = Event(
         patient=patient,
         kind=data.kind,
@@ -75,6 +71,7 @@ def create_event(actor: Actor, patient: Patient, data: EventData, *, reminders=(
         **_creator(actor),
     )
     authorize(actor, P.AGENDA_EVENT_CREATE, event)
+    data.check()
     event.save()
     _schedule_reminders(event, reminders)
     if actor.role not in (Role.PATIENT, Role.REPRESENTATIVE):
@@ -146,31 +143,16 @@ def _tell(patient: Patient, event_name: str, subject: str, event: Event) -> None
     notify_patient(patient, event_name, subject, body)
 
 
-def send_due_reminders(now=None, limit: int = 500) -> int:
-    """Task: send the reminders whose time has come, each claimed with a conditional UPDATE so two workers
-    never send the same one; a reminder of a cancelled event is dropped."""
-    now = now or timezone.now()
-    sent = 0
-    due = Reminder.objects.filter(sent_at__isnull=True, send_at__lte=now).select_related("event__patient")
-    for reminder in due[:limit]:
-        if not Reminder.objects.filter(pk=reminder.pk, sent_at__isnull=True).update(sent_at=now):
-            continue
-        event = reminder.event
-        if event.status == Event.Status.CANCELLED or event.starts_at < now:
-            continue
-        _send_reminder(SYSTEM, event)
-        sent += 1
-    return sent
-
-
 @atomic_action
-def _send_reminder(actor: Actor, event: Event) -> None:
+def send_reminder(actor: Actor, reminder: Reminder, now) -> bool:
+    """Send one reminder whose time has come, claimed with a conditional UPDATE so two workers never send
+    the same one (``queries.due_reminders`` leaves out cancelled and past events)."""
+    event = reminder.event
     authorize(actor, P.AGENDA_REMINDER_SEND, event)
+    if not Reminder.objects.filter(pk=reminder.pk, sent_at__isnull=True).update(sent_at=now):
+        return False
     _tell(event.patient, "agenda-reminder", _("Rappel : un rendez-vous approche"), event)
-
-
-def feed_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    return True
 
 
 @atomic_action
@@ -180,7 +162,7 @@ def open_calendar_feed(actor: Actor, patient: Patient) -> str:
     authorize(actor, P.AGENDA_FEED_MANAGE, patient)
     CalendarFeed.objects.filter(patient=patient, revoked_at__isnull=True).update(revoked_at=timezone.now())
     token = secrets.token_urlsafe(32)
-    CalendarFeed.objects.create(patient=patient, token_hash=feed_hash(token))
+    CalendarFeed.objects.create(patient=patient, token_hash=queries.feed_hash(token))
     return token
 
 

@@ -1,5 +1,7 @@
 """Reads of the agenda that return only what the actor may see; single reads return the event or raise."""
 
+import hashlib
+
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -7,8 +9,7 @@ from carnet.access.actor import Actor, Channel, Role
 from carnet.access.gate import authorize
 from carnet.access.permissions import Permission as P
 from carnet.access.policy import decide
-from carnet.agenda.actions import feed_hash
-from carnet.agenda.models import CalendarFeed, Event, PreventionProposal
+from carnet.agenda.models import CalendarFeed, Event, PreventionProposal, Reminder
 from carnet.errors import NotFound
 from carnet.identity.models import Patient
 
@@ -45,6 +46,20 @@ def get_event_by_pk(actor: Actor, pk, action: str = P.AGENDA_EVENT_READ) -> Even
         raise NotFound("no-event", "no such event")
     authorize(actor, action, event, hide=True)
     return event
+
+
+def feed_hash(token: str) -> str:
+    """What is kept of a feed's secret address: its hash (the address itself is shown once)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def due_reminders(now, limit: int = 500) -> QuerySet:
+    """Reminders whose time has come, of events still to come and not cancelled (the worker's queue)."""
+    return (
+        Reminder.objects.filter(sent_at__isnull=True, send_at__lte=now, event__starts_at__gte=now)
+        .exclude(event__status=Event.Status.CANCELLED)
+        .select_related("event__patient")[:limit]
+    )
 
 
 def feed_agenda(token: str) -> tuple[Patient, QuerySet]:

@@ -1,9 +1,17 @@
-"""Periodic agenda work. Until carnet/schedule lands, a scheduler (cron or the coming carnet/schedule)
-enqueues ``send_due_reminders_task`` every few minutes; it is safe to run twice (rows are claimed)."""
+"""Periodic agenda work, declared to the scheduler (carnet/schedule); safe to run twice (rows are claimed)."""
 
+from django.utils import timezone
 from django_tasks import task
 
-from carnet.agenda.actions import send_due_reminders
+from carnet.access.actor import SYSTEM
+from carnet.agenda import actions, queries
+
+
+def send_due_reminders(now=None, limit: int = 500) -> int:
+    """Send the reminders whose time has come; each is claimed by its action, so two workers never send
+    the same one."""
+    now = now or timezone.now()
+    return sum(actions.send_reminder(SYSTEM, reminder, now) for reminder in queries.due_reminders(now, limit))
 
 
 @task(priority=50)

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from carnet.agenda import actions, ics, queries
 from carnet.agenda.forms import EventForm, MoveForm, ProEventForm, ReminderForm
-from carnet.identity.queries import find_patient_by_ins
+from carnet.identity.queries import lookup_patient
 from carnet.web.auth.decorators import patient_required, professional_required
 from carnet.web.errors import refusals
 
@@ -115,7 +115,7 @@ def answer(request, proposal_id):
 def pro_agenda(request):
     form = ProEventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        patient = find_patient_by_ins(form.cleaned_data["nir"], form.cleaned_data["birth_date"])
+        patient = lookup_patient(request.actor, form.cleaned_data["nir"], form.cleaned_data["birth_date"])
         if patient is None:
             form.add_error(None, _("Aucun patient ne correspond à cette identité."))
         else:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from oauth2_provider.models import AccessToken, Application, RefreshToken
 from oauth2_provider.models import Grant as AuthorizationCode
 
-from carnet.access.actor import SYSTEM, Actor
+from carnet.access.actor import Actor
 from carnet.access.gate import atomic_action, authorize
 from carnet.access.permissions import Permission as P
 from carnet.catalogue.categories import CATEGORIES, CRITERIA
@@ -148,18 +148,10 @@ def _reference(file: ApplicationFile, data: DecisionData) -> None:
     file.state, file.referenced_until = ApplicationFile.State.REFERENCED, data.until
 
 
-def end_expired_references(today=None) -> int:
-    """Task: a referencing period that ended suspends the app like an operator would (tokens revoked at
-    once, users told); the operators renew it with a new review."""
-    today = today or timezone.localdate()
-    ended = ApplicationFile.objects.filter(state=ApplicationFile.State.REFERENCED, referenced_until__lt=today)
-    for file in ended:
-        _expire(SYSTEM, file)
-    return len(ended)
-
-
 @atomic_action
-def _expire(actor: Actor, file: ApplicationFile) -> None:
+def expire_reference(actor: Actor, file: ApplicationFile) -> None:
+    """A referencing period that ended suspends the app like an operator would (tokens revoked at once,
+    users told); the operators renew it with a new review."""
     authorize(actor, P.CATALOGUE_FILE_EXPIRE, file)
     _stop(file, Review.Decision.SUSPEND)
     file.updated_at = timezone.now()

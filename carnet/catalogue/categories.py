@@ -9,7 +9,7 @@ CATEGORIES = {
     "documents": {
         "label": _("vos documents de santé"),
         "read": ["patient/DocumentReference.rs"],
-        "write": [],
+        "write": ["patient/DocumentReference.c"],
     },
     "allergies": {"label": _("vos allergies"), "read": ["patient/AllergyIntolerance.rs"], "write": []},
     "conditions": {"label": _("vos maladies et antécédents"), "read": ["patient/Condition.rs"], "write": []},

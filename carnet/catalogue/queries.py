@@ -40,6 +40,12 @@ def live_file_for_client(client_id: str) -> ApplicationFile | None:
     return file if file is not None and file.is_live() else None
 
 
+def ended_references(today=None) -> QuerySet:
+    """Referenced files whose period ended (the daily task suspends them)."""
+    today = today or timezone.localdate()
+    return ApplicationFile.objects.filter(state=ApplicationFile.State.REFERENCED, referenced_until__lt=today)
+
+
 def editor_files(actor: Actor) -> QuerySet:
     return ApplicationFile.objects.filter(owner_id=actor.user_id).prefetch_related("requests", "reviews")
 

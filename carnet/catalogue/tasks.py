@@ -1,9 +1,17 @@
-"""Periodic catalogue work. Until carnet/schedule lands, a scheduler (cron or the coming carnet/schedule)
-enqueues ``end_expired_references_task`` once a day; it is safe to run twice."""
+"""Periodic catalogue work (once a day, declared to the scheduler); safe to run twice."""
 
 from django_tasks import task
 
-from carnet.catalogue.actions import end_expired_references
+from carnet.access.actor import SYSTEM
+from carnet.catalogue import actions, queries
+
+
+def end_expired_references(today=None) -> int:
+    """Apps whose referencing period ended are suspended, each by its own action."""
+    ended = list(queries.ended_references(today))
+    for file in ended:
+        actions.expire_reference(SYSTEM, file)
+    return len(ended)
 
 
 @task()

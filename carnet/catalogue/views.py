@@ -17,9 +17,9 @@ from carnet.catalogue.measures import KINDS, label
 from carnet.catalogue.models import ApplicationFile
 from carnet.errors import Refused
 from carnet.fhir.actions import revoke_app
-from carnet.identity.models import Patient
 from carnet.web.auth.decorators import operator_required, patient_required, professional_required
 from carnet.web.errors import refusals
+from carnet.web.pro.views import found_patient
 
 
 def editor_required(view):
@@ -72,11 +72,8 @@ def measurements(request):
 
 
 @professional_required
-def pro_measurements(request, patient_id):
-    patient = Patient.objects.filter(pk=patient_id, state=Patient.State.OPEN).first()
-    if patient is None:
-        return render(request, "web/refused.html", status=404)
-    return _measurements(request, patient, "web/pro/base.html")
+def pro_measurements(request, patient_ref):
+    return _measurements(request, found_patient(request, patient_ref), "web/pro/base.html")
 
 
 def _measurements(request, patient, base):

@@ -2,43 +2,58 @@
 health-profile creates, and patient apps' revocation. Each opens with the policy's decision, runs in one
 transaction and calls the records' own actions (which ask the policy for each document again)."""
 
-from django.db import transaction
+from contextvars import ContextVar
+from functools import wraps
+
 from django.http import Http404
 from django.utils import timezone
 from oauth2_provider.models import AccessToken, Application, RefreshToken
 from oauth2_provider.models import Grant as AuthorizationCode
 
-from carnet.access.actor import Actor
-from carnet.access.decision import Decision
+from carnet.access.actor import SYSTEM, Actor
 from carnet.access.gate import atomic_action, authorize
 from carnet.access.permissions import Permission as P
 from carnet.fhir import mapping, profile
 from carnet.fhir.mhd import Submission, replaced_ids
-from carnet.fhir.models import StoredResource, SubmissionSet
+from carnet.fhir.models import RedeemedCode, StoredResource, SubmissionSet
 from carnet.fhir.outcome import FhirError
-from carnet.journal.actions import record
 from carnet.records import actions, queries
 from carnet.records import profile as record_profile
 from carnet.records.models import Document
 from carnet.vault import actions as vault
 
+# The blobs deposited by the action running in this context (the vault has no transaction of its own).
+_WRITTEN: ContextVar[list[Document] | None] = ContextVar("fhir_written", default=None)
 
+
+def _discarding_blobs(action):
+    """Around an action that deposits several documents in one transaction: when it rolls back, the blobs
+    written for rows that no longer exist are discarded."""
+
+    @wraps(action)
+    def wrapper(*args, **kwargs):
+        written: list[Document] = []
+        token = _WRITTEN.set(written)
+        try:
+            return action(*args, **kwargs)
+        except Exception:
+            for document in written:
+                if not Document.objects.filter(pk=document.pk).exists():
+                    vault.discard(document.blob_ref)
+            raise
+        finally:
+            _WRITTEN.reset(token)
+
+    return wrapper
+
+
+@_discarding_blobs
+@atomic_action
 def provide_bundle(actor: Actor, submission: Submission) -> dict:
     """ITI-65: every document of the submission, or none; a replay of the same submission changes nothing
     and says so. Blobs written before a refusal are discarded with the rolled-back rows."""
-    written: list[Document] = []
-    try:
-        return _provide(actor, submission, written)
-    except Exception:
-        for document in written:
-            if not Document.objects.filter(pk=document.pk).exists():
-                vault.discard(document.blob_ref)
-        raise
-
-
-@atomic_action
-def _provide(actor: Actor, submission: Submission, written: list) -> dict:
     authorize(actor, P.RECORD_DOCUMENT_DEPOSIT, submission.patient, detail={"fhir": "ITI-65"})
+    written: list[Document] = []
     earlier = SubmissionSet.objects.filter(
         patient=submission.patient, identifier=submission.key, professional=actor.professional
     ).first()
@@ -78,6 +93,9 @@ def _deposit(actor: Actor, patient, resource: dict, content: bytes) -> Document:
         document = actions.replace_document(actor, old, content, meta)
     else:
         document = actions.deposit_document(actor, patient, content, meta)
+    kept = _WRITTEN.get()
+    if kept is not None:
+        kept.append(document)
     if not StoredResource.objects.filter(document=document).exists():
         StoredResource.objects.create(document=document, body=_without_local_id(resource))
     return document
@@ -142,16 +160,13 @@ def _replayed(response: dict) -> dict:
     return response | {"timestamp": timezone.now().isoformat(), "entry": entries}
 
 
+@_discarding_blobs
+@atomic_action
 def publish(actor: Actor, resource: dict, content: bytes, if_none_exist: str = "") -> tuple[Document, bool]:
     """ITI-105 (one DocumentReference with its bytes); with ``If-None-Exist: identifier=...`` a document the
     actor already sees under that unique id is answered instead of a second one."""
     subject = resource.get("subject") or {}
     patient = mapping.resolve_patient(subject.get("reference", ""), subject.get("identifier") or "")
-    return _publish(actor, patient, resource, content, if_none_exist)
-
-
-@atomic_action
-def _publish(actor: Actor, patient, resource: dict, content: bytes, if_none_exist: str):
     authorize(actor, P.RECORD_DOCUMENT_DEPOSIT, patient, detail={"fhir": "ITI-105"})
     if if_none_exist:
         found = mapping.conditional_match(actor, patient, if_none_exist)
@@ -184,23 +199,35 @@ def create_profile_entry(actor: Actor, patient, resource: dict):
     return entry
 
 
-def connected_apps(actor: Actor) -> list[Application]:
-    ids = AccessToken.objects.filter(user=actor.user).values_list("application_id", flat=True)
-    return list(Application.objects.filter(pk__in=ids, software__isnull=True).distinct())
-
-
-@transaction.atomic
+@atomic_action
 def revoke_app(actor: Actor, application_id: int) -> int:
     """Every token the app holds for this person is revoked at once."""
+    authorize(actor, P.ACCESS_APP_REVOKE, actor.patient, detail={"app": application_id})
     RefreshToken.objects.filter(user=actor.user, application_id=application_id).delete()
     AuthorizationCode.objects.filter(user=actor.user, application_id=application_id).delete()
     removed, _ = AccessToken.objects.filter(user=actor.user, application_id=application_id).delete()
-    record(
-        actor,
-        "access:app:revoke",
-        Decision(True, "revoked", "patient-choice"),
-        patient=actor.patient,
-        resource_type="Application",
-        resource_id=application_id,
+    return removed
+
+
+@atomic_action
+def revoke_tokens_of_replayed_code(code_digest: str, application: Application, actor: Actor = SYSTEM) -> int:
+    """A code presented again after its exchange: every token its exchange obtained is revoked (the access
+    token, and the refresh tokens of its family, rotated or not). Nothing to do for a code never exchanged."""
+    redeemed = list(
+        RedeemedCode.objects.select_related("user").filter(code_digest=code_digest, application=application)
     )
+    if not redeemed:
+        return 0
+    authorize(
+        actor,
+        P.ACCESS_APP_TOKENS_REVOKE,
+        getattr(redeemed[0].user, "patient", None),
+        detail={"application": application.pk, "reason": "authorization code replayed"},
+    )
+    now = timezone.now()
+    for row in redeemed:
+        RefreshToken.revoke_family(row.token_family)  # and their access tokens
+        RefreshToken.objects.filter(access_token_id=row.access_token_id).update(revoked=now, updated=now)
+    removed, _ = AccessToken.objects.filter(pk__in=[row.access_token_id for row in redeemed]).delete()
+    RedeemedCode.objects.filter(pk__in=[row.pk for row in redeemed]).delete()
     return removed

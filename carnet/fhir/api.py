@@ -10,7 +10,6 @@ import logging
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.http import http_date
-from ninja import NinjaAPI
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
@@ -55,7 +54,7 @@ class Bearer(HttpBearer):
         return actor
 
 
-api = NinjaAPI(
+api = openapi.LinkedNinjaAPI(
     title="carnet FHIR R4 API", version="1", urls_namespace="fhir", auth=Bearer(), docs_url="/docs"
 )
 

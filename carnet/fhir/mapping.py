@@ -195,6 +195,8 @@ def document_resource(document, stored: dict | None = None) -> dict:
     resource["content"] = content
     if not stored:
         _carnet_fields(document, resource)
+    if document.depositor == "app":  # the app is the author, whatever the resource it sent claimed
+        resource["author"] = [{"type": "Device", "display": document.source_app}]
     return resource
 
 

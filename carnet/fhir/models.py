@@ -1,5 +1,6 @@
 """Registered professional software and the context each API token carries (who acts, for which structure)."""
 
+from django.conf import settings
 from django.db import models
 from oauth2_provider.models import AccessToken, Application
 
@@ -87,3 +88,20 @@ class StoredResource(models.Model):
 
     def __str__(self) -> str:
         return f"stored {self.body.get('resourceType', 'resource')}"
+
+
+class RedeemedCode(models.Model):
+    """An authorization code exchanged for tokens, kept while those tokens live: a replay of the code then
+    revokes them (OAuth 2.0 Security BCP, RFC 9700 §4.2.4; RFC 6749 §4.1.2). Only the code's SHA-256."""
+
+    code_digest = models.CharField(max_length=64, db_index=True)  # two rows when two exchanges raced
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    access_token = models.OneToOneField(
+        AccessToken, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    token_family = models.UUIDField(null=True, blank=True)  # the refresh tokens rotated from the first one
+    redeemed_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"code redeemed by application {self.application_id}"

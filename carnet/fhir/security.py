@@ -131,5 +131,6 @@ def actor_for_token(raw: str) -> Actor | None:
         patient=patient,
         scopes=frozenset(token.scope.split()),
         app_name=token.application.name,
+        app_id=token.application_id,
         channel=Channel.APP,
     )

@@ -17,6 +17,7 @@ SCOPES = [
     "patient/Observation.rs",
     "patient/AuditEvent.rs",
     "patient/Observation.c",  # measurements written by referenced apps (carnet.catalogue)
+    "patient/DocumentReference.c",  # patient documents written (and authored) by referenced apps
     "patient/Appointment.rs",
     "patient/Appointment.cu",
 ]

@@ -3,7 +3,6 @@ counters and devices. Each action asks the policy first (``authorize``, which jo
 The daily sweeps that run these actions for every space due are in ``carnet.identity.sweeps``."""
 
 import datetime
-import re
 import secrets
 import unicodedata
 
@@ -13,21 +12,23 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
-from django.utils.encoding import force_bytes, force_str
-from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from carnet.access.actor import ANONYMOUS, SYSTEM, Actor, Role
-from carnet.access.decision import Decision
 from carnet.access.gate import atomic_action, authorize
 from carnet.access.permissions import Permission as P
 from carnet.dates import years_after
 from carnet.errors import Conflict, Refused
 from carnet.identity import codes, oidc, signin
+from carnet.identity.letters import invitation_text, paper_sign_in_text
 from carnet.identity.logins import check_login
 from carnet.identity.models import (
     ActivationCode,
@@ -44,9 +45,20 @@ from carnet.identity.models import (
 )
 from carnet.identity.oidc import SignInWithProviderRefused
 from carnet.identity.otp import OneTimeCodeDevice
+from carnet.identity.queries import (
+    active_representatives,
+    has_valid_code,
+    invitation_for,
+    invitation_recipient,
+    is_minor,
+    language_of,
+    pending_contact_change,
+    postal_code_of,
+    refuse_minor_activation,
+    user_for_reset_link,
+)
 from carnet.identity.security_notices import second_factor_changed
 from carnet.identity.validators import normalize_nir
-from carnet.journal.actions import record
 from carnet.notify.actions import notify_patient
 from carnet.notify.outbox import queue_letter, send_email
 from carnet.notify.sms import send_sms
@@ -81,36 +93,27 @@ def invite_patient(patient: Patient, actor: Actor = SYSTEM, *, reason: str = "in
     authorize(actor, P.ACCOUNT_SPACE_INVITE, patient, detail=detail)
     code = codes.new_activation_code()
     now = timezone.now()
+    # A letter to the person (not to a representative) carries the sign-in codes they will need without
+    # e-mail or mobile: the letter alone is enough to activate and to sign in (help.paper_sign_in_text).
+    paper = codes.new_paper_codes() if channel == "letter" and to.representative is None else []
     ActivationCode.objects.create(
         patient=patient,
         code_hash=codes.keyed_hash(codes.normalize_code(code)),
         channel=channel,
+        paper_codes=[codes.paper_token(c) for c in paper],
         expires_at=now + datetime.timedelta(days=settings.CARNET_INVITATION_DAYS),
     )
     if patient.opposition_deadline is None:
         patient.opposition_deadline = now + datetime.timedelta(days=settings.CARNET_OPPOSITION_DAYS)
         patient.save(update_fields=["opposition_deadline"])
-    subject = _("Votre espace de santé carnet")
-    body = _(
-        "Bonjour %(name)s,\n\nUn espace de santé a été préparé pour vous. Pour l'activer, rendez-vous sur "
-        "%(site)s/activation/ avec ce code provisoire : %(code)s (valable %(days)d jours).\n\n"
-        "Si vous ne souhaitez pas d'espace, vous pouvez vous y opposer avec le même code sur "
-        "%(site)s/opposition/ jusqu'au %(deadline)s : rien ne sera conservé."
-    ) % {
-        "name": patient.display_name,
-        "site": settings.SITE_URL,
-        "code": code,
-        "days": settings.CARNET_INVITATION_DAYS,
-        "deadline": f"{patient.opposition_deadline:%d/%m/%Y}",
-    }
-    if patient.opposition_deadline <= now:  # a new code after the window: the space is already open
-        body = "\n\n".join(body.split("\n\n")[:2])  # the greeting and the code, no opposition
-    if to.representative is not None:
-        subject, body = _representative_invitation(patient, to.representative, code)
-    if channel == "email":
-        send_email(to.email, subject, body)
-    else:
-        queue_letter(f"{to.name}\n{to.address}", subject, body, patient_id=patient.pk)
+    with translation.override(language_of(patient)):
+        subject, body = invitation_text(patient, code, paper, window_open=patient.opposition_deadline > now)
+        if to.representative is not None:
+            subject, body = _representative_invitation(patient, to.representative, code)
+        if channel == "email":
+            send_email(to.email, subject, body)
+        else:
+            queue_letter(f"{to.name}\n{to.address}", subject, body, patient_id=patient.pk)
     return code
 
 
@@ -191,13 +194,25 @@ def activate_account(
         raise Refused(
             "no_email", _("Indiquez une adresse électronique pour recevoir les codes."), field="email"
         )
+    if otp_channel == User.OtpChannel.PAPER and not row.paper_codes:
+        raise Refused(
+            "no_paper_codes",
+            _("Votre invitation ne contient pas de liste de codes : choisissez le courriel ou le SMS."),
+            field="otp_channel",
+        )
     user.set_password(password)
     user.save()
+    if otp_channel == User.OtpChannel.PAPER:  # the letter's list becomes the account's second factor
+        device = StaticDevice.objects.create(user=user, name="paper", confirmed=True)
+        device.token_set.bulk_create(
+            [device.token_set.model(device=device, token=t) for t in row.paper_codes]
+        )
+        row.paper_codes = []
     row.used_at = timezone.now()
-    row.save(update_fields=["used_at"])
+    row.save(update_fields=["used_at", "paper_codes"])
     fields = {"user": user, "activated_at": timezone.now(), "email": email, "phone": user.phone}
     _move(patient, {State.PENDING, State.OPEN}, State.OPEN, **fields)
-    link_representations(patient, user)
+    _link_representations(patient, user)
     return user
 
 
@@ -396,6 +411,7 @@ def sign_in_professional_by_provider(provider: oidc.Provider, claims: dict) -> t
         raise _refuse_provider_sign_in(
             "inactive_professional", _("Votre accès à carnet est désactivé : contactez l'opérateur.")
         )
+    authorize(ANONYMOUS, P.ACCOUNT_SIGN_IN_PROVIDER, professional, detail={"provider": provider.name})
     if professional.user is None:
         user = User(
             username=f"{provider.name}-{number}",
@@ -407,7 +423,6 @@ def sign_in_professional_by_provider(provider: oidc.Provider, claims: dict) -> t
         user.save()
         professional.user = user
         professional.save(update_fields=["user"])
-    authorize(ANONYMOUS, P.ACCOUNT_SIGN_IN_PROVIDER, professional.user, detail={"provider": provider.name})
     return professional.user, _provider_device(professional.user, provider)
 
 
@@ -416,6 +431,13 @@ def _provider_device(user: User, provider: oidc.Provider) -> ProviderDevice:
         user=user, provider=provider.name, defaults={"name": provider.name, "confirmed": True}
     )
     return device
+
+
+def _claimed_birth_date(claims: dict) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(str(claims.get("birthdate", "")))
+    except ValueError:
+        return None
 
 
 def _plain(text: str) -> str:
@@ -428,15 +450,13 @@ def _plain(text: str) -> str:
 def sign_in_patient_by_provider(provider: oidc.Provider, claims: dict) -> tuple[User, ProviderDevice]:
     """FranceConnect's identity traits (birth name, first name, birth date, sex, birthplace) must name
     exactly one activated space: FranceConnect gives no NIR, so all the traits it gives must agree."""
-    try:
-        birth_date = datetime.date.fromisoformat(str(claims.get("birthdate", "")))
-    except ValueError:
-        birth_date = None
+    birth_date = _claimed_birth_date(claims)
     sex = {"female": Patient.Sex.FEMALE, "male": Patient.Sex.MALE}.get(claims.get("gender", ""))
     first = _plain(claims.get("given_name", "")).split(" ")[0]
+    people = Patient.objects.filter(birth_date=birth_date, sex=sex) if birth_date else Patient.objects.none()
     candidates = [
         patient
-        for patient in Patient.objects.filter(birth_date=birth_date, sex=sex).select_related("user")
+        for patient in people.select_related("user")
         if _plain(patient.birth_name) == _plain(claims.get("family_name", ""))
         and _plain(patient.first_names).split(" ")[0] == first
         and (not claims.get("birthplace") or claims["birthplace"] == patient.birthplace_code)
@@ -497,7 +517,9 @@ def invite_professional(actor: Actor, professional: Professional) -> str:
 
 
 def invite_professionals(actor: Actor, professionals) -> tuple[int, int]:
-    """Invite each professional not enrolled yet who has an e-mail; returns (invited, left out)."""
+    """Invite each professional not enrolled yet who has an e-mail; returns (invited, left out). Each
+    invitation is its own action (journaled, one transaction): a batch stopped midway keeps those sent."""
+    authorize(actor, P.ACCOUNT_PROFESSIONAL_INVITE, None, detail={"batch": True})
     invited = left_out = 0
     for professional in professionals:
         if professional.user_id is None and professional.email:
@@ -508,29 +530,13 @@ def invite_professionals(actor: Actor, professionals) -> tuple[int, int]:
     return invited, left_out
 
 
-def invitation_for(token: str) -> ProfessionalInvitation:
-    """The invitation behind a link, or a refusal that says why it no longer works."""
-    invitation = (
-        ProfessionalInvitation.objects.select_related("professional")
-        .filter(token_hash=codes.keyed_hash(token or ""))
-        .first()
-    )
-    if invitation is None:
-        raise Refused("invitation_unknown", _("Ce lien d'invitation n'est pas valide."), status=404)
-    if invitation.used_at is not None:
-        raise Refused("invitation_used", _("Ce lien a déjà servi : connectez-vous avec votre identifiant."))
-    if invitation.expires_at <= timezone.now() or invitation.professional.user_id is not None:
-        raise Refused("invitation_expired", _("Ce lien a expiré : demandez une nouvelle invitation."))
-    return invitation
-
-
 @atomic_action
 def enrol_professional(token: str, login: str, password: str, totp_key: str, totp_code: str) -> User:
     """Consume the invitation: the login, the password and the authenticator app (its first code) at once."""
     invitation = invitation_for(token)
-    ProfessionalInvitation.objects.select_for_update().filter(pk=invitation.pk).first()
     professional = invitation.professional
     authorize(ANONYMOUS, P.ACCOUNT_PROFESSIONAL_ENROL, professional, detail={"professional": professional.pk})
+    ProfessionalInvitation.objects.select_for_update().filter(pk=invitation.pk).first()
     login = check_login(login, None, professional.email)
     user = User(
         username=login,
@@ -558,28 +564,6 @@ def enrol_professional(token: str, login: str, password: str, totp_key: str, tot
 # --- the médecin traitant and legal representatives (issue 14, §3) ----------------------------------------
 
 
-class Recipient:
-    """Where a space's invitation and codes go: the person, or for a minor their legal representative."""
-
-    def __init__(self, name: str, email: str, address: str, representative: Representative | None = None):
-        self.name, self.email, self.address, self.representative = name, email, address, representative
-
-
-def is_minor(patient: Patient) -> bool:
-    return patient.age_on(timezone.localdate()) < 18
-
-
-def active_representatives(patient: Patient):
-    return patient.representatives.filter(ended_at__isnull=True).select_related("person", "user")
-
-
-def invitation_recipient(patient: Patient) -> Recipient:
-    rep = active_representatives(patient).filter(kind=Representative.Kind.PARENT).first()
-    if rep is None or not is_minor(patient) or rep.person is None:
-        return Recipient(patient.display_name, patient.email, patient.address)
-    return Recipient(rep.person.display_name, rep.person.email, rep.person.address, rep)
-
-
 def _representative_invitation(patient: Patient, rep: Representative, code: str) -> tuple[str, str]:
     subject = _("L'espace de santé carnet de %(child)s") % {"child": patient.display_name}
     body = _(
@@ -588,32 +572,13 @@ def _representative_invitation(patient: Patient, rep: Representative, code: str)
         "ce code dans « Mes espaces » : %(code)s.\n\nSi vous ne souhaitez pas d'espace pour %(child)s, "
         "opposez-vous-y sur %(site)s/opposition/ avec le même code, jusqu'au %(deadline)s."
     ) % {
-        "name": rep.person.display_name,
+        "name": rep.display_name,
         "child": patient.display_name,
         "site": settings.SITE_URL,
         "code": code,
         "deadline": f"{patient.opposition_deadline:%d/%m/%Y}",
     }
     return subject, body
-
-
-def refuse_minor_activation(patient: Patient) -> None:
-    """A represented minor has no login of their own: the representative acts from their own space."""
-    if is_minor(patient) and active_representatives(patient).exists():
-        raise Refused(
-            "minor_represented",
-            _(
-                "Ce code est celui d'un mineur : son représentant légal accède à son espace depuis son "
-                "propre espace carnet. Le code sert seulement à s'opposer à la création de l'espace."
-            ),
-            field="code",
-        )
-
-
-def has_valid_code(patient: Patient) -> bool:
-    return ActivationCode.objects.filter(
-        patient=patient, used_at__isnull=True, expires_at__gt=timezone.now()
-    ).exists()
 
 
 @atomic_action
@@ -629,7 +594,7 @@ def open_minor_space(user: User, code: str) -> Patient:
     return patient
 
 
-def link_representations(person: Patient, user: User) -> int:
+def _link_representations(person: Patient, user: User) -> int:
     """Once a representative activates their own space, their representations use that account."""
     return Representative.objects.filter(person=person, user__isnull=True).update(user=user)
 
@@ -708,23 +673,15 @@ CODE_REQUESTS_PER_PERSON = 3  # per day
 CONTACT_CODE_MAX_FAILURES = 5
 
 
-def _throttle(kind: str, key, limit: int, seconds: int) -> None:
-    """A counter per window in the cache: past the limit the request is refused (429)."""
+def _over_limit(kind: str, key, limit: int, seconds: int) -> bool:
+    """Count one request in its window (a counter in the cache): True past the limit."""
     name = f"{kind}:{codes.keyed_hash(str(key or '-'))[:32]}"
     cache.add(name, 0, seconds)
-    if cache.incr(name) > limit:
-        raise Refused("rate_limited", _("Trop de demandes. Réessayez plus tard."), status=429)
+    return cache.incr(name) > limit
 
 
-def postal_code_of(address: str) -> str:
-    """The postal code of an address on file: its last group of five digits."""
-    found = re.findall(r"(?<!\d)\d{5}(?!\d)", address or "")
-    return found[-1] if found else ""
-
-
-def _refuse_quietly(action: str, rule: str, patient: Patient | None = None) -> None:
-    """Journal a refused request without telling the requester why (nothing leaks who is on file)."""
-    record(ANONYMOUS, action, Decision(False, "refused", rule), patient=patient, resource_type="Patient")
+def _too_many() -> Refused:
+    return Refused("rate_limited", _("Trop de demandes. Réessayez plus tard."), status=429)
 
 
 def _matching_person(nir: str, birth_date, postal_code: str) -> Patient | None:
@@ -745,14 +702,17 @@ def request_new_code(nir: str, birth_date, postal_code: str, *, ip: str = "") ->
     """A new provisional code for someone who missed the window or lost the letter. It goes only to the
     contact or address on file (a minor's to the representative) and is never shown; the answer is the same
     whether or not the person was found. The codes sent before stop working."""
-    _throttle("code-ip", ip, CODE_REQUESTS_PER_IP, 3600)
+    if _over_limit("code-ip", ip, CODE_REQUESTS_PER_IP, 3600):
+        raise _too_many()
     patient = _matching_person(nir, birth_date, postal_code)
-    if patient is None:
-        return _refuse_quietly(P.ACCOUNT_CODE_REQUEST, "identity-mismatch")
-    _throttle("code-person", patient.pk, CODE_REQUESTS_PER_PERSON, 86400)
-    if patient.state not in {State.PENDING, State.OPEN} or patient.user_id is not None:
-        return _refuse_quietly(P.ACCOUNT_CODE_REQUEST, "not-activable", patient)
-    authorize(ANONYMOUS, P.ACCOUNT_CODE_REQUEST, patient, detail={"channel": "on-file"})
+    # nobody matching, or a space that cannot be activated: refused and journaled, answered the same
+    decision = authorize(
+        ANONYMOUS, P.ACCOUNT_CODE_REQUEST, patient, detail={"channel": "on-file"}, quiet=True
+    )
+    if not decision.allowed or patient is None:
+        return None
+    if _over_limit("code-person", patient.pk, CODE_REQUESTS_PER_PERSON, 86400):
+        raise _too_many()
     ActivationCode.objects.filter(patient=patient, used_at__isnull=True).update(expires_at=timezone.now())
     invite_patient(patient, reason="new-code")
     return None
@@ -767,12 +727,15 @@ def _reset_link(user: User) -> str:
 @atomic_action
 def request_password_reset(login: str, *, ip: str = "") -> None:
     """Send a reset link to the contact on file (e-mail, else SMS). Same answer whether the login exists."""
-    _throttle("reset-ip", ip, CODE_REQUESTS_PER_IP, 3600)
+    if _over_limit("reset-ip", ip, CODE_REQUESTS_PER_IP, 3600):
+        raise _too_many()
     user = User.objects.filter(username__iexact=(login or "").strip(), is_active=True).first()
-    if user is None or not (user.email or user.phone):
-        return _refuse_quietly(P.ACCOUNT_PASSWORD_RESET, "unknown-login")
-    _throttle("reset-user", user.pk, CODE_REQUESTS_PER_PERSON, 86400)
-    authorize(ANONYMOUS, P.ACCOUNT_PASSWORD_RESET, user, detail={"step": "link"})
+    # an unknown login or an account without a contact on file: refused and journaled, answered the same
+    decision = authorize(ANONYMOUS, P.ACCOUNT_PASSWORD_RESET, user, detail={"step": "link"}, quiet=True)
+    if not decision.allowed or user is None:
+        return None
+    if _over_limit("reset-user", user.pk, CODE_REQUESTS_PER_PERSON, 86400):
+        raise _too_many()
     text = _(
         "Pour choisir un nouveau mot de passe, ouvrez ce lien (valable %(hours)d heures) : %(link)s\n"
         "Un code vous sera demandé (second facteur). Si vous n'avez rien demandé, ignorez ce message."
@@ -784,24 +747,13 @@ def request_password_reset(login: str, *, ip: str = "") -> None:
     return None
 
 
-def user_for_reset_link(uid: str, token: str) -> User:
-    """The person a reset link was sent to, or a refusal (unknown, expired or already used link)."""
-    try:
-        user = User.objects.filter(pk=int(force_str(urlsafe_base64_decode(uid)))).first()
-    except (TypeError, ValueError, OverflowError):
-        user = None
-    if user is None or not default_token_generator.check_token(user, token):
-        raise Refused("link_invalid", _("Ce lien n'est plus valable : demandez-en un nouveau."))
-    return user
-
-
 @atomic_action
 def reset_password(uid: str, token: str, code: str, password: str) -> User:
     """The link from the contact on file, plus the second factor: a new password, the lockout lifted."""
     user = user_for_reset_link(uid, token)
+    authorize(ANONYMOUS, P.ACCOUNT_PASSWORD_RESET, user, detail={"step": "done"})
     signin.verify_sign_in_code(user, code)
     validate_password(password, user)
-    authorize(ANONYMOUS, P.ACCOUNT_PASSWORD_RESET, user, detail={"step": "done"})
     user.set_password(password)
     user.failed_logins, user.locked_until = 0, None
     user.save(update_fields=["password", "failed_logins", "locked_until"])
@@ -870,29 +822,23 @@ def request_contact_change(actor: Actor, user: User, kind: str, value: str) -> C
     return change
 
 
-def pending_contact_change(user: User) -> ContactChange | None:
-    return (
-        ContactChange.objects.filter(user=user, confirmed_at__isnull=True, expires_at__gt=timezone.now())
-        .order_by("-created_at")
-        .first()
-    )
-
-
 def confirm_contact_change(actor: Actor, user: User, code: str) -> ContactChange:
-    """The code sent to the new contact, typed back: the contact changes; the old one is told."""
+    """The code sent to the new contact, typed back: the contact changes; the old one is told. Not one
+    transaction: a wrong code's count must survive the refusal (the change itself is one)."""
     change = pending_contact_change(user)
+    kind = change.kind if change is not None else ""
+    authorize(actor, P.ACCOUNT_CONTACT_CHANGE, user, detail={"kind": kind, "step": "confirm"})
     if change is None or change.failures >= CONTACT_CODE_MAX_FAILURES:
         raise Refused("no_change", _("Aucun changement en attente : recommencez la demande."))
     typed = "".join(ch for ch in (code or "") if ch.isdigit())
     if change.code_hash != codes.keyed_hash(f"{user.pk}:{typed}"):
         ContactChange.objects.filter(pk=change.pk).update(failures=F("failures") + 1)  # kept: no rollback
         raise Refused("wrong_code", _("Ce code n'est pas le bon."))
-    return _apply_contact_change(actor, user, change)
+    with transaction.atomic():
+        return _apply_contact_change(user, change)
 
 
-@atomic_action
-def _apply_contact_change(actor: Actor, user: User, change: ContactChange) -> ContactChange:
-    authorize(actor, P.ACCOUNT_CONTACT_CHANGE, user, detail={"kind": change.kind, "step": "confirm"})
+def _apply_contact_change(user: User, change: ContactChange) -> ContactChange:
     old_email, old_phone = user.email, user.phone
     patient = getattr(user, "patient", None)
     field = {"email": "email", "phone": "phone", "address": "address"}[change.kind]
@@ -950,3 +896,45 @@ def record_paper_request(actor: Actor, patient: Patient, request: str, reference
         "early-destruction": request_early_destruction,
     }[request]
     return change(actor, patient)
+
+
+@atomic_action
+def set_language(actor: Actor, user: User, language: str) -> Patient:
+    """The language of the person's letters and PDFs (the pages follow the browser or the footer's choice)."""
+    authorize(actor, P.ACCOUNT_CONTACT_CHANGE, user, detail={"language": language})
+    patient = getattr(user, "patient", None)
+    if patient is None or language not in dict(settings.LANGUAGES):
+        raise Refused("bad_language", _("Choisissez une langue de la liste."), field="language")
+    patient.language = language
+    patient.save(update_fields=["language"])
+    return patient
+
+
+@atomic_action
+def send_new_paper_list(actor: Actor, user: User) -> int:
+    """A new list of sign-in codes by post (the old list stops working): for people who sign in with one."""
+    authorize(actor, P.ACCOUNT_TOTP_SETUP, user, detail={"step": "paper-list"})
+    patient = getattr(user, "patient", None)
+    if user.otp_channel != User.OtpChannel.PAPER or patient is None or not patient.address:
+        raise Refused("no_paper_list", _("Vous ne vous connectez pas avec une liste de codes par courrier."))
+    paper = codes.new_paper_codes()
+    device, _created = StaticDevice.objects.get_or_create(
+        user=user, name="paper", defaults={"confirmed": True}
+    )
+    device.token_set.all().delete()
+    device.token_set.bulk_create(
+        [device.token_set.model(device=device, token=codes.paper_token(c)) for c in paper]
+    )
+    with translation.override(language_of(patient)):
+        body = _(
+            "Bonjour %(name)s,\n\nVoici votre nouvelle liste de codes de connexion ; "
+            "l'ancienne ne fonctionne plus."
+        ) % {"name": patient.display_name}
+        body += "\n\n" + paper_sign_in_text(paper).split("\n\n", 1)[1]
+        queue_letter(
+            f"{patient.display_name}\n{patient.address}",
+            _("Vos codes de connexion carnet"),
+            body,
+            patient_id=patient.pk,
+        )
+    return len(paper)

@@ -22,3 +22,16 @@ def normalize_code(code: str) -> str:
 def keyed_hash(value: str) -> str:
     """HMAC-SHA-256 with the secret key: a leaked table of hashes cannot be brute-forced offline."""
     return hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
+
+
+PAPER_CODES = 10
+
+
+def new_paper_codes(count: int = PAPER_CODES) -> list[str]:
+    """Sign-in codes printed on a letter, for people with neither e-mail nor mobile: 8 digits each."""
+    return [f"{secrets.randbelow(10**8):08d}" for _ in range(count)]
+
+
+def paper_token(code: str) -> str:
+    """What the account's paper list keeps of a code (a django-otp static token holds 16 characters)."""
+    return keyed_hash("paper:" + "".join(ch for ch in (code or "") if ch.isdigit()))[:16]

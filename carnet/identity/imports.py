@@ -7,8 +7,8 @@ Every line is validated first; if any line is bad nothing is written and the rep
 import csv
 import datetime
 import io
-from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from carnet.access.actor import SYSTEM
 from carnet.identity import codes
-from carnet.identity.actions import add_representative, choose_gp, has_valid_code, invite_patient, is_minor
+from carnet.identity.actions import add_representative, choose_gp, invite_patient
 from carnet.identity.models import ImportBatch, Opposition, Patient, Profession, Professional, Specialty
+from carnet.identity.queries import has_valid_code, is_minor
 from carnet.identity.validators import normalize_adeli, normalize_nir, normalize_rpps
 
 BENEFICIARY_COLUMNS = [
@@ -36,6 +37,7 @@ BENEFICIARY_COLUMNS = [
 # Optional: the declared médecin traitant, and for a minor or a protected adult the insured person they are
 # attached to (their legal representative; a protected adult's also needs the court decision and its end).
 BENEFICIARY_OPTIONAL_COLUMNS = ["gp_rpps", "attached_to_nir", "court_decision", "protection_until"]
+# Also optional: "language" (fr or en), the language of the person's letters until they choose in their space.
 PROFESSIONAL_COLUMNS = [
     "rpps",
     "adeli",
@@ -99,6 +101,9 @@ def _beneficiary(row: dict) -> dict:
     values["birthplace_code"] = code
     if values["email"] and "@" not in values["email"]:
         errors["email"] = "adresse électronique invalide"
+    values["language"] = (row.get("language") or "").strip().lower() or "fr"  # of the letters (optional)
+    if values["language"] not in dict(settings.LANGUAGES):
+        errors["language"] = "langue attendue : fr ou en"
     errors.update(_attachments(row, values))
     if errors:
         raise ValueError(errors)
@@ -161,7 +166,7 @@ def _check_attachments(parsed: list[dict], numbers: list[int], report: ImportRep
             )
 
 
-def import_beneficiaries(text: str, file_name: str = "", progress: Iterable | None = None) -> ImportReport:
+def import_beneficiaries(text: str, file_name: str = "", progress: Any = None) -> ImportReport:
     """Import the beneficiary file: new people get a pending space and an invitation; known ones updated."""
     report = ImportReport()
     parsed, seen, numbers = [], set(), []
@@ -224,11 +229,10 @@ def _write_beneficiaries(parsed: list[dict], report: ImportReport, progress) -> 
         chunk = parsed[start : start + BATCH]
         nirs = [values["nir"] for values in chunk]
         existing = {p.nir: p for p in Patient.objects.filter(nir__in=nirs)}
-        opposed = set(
-            Opposition.objects.filter(nir_hash__in=[codes.keyed_hash(n) for n in nirs]).values_list(
-                "nir_hash", flat=True
-            )
-        )
+        hashes = [codes.keyed_hash(n) for n in nirs]
+        # An opposition, or a space the person closed and that was destroyed: no new space unasked.
+        opposed = set(Opposition.objects.filter(nir_hash__in=hashes).values_list("nir_hash", flat=True))
+        opposed |= set(Patient.objects.filter(nir_hash__in=hashes).values_list("nir_hash", flat=True))
         new = []
         deadline = timezone.now() + datetime.timedelta(days=settings.CARNET_OPPOSITION_DAYS)
         for values in chunk:
@@ -288,7 +292,7 @@ def _professional(row: dict) -> dict:
     return values
 
 
-def import_professionals(text: str, file_name: str = "", progress: Iterable | None = None) -> ImportReport:
+def import_professionals(text: str, file_name: str = "", progress: Any = None) -> ImportReport:
     """Import the directory: professionals are matched on RPPS (else ADELI) and updated in place."""
     report = ImportReport()
     parsed = []

@@ -16,6 +16,7 @@ class User(AbstractUser):
         EMAIL = "email", _("courriel")
         SMS = "sms", _("SMS")
         TOTP = "totp", _("application d'authentification")
+        PAPER = "paper", _("liste de codes reçue par courrier")
 
     phone = models.CharField(_("téléphone mobile"), max_length=20, blank=True)
     otp_channel = models.CharField(max_length=8, choices=OtpChannel.choices, default=OtpChannel.EMAIL)
@@ -116,12 +117,20 @@ class Patient(models.Model):
     email = models.EmailField(_("courriel"), blank=True)
     phone = models.CharField(_("téléphone mobile"), max_length=20, blank=True)
     address = models.CharField(_("adresse postale"), max_length=300, blank=True)
+    language = models.CharField(
+        _("langue des courriers et des documents"),
+        max_length=8,
+        choices=[("fr", "Français"), ("en", "English")],
+        default="fr",
+    )
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING, db_index=True)
     state_changed_at = models.DateTimeField(default=timezone.now)
     opposition_deadline = models.DateTimeField(null=True, blank=True)
     activated_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     destroy_after = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Once destroyed, all that is left of the person (see ``identity/erasure.py``): a keyed hash of the NIR.
+    nir_hash = models.CharField(max_length=64, blank=True, db_index=True)
     user = models.OneToOneField(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="patient"
     )
@@ -228,6 +237,9 @@ class ActivationCode(models.Model):
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="activation_codes")
     code_hash = models.CharField(max_length=64, unique=True)
     channel = models.CharField(max_length=8)  # email | letter
+    # Keyed hashes of the sign-in codes printed on the letter (people without e-mail or mobile): they
+    # become the account's paper list at activation.
+    paper_codes = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)

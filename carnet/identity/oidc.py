@@ -17,6 +17,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import requests
 from authlib.integrations.base_client.errors import OAuthError
@@ -75,7 +76,8 @@ class Provider:
 
 def provider(name: str) -> Provider:
     """The provider named ``psc`` or ``franceconnect`` from the settings (unconfigured when absent)."""
-    return Provider(name=name, **settings.CARNET_OIDC.get(name, {"issuer": "", "client_id": ""}))
+    values: dict[str, Any] = settings.CARNET_OIDC.get(name, {"issuer": "", "client_id": ""})
+    return Provider(name=name, **values)
 
 
 def _down(p: Provider, what: str) -> ProviderDown:
@@ -200,7 +202,7 @@ def finish(p: Provider, pending: dict | None, params) -> dict:
 
 def _keys(p: Provider, metadata: dict) -> KeySet:
     try:
-        return KeySet.import_key_set(_get_json(p, metadata["jwks_uri"]))
+        return KeySet.import_key_set(_get_json(p, metadata["jwks_uri"]))  # type: ignore[arg-type]  # import_key_set validates it
     except (JoseError, KeyError, ValueError, TypeError):
         raise _down(p, "unreadable keys") from None
 

@@ -8,9 +8,14 @@ import random
 import time
 
 from faker import Faker
+from stdnum import luhn
 
+from carnet.access.actor import Actor, Role
 from carnet.identity.models import Patient, Profession, Professional, Specialty
 from carnet.identity.nir import make_nir
+from carnet.records.actions import DocumentMetadata, deposit_document
+from carnet.records.codes import type_name
+from carnet.records.samples import sample_pdf
 
 # Rough shares of the professions in the directory and of doctors' specialties.
 PROFESSIONS = [
@@ -60,8 +65,6 @@ def _weighted(rng: random.Random, table):
 
 
 def _rpps(n: int) -> str:
-    from stdnum import luhn
-
     body = f"1{n:09d}"
     return body + luhn.calc_check_digit(body)
 
@@ -132,11 +135,6 @@ def seed_patients(count: int, seed: int, progress=None) -> int:
 
 def seed_documents(patients, per_patient: int, seed: int) -> int:
     """Real deposits (encrypted, journaled) of small PDFs by each patient's GP or another doctor."""
-    from carnet.access.actor import Actor, Role
-    from carnet.records.actions import DocumentMetadata, deposit_document
-    from carnet.records.codes import type_name
-    from carnet.records.samples import sample_pdf
-
     rng = random.Random(f"documents-{seed}")
     doctors = list(Professional.objects.filter(profession=Profession.MEDECIN)[:200])
     count = 0
@@ -171,7 +169,7 @@ def seed_population(
 ) -> dict:
     """Patients and professionals; ``documents_per_patient`` real encrypted deposits (slow: small
     populations), ``metadata_documents`` metadata-only rows per patient (bulk: national scale)."""
-    from carnet.records.bulk import add_metadata_documents
+    from carnet.records.bulk import add_metadata_documents  # noqa: PLC0415 - cycle: bulk reads DOCUMENT_MIX here
 
     started = time.perf_counter()
     before = Patient.objects.order_by("-pk").values_list("pk", flat=True).first() or 0

@@ -4,23 +4,16 @@ then (so that someone who enrolled their own authenticator cannot hide it) and j
 from django.utils.translation import gettext as _
 
 from carnet.access.actor import Actor
-from carnet.access.decision import Decision
+from carnet.access.gate import authorize
 from carnet.access.permissions import Permission as P
-from carnet.journal.chain import record
 from carnet.notify.tasks import deliver_security_notice
 
 
 def second_factor_changed(actor: Actor, user, old_channel: str, new_channel: str) -> None:
     """Journal the change and queue a notice on the old channel (e-mail or SMS), in the caller's
     transaction: the notice leaves only if the change was committed."""
-    record(
-        actor,
-        P.ACCOUNT_TOTP_SETUP,
-        Decision(True, "second factor changed", "second-factor-changed"),
-        patient=getattr(user, "patient", None),
-        resource_type="User",
-        resource_id=user.pk,
-        detail={"step": "changed", "from": old_channel, "to": new_channel},
+    authorize(
+        actor, P.ACCOUNT_TOTP_SETUP, user, detail={"step": "changed", "from": old_channel, "to": new_channel}
     )
     deliver_security_notice.enqueue(
         user.pk,

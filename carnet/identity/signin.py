@@ -10,6 +10,7 @@ from django.contrib.auth import authenticate
 from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from carnet.access.actor import ANONYMOUS, Actor
@@ -60,7 +61,7 @@ def _locked_refusal(user: User) -> Refused:
     return Refused(
         "locked",
         _("Ce compte est verrouillé après trop d'essais. Réessayez après %(time)s.")
-        % {"time": _at(user.locked_until)},
+        % {"time": _at(user.locked_until or timezone.now())},
         status=429,
     )
 
@@ -106,6 +107,19 @@ def check_reauthentication(user: User, password: str, ip: str = "") -> None:
     actions.register_sign_in_success(Actor.for_account(user), user)
 
 
+def sends_codes(user: User) -> bool:
+    """Whether sign-in sends a code (e-mail, SMS), or the person has it already (an app, a paper list)."""
+    return user.otp_channel not in (User.OtpChannel.TOTP, User.OtpChannel.PAPER)
+
+
+def paper_codes_left(user: User) -> int | None:
+    """How many codes are left on the person's paper list (None: they do not use one)."""
+    if user.otp_channel != User.OtpChannel.PAPER:
+        return None
+    device = StaticDevice.objects.filter(user=user, name="paper").first()
+    return device.token_set.count() if device else 0
+
+
 def send_sign_in_code(user: User) -> OneTimeCodeDevice:
     """Second step: a 6-digit code by e-mail or SMS (TOTP users use their app instead)."""
     return actions.issue_sign_in_code(ANONYMOUS, user)
@@ -119,6 +133,8 @@ def verify_sign_in_code(user: User, code: str):
     devices = list(OneTimeCodeDevice.objects.filter(user=user, confirmed=True))
     if user.otp_channel == User.OtpChannel.TOTP:
         devices = list(TOTPDevice.objects.filter(user=user, confirmed=True))
+    if user.otp_channel == User.OtpChannel.PAPER:  # the list printed on a letter: each code works once
+        devices, code = list(StaticDevice.objects.filter(user=user, name="paper")), codes.paper_token(code)
     for device in devices:
         allowed, _info = device.verify_is_allowed()
         if not allowed:

@@ -54,10 +54,15 @@ WHAT = {
     P.MESSAGING_CONVERSATION_SEARCH: _("a parcouru vos conversations de messagerie"),
     P.MESSAGING_CONVERSATION_START: _("a commencé une conversation de messagerie"),
     P.MESSAGING_MESSAGE_SEND: _("a envoyé un message dans une conversation"),
+    P.MESSAGING_MAIL_RELAY: _("a transmis votre réponse à la messagerie sécurisée du professionnel"),
+    P.MESSAGING_MAILBOX_MANAGE: _("a ouvert ou réglé sa messagerie sécurisée"),
     P.MESSAGING_PAPER_REPLY_RECORD: _("a enregistré votre réponse reçue par courrier"),
     P.ACCESS_GRANT_EXTEND: _("a prolongé son accès en consultant votre dossier"),
     P.ACCESS_MATRIX_CHANGE: _("a changé ce que chaque profession peut lire"),
     P.ACCESS_APP_REVOKE: _("a retiré l'accès d'une application"),
+    P.ACCESS_APP_TOKENS_REVOKE: _(
+        "a retiré l'accès d'une application : son code d'autorisation a servi deux fois"
+    ),
     P.ACCOUNT_CODE_REQUEST: _("a demandé un nouveau code provisoire"),
     P.ACCOUNT_CONTACT_CHANGE: _("a changé vos coordonnées"),
     P.ACCOUNT_DEVICE_REMEMBER: _("s'est connecté depuis un appareil"),
@@ -92,6 +97,7 @@ WHAT = {
     P.NOTIFY_PREFERENCES_CHANGE: _("a changé vos préférences de notification"),
     P.RECORD_DOCUMENT_RELEASE_DUE: _("a montré un document retenu à la fin du délai"),
     P.VAULT_KEYS_ROTATE: _("a renouvelé les clés de chiffrement"),
+    P.VAULT_BLOBS_SWEEP: _("a effacé les contenus chiffrés qu'aucun document ne référence"),
     P.AGENDA_EVENT_CANCEL: _("a annulé un rendez-vous"),
     P.AGENDA_EVENT_CREATE: _("a ajouté un rendez-vous"),
     P.AGENDA_EVENT_READ: _("a lu votre agenda"),
@@ -380,9 +386,24 @@ def _who(label: str, role: str) -> str:
     return label or str(WHO.get(role, _("une personne")))
 
 
+CARD = {
+    "issued": _("a créé une carte d'urgence (la précédente ne fonctionne plus)"),
+    "revoked": _("a révoqué sa carte d'urgence"),
+    "shown": _("a affiché sa carte d'urgence"),
+}
+
+
 def _what(entry: Entry) -> str:
+    if entry.action == P.ACCESS_PATIENT_LOOKUP and _detail(entry).get("via") == "emergency-card":
+        return str(_("a ouvert le lien de votre carte d'urgence"))
+    if entry.action == P.ACCOUNT_CONTACT_CHANGE and "language" in _detail(entry):
+        return str(_("a choisi la langue de ses courriers et documents"))
+    if entry.action == P.ACCOUNT_TOTP_SETUP and _detail(entry).get("step") == "paper-list":
+        return str(_("a demandé une nouvelle liste de codes de connexion par courrier"))
     if entry.action == P.ACCESS_SETTINGS_MANAGE:
         detail = _detail(entry)
+        if detail.get("card") in CARD:
+            return str(CARD[detail["card"]])
         key = next((k for k in SETTINGS if k in detail), "settings")
         return str(SETTINGS[key])
     if entry.action in WHAT:

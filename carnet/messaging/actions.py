@@ -6,20 +6,19 @@ one transaction, notifications included (queued as tasks). Content is sealed wit
 
 import hashlib
 import secrets
-import smtplib
-import ssl
-import uuid
 from dataclasses import dataclass, field
+from email.message import EmailMessage
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from carnet.access.actor import Actor, Channel, Role
+from carnet.access.actor import Actor, Role
 from carnet.access.gate import atomic_action, authorize
 from carnet.access.permissions import Permission as P
 from carnet.errors import Conflict, NotFound, Refused
-from carnet.messaging.mail import ParsedMail, patient_address, reply_mime
+from carnet.messaging import compose
+from carnet.messaging.mail import ParsedMail, mail_actor, new_message_id
 from carnet.messaging.models import (
     Attachment,
     Conversation,
@@ -29,9 +28,8 @@ from carnet.messaging.models import (
     PaperSlip,
     Participation,
 )
-from carnet.messaging.sealing import open_json, open_text, seal_json, seal_text
-from carnet.notify.letters import letter_pdf
-from carnet.notify.outbox import channel_for, notify_now, queue_letter
+from carnet.messaging.sealing import open_text, seal_json, seal_text
+from carnet.notify.outbox import channel_for, notify_patient, queue_letter
 from carnet.notify.queries import preference_of
 from carnet.records import actions as records
 from carnet.records.actions import DocumentMetadata
@@ -65,24 +63,22 @@ class Draft:
     asks_reply: bool = False
 
 
-def new_message_id() -> str:
-    return f"<{uuid.uuid4()}@patient.{settings.CARNET_MAIL_DOMAIN}>"
-
-
 @atomic_action
-def personal_mailbox(professional) -> Mailbox:
-    """A professional's own mailbox, made on first use (their secure-mail address can be set later)."""
-    mailbox = Mailbox.objects.filter(owner=professional, kind=Mailbox.Kind.PERSONAL).first()
-    if mailbox is None:
-        mailbox = Mailbox.objects.create(owner=professional, name=professional.display_name)
+def personal_mailbox(actor: Actor) -> Mailbox:
+    """The acting professional's own mailbox, made on first use (the secure-mail address can come later)."""
+    professional = actor.professional
+    found = Mailbox.objects.filter(owner=professional, kind=Mailbox.Kind.PERSONAL).first()
+    mailbox = found or Mailbox(owner=professional, name=getattr(professional, "display_name", ""))
+    authorize(actor, P.MESSAGING_MAILBOX_MANAGE, mailbox, detail={"step": "open" if found else "create"})
+    if found is None:
+        mailbox.save()
     return mailbox
 
 
 @atomic_action
 def set_mailbox_settings(actor: Actor, mailbox: Mailbox, *, accepts: bool, delay_days: int) -> Mailbox:
     """The owner opens (or not) their mailbox to patients' first messages, with the usual answer delay."""
-    if actor.professional is None or mailbox.owner_id != actor.professional.pk:
-        raise Refused("not-owner", _("Seul le titulaire de la messagerie change ses réglages."), status=403)
+    authorize(actor, P.MESSAGING_MAILBOX_MANAGE, mailbox, detail={"step": "settings"})
     if not 0 < delay_days <= 60:
         raise Refused("bad-delay", _("Le délai de réponse doit être compris entre 1 et 60 jours."))
     mailbox.accepts_patient_messages, mailbox.answer_delay_days = accepts, delay_days
@@ -98,7 +94,11 @@ def start_conversation(actor: Actor, patient, mailbox: Mailbox, subject: str, dr
         raise Refused("empty", _("Un message a un objet et un texte (ou une pièce jointe)."))
     conversation = Conversation(patient=patient, mailbox=mailbox)
     authorize(actor, P.MESSAGING_CONVERSATION_START, conversation, detail={"mailbox": mailbox.pk})
-    conversation.sealed_subject = seal_text(patient, subject[:300])
+    return _start(actor, conversation, subject, draft)
+
+
+def _start(actor: Actor, conversation: Conversation, subject: str, draft: Draft) -> Conversation:
+    conversation.sealed_subject = seal_text(conversation.patient, subject[:300])
     conversation.started_by_patient = actor.professional is None
     conversation.save()
     _add_message(actor, conversation, draft)
@@ -179,11 +179,12 @@ def _attach(actor: Actor, message: Message, upload: Upload, position: int) -> At
 
 def _deliver(conversation: Conversation, message: Message) -> None:
     """Who hears of a new message: the patient (by their channel, never the content; on paper the message
-    itself with a reply slip), or the professional's secure mailbox (a patient's reply goes out by SMTP)."""
+    itself with a reply slip), or the professional's secure mailbox (a patient's reply goes out by SMTP).
+    Queued in the sender's transaction: nothing leaves unless the message was kept."""
     from carnet.messaging import tasks  # tasks call these actions: imported here to break the cycle
 
     if message.side == Message.Side.PROFESSIONAL:
-        tasks.tell_patient.enqueue(str(message.pk))
+        _tell_patient(conversation, message)
     elif message.side == Message.Side.PATIENT and conversation.mailbox.address:
         outgoing = OutgoingMail.objects.create(message=message, recipient=conversation.mailbox.address)
         tasks.send_outgoing_mail.enqueue(outgoing.pk)
@@ -292,15 +293,9 @@ def record_paper_reply(actor: Actor, slip_code: str, scan: bytes, mime_type: str
     )
 
 
-def new_slip(conversation: Conversation) -> PaperSlip:
-    """A reply-slip code for a printed message (made by the letter task, in its transaction)."""
+def _new_slip(conversation: Conversation) -> PaperSlip:
+    """A reply-slip code for a printed message (made with the letter, in its transaction)."""
     return PaperSlip.objects.create(code=secrets.token_hex(4).upper(), conversation=conversation)
-
-
-def mail_actor(mailbox: Mailbox) -> Actor:
-    """Who writes when a mailbox's secure mail arrives: its owner, through their software."""
-    owner = mailbox.owner
-    return Actor(role=Role.PROFESSIONAL, user=owner.user, professional=owner, channel=Channel.API)
 
 
 @atomic_action
@@ -321,108 +316,85 @@ def receive_mail(mailbox: Mailbox, patient, mail: ParsedMail) -> Message:
         .select_related("conversation__patient", "conversation__mailbox")
         .first()
     )
+    conversation = earlier.conversation if earlier else Conversation(patient=patient, mailbox=mailbox)
+    if not (draft.body.strip() or draft.uploads):
+        raise Refused("empty", _("Le message est vide."))
+    authorize(
+        actor,
+        P.MESSAGING_MESSAGE_SEND if earlier else P.MESSAGING_CONVERSATION_START,
+        conversation,
+        detail={"mailbox": mailbox.pk, "channel": "mail"},
+    )
     if earlier is not None:
-        return send_message(actor, earlier.conversation, draft)
-    conversation = start_conversation(actor, patient, mailbox, mail.subject or _("(sans objet)"), draft)
+        return _add_message(actor, conversation, draft)
+    _start(actor, conversation, mail.subject.strip() or _("(sans objet)"), draft)
     return conversation.messages.filter(side=Message.Side.PROFESSIONAL).first()
 
 
-def tell_patient(message_id: str) -> str:
-    """Task: a new message from a professional. By e-mail or SMS only that it came, from whom, and the
-    link; for a patient who chose post, the message itself is printed with a reply slip."""
-    message = Message.objects.select_related("conversation__patient", "conversation__mailbox").get(
-        pk=message_id
-    )
-    conversation, patient = message.conversation, message.conversation.patient
+def _tell_patient(conversation: Conversation, message: Message) -> None:
+    """A new message from a professional. By e-mail or SMS only that it came, from whom, and the link;
+    for a patient who chose post, the message itself goes to the print queue with a reply slip."""
+    patient = conversation.patient
     if channel_for(patient, preference_of(patient)) == "letter":
         _print_letter(conversation, message)
-        return "letter"
+        return
     link = f"{settings.SITE_URL}/patient/messages/{conversation.pk}/"
-    notify_now(
-        patient.pk,
+    notify_patient(
+        patient,
         "new-message",
         _("Nouveau message de %(who)s") % {"who": message.author_label},
         _("Vous avez un nouveau message de %(who)s dans votre espace carnet : %(link)s")
         % {"who": message.author_label, "link": link},
     )
-    return "notice"
+
+
+def _print_letter(conversation: Conversation, message: Message) -> None:
+    """The letter's text is sealed with the patient's key in the print queue: the PDF is made at print
+    time, so no message content lies in clear in the database."""
+    patient = conversation.patient
+    slip = _new_slip(conversation)
+    subject = open_text(patient, conversation.sealed_subject)
+    queue_letter(
+        f"{patient.display_name}\n{patient.address}",
+        _("Message de %(who)s (avec coupon-réponse %(code)s)")
+        % {"who": message.author_label, "code": slip.code},
+        _("Message de messagerie sécurisée (chiffré ; mis en page à l'impression)."),
+        patient_id=patient.pk,
+        sealed_body=seal_text(patient, compose.letter_text(conversation, message, subject, slip.code)),
+    )
 
 
 @atomic_action
-def _print_letter(conversation: Conversation, message: Message) -> None:
-    patient = conversation.patient
-    slip = new_slip(conversation)
-    names = [open_json(patient, a.sealed_meta).get("filename", "") for a in message.attachments.all()]
-    text = "\n\n".join(
-        part
-        for part in [
-            _("Message de %(who)s :") % {"who": message.author_label},
-            open_text(patient, message.sealed_body),
-            _("Pièces jointes : %(names)s") % {"names": ", ".join(names)} if names else "",
-            "-" * 60,
-            _(
-                "COUPON-RÉPONSE (code %(code)s). Écrivez votre réponse ci-dessous et renvoyez ce coupon à "
-                "carnet, service courrier. Votre réponse sera transmise à %(name)s."
-            )
-            % {"code": slip.code, "name": conversation.mailbox.name},
-        ]
-        if part
+def prepare_outgoing_mail(actor: Actor, outgoing_id: int) -> EmailMessage | None:
+    """A patient's reply, as the mail that leaves by SMTP for the professional's secure mailbox (None once
+    sent, or without a relay). The task sends it outside any transaction, then records the outcome."""
+    outgoing = (
+        OutgoingMail.objects.select_related(
+            "message__conversation__patient", "message__conversation__mailbox"
+        )
+        .filter(pk=outgoing_id)
+        .first()
     )
-    subject = open_text(patient, conversation.sealed_subject)
-    address = f"{patient.display_name}\n{patient.address}"
-    queue_letter(
-        address,
-        _("Message de %(who)s (avec coupon-réponse %(code)s)")
-        % {"who": message.author_label, "code": slip.code},
-        _("Message de messagerie sécurisée imprimé (contenu dans la lettre seulement)."),
-        patient_id=patient.pk,
-        pdf=letter_pdf(address, subject, text),
-    )
+    if outgoing is None or outgoing.sent_at is not None or not settings.CARNET_SMTP_RELAY:
+        return None
+    authorize(actor, P.MESSAGING_MAIL_RELAY, outgoing.message.conversation, detail={"step": "send"})
+    return compose.reply_of(outgoing)
 
 
-def send_outgoing_mail(outgoing_id: int) -> bool:
-    """Task: a patient's reply leaves by SMTP for the professional's secure mailbox (claimed first, so two
-    workers never send it twice; a failure is kept for the next try)."""
-    outgoing = OutgoingMail.objects.select_related("message__conversation__patient").get(pk=outgoing_id)
-    if outgoing.sent_at is not None or not settings.CARNET_SMTP_RELAY:
+@atomic_action
+def record_outgoing_mail(actor: Actor, outgoing_id: int, error: str) -> bool:
+    """What the relay answered: sent (once: a second worker's success changes nothing), or the error's kind
+    kept for the next try. About the service's queue, not the patient's content (no patient journaled)."""
+    outgoing = OutgoingMail.objects.filter(pk=outgoing_id).first()
+    if outgoing is None:
         return False
-    message = outgoing.message
-    conversation, patient = message.conversation, message.patient
-    thread = list(
-        conversation.messages.exclude(pk=message.pk)
-        .exclude(side=Message.Side.SERVICE)
-        .values_list("message_id", flat=True)
-    )
-    files = [
-        (
-            open_json(patient, a.sealed_meta).get("filename", "piece-jointe"),
-            vault_queries.get(patient, a.blob_ref, expected_sha256=a.sha256),
-            a.mime_type,
-        )
-        for a in message.attachments.all()
-    ]
-    mime = reply_mime(
-        patient_address(patient),
-        outgoing.recipient,
-        open_text(patient, conversation.sealed_subject),
-        open_text(patient, message.sealed_body),
-        message.message_id,
-        thread,
-        files,
-    )
-    host, _sep, port = settings.CARNET_SMTP_RELAY.rpartition(":")
-    try:
-        with smtplib.SMTP(host, int(port), timeout=30) as client:
-            if settings.CARNET_SMTP_RELAY_TLS:
-                client.starttls(context=ssl.create_default_context())
-            client.send_message(mime)
-    except (OSError, smtplib.SMTPException) as error:
-        OutgoingMail.objects.filter(pk=outgoing.pk).update(
-            attempts=outgoing.attempts + 1, last_error=type(error).__name__
-        )
+    authorize(actor, P.MESSAGING_MAIL_RELAY, outgoing, detail={"step": "sent" if not error else "failed"})
+    attempts = outgoing.attempts + 1
+    if error:
+        OutgoingMail.objects.filter(pk=outgoing.pk).update(attempts=attempts, last_error=error[:200])
         return False
     return bool(
         OutgoingMail.objects.filter(pk=outgoing.pk, sent_at__isnull=True).update(
-            sent_at=timezone.now(), attempts=outgoing.attempts + 1, last_error=""
+            sent_at=timezone.now(), attempts=attempts, last_error=""
         )
     )

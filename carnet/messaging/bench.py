@@ -22,6 +22,7 @@ from carnet.identity.nir import make_nir
 from carnet.messaging import actions, queries
 from carnet.messaging.mail import patient_address
 from carnet.messaging.models import Mailbox
+from carnet.messaging.sealing import Opener, open_text
 from carnet.records.samples import sample_pdf
 
 PEER = "bench.mssante.test"
@@ -129,6 +130,31 @@ def _page_client(patient) -> Client:
     return client
 
 
+def _subjects_side_by_side(actor, timed, rounds: int) -> dict:
+    """The inbox's first page of subjects unsealed as now (``Opener``: the patient's key read once) and as
+    before (one key read per conversation), interleaved in batches of 10 in the same run."""
+
+    def opener():
+        found, shared = list(queries.conversations(actor)[: queries.PAGE]), Opener()
+        return [shared.text(c.patient_id, c.sealed_subject) for c in found]
+
+    def each():
+        return [open_text(c.patient, c.sealed_subject) for c in queries.conversations(actor)[: queries.PAGE]]
+
+    assert opener() == each()
+    now, before = [], []
+    for _ in range(max(rounds // 10, 1)):
+        now += timed(opener, 10)
+        before += timed(each, 10)
+    now_ms, before_ms = _ms(now), _ms(before)
+    return {
+        "subjects_one_key_read": now_ms,
+        "subjects_key_read_per_conversation": before_ms,
+        "ratio_p50": round(before_ms["p50_ms"] / now_ms["p50_ms"], 2),
+        "ratio_p95": round(before_ms["p95_ms"] / now_ms["p95_ms"], 2),
+    }
+
+
 def inbox(total: int = 1000, rounds: int = 200) -> dict:
     """The inbox (first page of 50, subjects unsealed), the page itself, and a search in every body."""
     gp = fixtures.bench_gp()
@@ -151,6 +177,8 @@ def inbox(total: int = 1000, rounds: int = 200) -> dict:
         "messages": total,
         "conversations": patient.conversations.count(),
         "inbox_query": _ms(timed(lambda: queries.inbox(actor), rounds)),
+        # side by side: the first page's subjects unsealed with one key read, or one per conversation
+        **_subjects_side_by_side(actor, timed, rounds),
         "inbox_page": _ms(page),
         "search_all_bodies": _ms(
             timed(lambda: queries.inbox(actor, text="introuvable"), max(rounds // 20, 5))

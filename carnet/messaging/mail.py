@@ -6,6 +6,9 @@ import email.policy
 import html
 import io
 import re
+import smtplib
+import ssl
+import uuid
 import zipfile
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -15,6 +18,7 @@ import nh3
 from defusedxml import ElementTree
 from django.conf import settings
 
+from carnet.access.actor import Actor, Channel, Role
 from carnet.records.content import ContentRefused
 
 RIM = "{urn:oasis:names:tc:ebxml-regrep:xsd:rim:3.0}"
@@ -61,6 +65,30 @@ def patient_domain() -> str:
 def patient_address(patient) -> str:
     """``<INS>@patient.<domain>``, as MSSanté names a patient's mailbox."""
     return f"{patient.nir}@{patient_domain()}"
+
+
+def new_message_id() -> str:
+    return f"<{uuid.uuid4()}@patient.{settings.CARNET_MAIL_DOMAIN}>"
+
+
+def mail_actor(mailbox) -> Actor:
+    """Who writes when a mailbox's secure mail arrives: its owner, through their software."""
+    owner = mailbox.owner
+    return Actor(role=Role.PROFESSIONAL, user=owner.user, professional=owner, channel=Channel.API)
+
+
+def relay(mime: EmailMessage) -> str:
+    """Hand a message to the configured relay by SMTP: "" once accepted, else the error's kind (no
+    address nor content: it is kept for the next try and shown to operators)."""
+    host, _sep, port = settings.CARNET_SMTP_RELAY.rpartition(":")
+    try:
+        with smtplib.SMTP(host, int(port), timeout=30) as client:
+            if settings.CARNET_SMTP_RELAY_TLS:
+                client.starttls(context=ssl.create_default_context())
+            client.send_message(mime)
+    except (OSError, smtplib.SMTPException) as error:
+        return type(error).__name__
+    return ""
 
 
 def split_address(address: str) -> tuple[str, str]:

@@ -22,7 +22,7 @@ from carnet.access.policy import decide
 from carnet.errors import Conflict, Refused
 from carnet.identity.models import Patient
 from carnet.messaging import actions
-from carnet.messaging.mail import parse, patient_domain, split_address
+from carnet.messaging.mail import mail_actor, parse, patient_domain, split_address
 from carnet.messaging.models import Mailbox
 from carnet.records.content import ContentRefused
 
@@ -35,14 +35,30 @@ CLOSED_TEXT = {
 }
 
 
-def peer_allowed(peer_host: str, sender: str) -> bool:
-    """A configured peer: its IP address, or its sender domain (or a parent domain) is listed."""
+def _within(domain: str, name: str) -> bool:
+    return domain == name or domain.endswith(f".{name}")
+
+
+def peer_allowed(peer_host: str, sender: str, certificate_names: list[str] | None = None) -> bool:
+    """A configured peer: its IP address, or its sender domain (or a parent domain) is listed. Where client
+    certificates are required, the peer is who its certificate names: a listed operator whose certificate
+    covers the sender's domain (a certificate signed by the CA but of an operator not listed is refused)."""
     _local, domain = split_address(sender)
-    for peer in settings.CARNET_SMTP_PEERS:
-        peer = peer.lower()
-        if peer == peer_host or domain == peer or domain.endswith(f".{peer}"):
-            return True
-    return False
+    peers = [peer.lower() for peer in settings.CARNET_SMTP_PEERS]
+    if settings.CARNET_SMTP_CLIENT_CA:
+        names = [name.lower() for name in certificate_names or []]
+        return any(_within(domain, name) and any(_within(name, peer) for peer in peers) for name in names)
+    return any(peer == peer_host or _within(domain, peer) for peer in peers)
+
+
+def certificate_names(session) -> list[str] | None:
+    """The DNS names (else the common name) of the certificate the peer showed at STARTTLS, or None."""
+    certificate = (getattr(session, "ssl", None) or {}).get("peercert")
+    if not certificate:
+        return None
+    names = [value for kind, value in certificate.get("subjectAltName", ()) if kind == "DNS"]
+    common = [value for rdn in certificate.get("subject", ()) for key, value in rdn if key == "commonName"]
+    return names or common
 
 
 def _patient(recipient: str) -> Patient | None:
@@ -52,10 +68,14 @@ def _patient(recipient: str) -> Patient | None:
     return Patient.objects.filter(nir=local.upper()).first()
 
 
-def check_recipient(peer_host: str, sender: str, recipient: str) -> str | None:
-    """The refusal for RCPT TO (an SMTP reply line), or None to accept."""
+def check_recipient(
+    peer_host: str, sender: str, recipient: str, names: list[str] | None = None
+) -> str | None:
+    """The refusal for RCPT TO (an SMTP reply line), or None to accept; ``names``: the peer certificate's."""
     close_old_connections()
-    if not peer_allowed(peer_host, sender):
+    if settings.CARNET_SMTP_CLIENT_CA and names is None:
+        return "530 5.7.0 A client certificate is required: issue STARTTLS with it first"
+    if not peer_allowed(peer_host, sender, names):
         return "550 5.7.1 Sender is not an allowed secure-mail peer"
     if split_address(recipient)[1] != patient_domain():
         return "550 5.7.1 Relaying denied"
@@ -67,7 +87,7 @@ def check_recipient(peer_host: str, sender: str, recipient: str) -> str | None:
     mailbox = Mailbox.objects.filter(address__iexact=sender).select_related("owner__user").first()
     if mailbox is None:
         return "550 5.7.1 Sender has no registered secure mailbox"
-    decision = decide(actions.mail_actor(mailbox), P.MESSAGING_CONVERSATION_SEARCH, patient)
+    decision = decide(mail_actor(mailbox), P.MESSAGING_CONVERSATION_SEARCH, patient)
     if not decision.allowed:
         return CLOSED_TEXT.get(decision.rule, "550 5.7.1 Refused by the patient's rules")
     return None
@@ -115,7 +135,13 @@ class Handler:
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         try:
-            refusal = await self._run(check_recipient, session.peer[0], envelope.mail_from or "", address)
+            refusal = await self._run(
+                check_recipient,
+                session.peer[0],
+                envelope.mail_from or "",
+                address,
+                certificate_names(session),
+            )
         except Exception:
             log.exception("smtp: recipient check failed")
             return "451 4.3.0 Temporary failure, try again later"

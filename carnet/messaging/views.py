@@ -4,7 +4,7 @@ action or query, render. Work without JavaScript: every change is a form post.""
 from contextlib import contextmanager
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,11 +12,11 @@ from django.views.decorators.http import require_POST
 
 from carnet.access.decision import AccessDenied
 from carnet.errors import Refused
-from carnet.identity.models import Patient
 from carnet.messaging import actions, forms, queries
 from carnet.records.actions import DocumentMetadata
 from carnet.web.auth.decorators import operator_required, patient_required, professional_required
 from carnet.web.errors import refusals
+from carnet.web.pro.views import found_patient
 
 
 @contextmanager
@@ -190,13 +190,9 @@ def pro_inbox(request):
 
 
 @professional_required
-def pro_compose(request, patient_id):
-    patient = Patient.objects.filter(pk=patient_id, state=Patient.State.OPEN).first()
-    if patient is None:
-        raise Http404("patient")
-    mailboxes = queries.mailboxes_of(request.actor.professional) or [
-        actions.personal_mailbox(request.actor.professional)
-    ]
+def pro_compose(request, patient_ref):
+    patient = found_patient(request, patient_ref)
+    mailboxes = queries.mailboxes_of(request.actor.professional) or [actions.personal_mailbox(request.actor)]
     form = forms.ProComposeForm(request.POST or None, request.FILES or None, mailboxes=mailboxes)
     if request.method == "POST" and form.is_valid():
         mailbox = next(m for m in mailboxes if m.pk == form.cleaned_data["mailbox"])
@@ -242,7 +238,7 @@ def pro_download(request, attachment_id):
 
 @professional_required
 def pro_settings(request):
-    mailbox = actions.personal_mailbox(request.actor.professional)
+    mailbox = actions.personal_mailbox(request.actor)
     initial = {"accepts": mailbox.accepts_patient_messages, "delay_days": mailbox.answer_delay_days}
     form = forms.MailboxSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

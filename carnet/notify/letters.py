@@ -1,8 +1,11 @@
 """Postal letters as PDF (fpdf2), for people without internet: they go to the print queue."""
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from carnet.pdffonts import new_pdf, printable
+from carnet.vault import queries as vault
+from carnet.vault.errors import VaultError
 
 
 def letter_pdf(address: str, subject: str, body: str) -> bytes:
@@ -12,12 +15,38 @@ def letter_pdf(address: str, subject: str, body: str) -> bytes:
     return bytes(pdf.output())
 
 
+def letter_text(letter) -> str:
+    """What a letter says: its body, or for a sealed one the text unsealed now, at print time (empty once
+    the patient's key was destroyed: nothing is left to print)."""
+    if letter.sealed_body is None:
+        return letter.body
+    try:
+        return vault.unsealer(letter.patient_id)(letter.sealed_body).decode()
+    except VaultError:
+        return ""
+
+
+def letter_document(letter) -> bytes:
+    """One letter's PDF for the print room: made when it is printed if its text is sealed."""
+    if letter.sealed_body is None and letter.attachment:
+        return bytes(letter.attachment)
+    return letter_pdf(letter.recipient, letter.subject, letter_text(letter))
+
+
 def batch_pdf(letters) -> bytes:
     """One PDF for the printer: each letter on its own page(s), in the batch's order."""
     pdf = new_pdf(format="A4")
     pdf.set_margins(20, 20, 20)
+    from carnet.identity.models import Patient  # noqa: PLC0415 - identity's models import notify's plumbing
+
+    languages = dict(
+        Patient.objects.filter(pk__in={x.patient_id for x in letters}).values_list("pk", "language")
+    )
     for letter in letters:
-        _page(pdf, letter.recipient, letter.subject, letter.body)
+        with translation.override(
+            languages.get(letter.patient_id) or "fr"
+        ):  # the furniture in their language
+            _page(pdf, letter.recipient, letter.subject, letter_text(letter))
     return bytes(pdf.output())
 
 

@@ -18,6 +18,8 @@ class OutboxMessage(models.Model):
     subject = models.CharField(max_length=200, blank=True)
     body = models.TextField()
     attachment = models.BinaryField(null=True, blank=True)
+    # A clinical letter (a secure message): sealed with the patient's key, laid out at print time.
+    sealed_body = models.BinaryField(null=True, blank=True)
     patient_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)

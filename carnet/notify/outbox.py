@@ -18,17 +18,24 @@ def send_email(recipient: str, subject: str, body: str) -> None:
 
 
 def queue_letter(
-    recipient: str, subject: str, body: str, *, patient_id: int | None = None, pdf: bytes | None = None
+    recipient: str,
+    subject: str,
+    body: str,
+    *,
+    patient_id: int | None = None,
+    sealed_body: bytes | None = None,
 ) -> OutboxMessage:
-    """A postal letter (PDF) for people without e-mail: it waits in the print queue. ``pdf``: a letter
-    made elsewhere (a secure message with its reply slip), whose content ``body`` does not repeat."""
+    """A postal letter (PDF) for people without e-mail: it waits in the print queue. ``sealed_body``: a
+    clinical text (a secure message with its reply slip) sealed with the patient's key, that ``body`` (what
+    operators see) does not repeat; its PDF is only made at print time (``letters.letter_document``)."""
     return OutboxMessage.objects.create(
         channel=OutboxMessage.Channel.LETTER,
         recipient=recipient,
         subject=subject,
         body=body,
         patient_id=patient_id,
-        attachment=pdf or letter_pdf(recipient, subject, body),
+        sealed_body=sealed_body,
+        attachment=None if sealed_body else letter_pdf(recipient, subject, body),
     )
 
 

@@ -1,11 +1,11 @@
 """What operators see of the outbox and the print queue (no clinical content is ever written there)."""
 
-from carnet.notify.letters import batch_pdf
+from carnet.notify.letters import batch_pdf, letter_document
 from carnet.notify.models import NotificationPreference, OutboxMessage, PrintBatch
 
 
 def outbox(channel: str | None = None):
-    messages = OutboxMessage.objects.defer("attachment")
+    messages = OutboxMessage.objects.defer("attachment", "sealed_body")
     return messages.filter(channel=channel) if channel else messages
 
 
@@ -16,6 +16,10 @@ def print_queue():
 def preference_of(patient) -> NotificationPreference | None:
     """How the patient chose to be told, or None for the defaults."""
     return NotificationPreference.objects.filter(patient_id=patient.pk).first()
+
+
+def letter_pdf_of(letter: OutboxMessage) -> bytes:
+    return letter_document(letter)
 
 
 def print_batches():

@@ -15,13 +15,17 @@ The key directory (``--keys-to``) holds the key-encryption key file and the jour
 
 import datetime
 import hashlib
+import io
 import json
+import os
 import random
 import shutil
+import sqlite3
 import subprocess
 import time
 from pathlib import Path
 
+import dj_database_url
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
@@ -64,8 +68,6 @@ def _pg_tool(name: str) -> str:
 
 
 def _run(command: list[str], env: dict | None = None) -> None:
-    import os
-
     done = subprocess.run(command, env=dict(os.environ, **(env or {})), capture_output=True, text=True)  # noqa: S603
     if done.returncode:
         raise BackupError(f"{Path(command[0]).name} failed: {done.stderr.strip()[-500:]}")
@@ -144,8 +146,6 @@ def _dump_database(target: Path, database_url: str | None) -> dict:
         _run([_pg_tool("pg_dump"), *args, "-Fc", "-f", str(target / "database.dump"), db["NAME"]], env)
         return {"vendor": "postgresql", "file": "database.dump"}
     connection.ensure_connection()
-    import sqlite3
-
     with sqlite3.connect(target / "database.sqlite3") as copy:
         connection.connection.backup(copy)
     copy.close()
@@ -154,8 +154,6 @@ def _dump_database(target: Path, database_url: str | None) -> dict:
 
 def _database_settings(database_url: str | None) -> dict:
     if database_url:
-        import dj_database_url
-
         return dj_database_url.parse(database_url)
     return connection.settings_dict
 
@@ -277,8 +275,6 @@ class _Null:
 
 
 def call_command_output(*args, **kwargs) -> str:
-    import io
-
     out = io.StringIO()
     call_command(*args, stdout=out, **kwargs)
     return out.getvalue().strip()

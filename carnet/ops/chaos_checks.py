@@ -5,14 +5,19 @@ import datetime
 import io
 from collections import Counter
 
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db.models import Count
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from carnet.access.permissions import Permission as P
 from carnet.journal.models import Entry
-from carnet.ops import orphans
 from carnet.records.models import Document
 from carnet.vault import queries as vault
+from carnet.vault import sweep
+from carnet.vault.actions import sweep_orphan_blobs
+from carnet.vault.store import blob_store
 
 
 def deposits(tally, extra_readers: dict | None = None) -> dict:
@@ -77,16 +82,20 @@ def journaled(by_uid: dict) -> dict:
 
 
 def storage(extra_refs: set | None = None) -> dict:
-    """Orphans before and after the sweep (no deposit in flight: grace 0)."""
-    before = orphans.survey(datetime.timedelta(0))
-    missing = [ref for ref in before["rows_without_blob"] if ref not in (extra_refs or set())]
-    swept = orphans.sweep(datetime.timedelta(0))
-    after = orphans.survey(datetime.timedelta(0))
+    """Orphans before and after the vault's sweep (no deposit in flight: the grace period is skipped by
+    sweeping as if later), and rows whose blob is not in the store."""
+    later = timezone.now() + datetime.timedelta(hours=settings.CARNET_BLOB_SWEEP_GRACE_HOURS, minutes=1)
+    store = blob_store()
+    stored = {ref for ref, _written in store.listing()}
+    named = set(sweep.referenced_refs())
+    missing = named - stored - (extra_refs or set())
+    swept = sweep_orphan_blobs(now=later, force=True)
+    after = sweep.survey(store, later)
     return {
-        "stored_blobs": before["stored_blobs"],
-        "orphan_blobs_found": len(before["orphan_blobs"]),
+        "stored_blobs": len(stored),
+        "orphan_blobs_found": swept["orphans"],
         "orphan_blobs_swept": swept["removed"],
-        "orphan_blobs_after_sweep": len(after["orphan_blobs"]),
+        "orphan_blobs_after_sweep": len(after.orphans),
         "rows_without_blob": len(missing),
     }
 
@@ -101,7 +110,5 @@ def journal() -> dict:
 
 
 def tasks() -> dict:
-    from django_tasks_db.models import DBTaskResult
-
     counts = dict(DBTaskResult.objects.values_list("status").annotate(n=Count("pk")))
     return {str(k): v for k, v in counts.items()}

@@ -17,6 +17,7 @@ from django_tasks_db.models import DBTaskResult
 
 from carnet.journal.models import Entry
 from carnet.ops.shape import wait_http
+from carnet.records.models import Document
 from carnet.vault import queries as vault
 from carnet.vault.store import FileStore
 
@@ -193,7 +194,7 @@ class Faults:
         finally:
             server.terminate()
             server.wait(timeout=30)
-        partial = list(blobs.rglob(".partial-*"))
+        partial = list(blobs.rglob("tmp*"))
         orphans = self._register_file_store(blobs)
         return {
             "orphan_blobs_in_directory": orphans,
@@ -224,8 +225,6 @@ class Faults:
     def _register_file_store(self, blobs) -> int:
         """The documents whose blob is in this directory are read back from it at the end; returns the
         blobs there that no row names."""
-        from carnet.records.models import Document
-
         refs = {ref for ref, _modified in FileStore(blobs).listing()}
         self.extra_refs |= refs
         named = dict(Document.objects.filter(blob_ref__in=refs).values_list("blob_ref", "pk"))
@@ -258,8 +257,6 @@ def _pid_of(worker_id: str) -> int | None:
 
 def _file_reader(blobs, document_pk):
     def read(ref, sha):
-        from carnet.records.models import Document
-
         patient_id = Document.objects.values_list("patient_id", flat=True).get(pk=document_pk)
         with override_settings(CARNET_BLOB_STORE="file", CARNET_BLOB_DIR=blobs):
             return vault.get(patient_id, ref, expected_sha256=sha)

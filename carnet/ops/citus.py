@@ -20,9 +20,9 @@ def _patient_column(model) -> str | None:
         return model._meta.pk.column
     for field in model._meta.concrete_fields:
         related = getattr(field, "related_model", None)
-        if isinstance(field, models.ForeignKey) and related is not None and related._meta.db_table == PATIENT_TABLE:
-            if field.name == "patient":
-                return field.column
+        to_patient = related is not None and related._meta.db_table == PATIENT_TABLE
+        if isinstance(field, models.ForeignKey) and to_patient and field.name == "patient":
+            return field.column
     for field in model._meta.concrete_fields:
         if field.column == "patient_id":  # an integer column without a foreign key (journal, vault)
             return field.column

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import dj_database_url
+import psycopg
 from django.db import connection
 
 from carnet.ops.backup import BackupError
@@ -27,8 +28,6 @@ def _scratch_database(vendor: str, folder: Path, database_url: str | None) -> tu
     """A new empty database: on the same PostgreSQL server (or ``database_url``'s), or a SQLite file."""
     if vendor != "postgresql":
         return f"sqlite:///{folder / 'restored.sqlite3'}", lambda: None
-    import psycopg
-
     db = dj_database_url.parse(database_url) if database_url else connection.settings_dict
     name = f"{db['NAME']}_drill_{int(time.time())}"[:63]
     server = psycopg.conninfo.make_conninfo(

@@ -56,7 +56,7 @@ def use_shape_settings(shape: Shape) -> None:
     """This process becomes a client of the shape: its settings are the app servers' own."""
     os.environ.update(shape.env)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carnet.settings")
-    import django
+    import django  # noqa: PLC0415 - set up only once the shape's settings are in the environment
 
     django.setup()
 
@@ -88,7 +88,7 @@ def deploy_local(argv: list[str]) -> None:
         print(f"  S3 (moto) http://127.0.0.1:{shape.s3_port}  buckets carnet-blobs, carnet-checkpoints")
         if options.bench:
             use_shape_settings(shape)
-            from carnet.ops.shape_bench import deposit_through_haproxy
+            from carnet.ops.shape_bench import deposit_through_haproxy  # noqa: PLC0415 - needs Django set up
 
             deposit_through_haproxy(shape, options.duration, options.connections)
             return
@@ -111,7 +111,7 @@ def chaos(argv: list[str]) -> None:
         shape.start()
         print(f"shape up in {shape.started_in} s")
         use_shape_settings(shape)
-        from carnet.ops.chaos import run
+        from carnet.ops.chaos import run  # noqa: PLC0415 - needs Django set up (models)
 
         sys.exit(run(shape, options))
     finally:

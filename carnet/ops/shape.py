@@ -15,11 +15,14 @@ import os
 import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
+
+import boto3
 
 from carnet.ops import shape_files
 
@@ -300,8 +303,6 @@ class Shape:
         command = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.moto_port)]
         self._spawn("s3", command)
         self._wait_port(self.moto_port)
-        import boto3
-
         client = boto3.client(
             "s3",
             endpoint_url=f"http://127.0.0.1:{self.moto_port}",
@@ -358,8 +359,6 @@ class Shape:
 
     def haproxy(self, command: str) -> str:
         """A command on HAProxy's admin socket (``disable server app/app2``, ``show stat``...)."""
-        import socket
-
         with socket.socket(socket.AF_UNIX) as sock:
             sock.connect(str(self.root / "haproxy.sock"))
             sock.sendall(command.encode() + b"\n")
@@ -414,8 +413,6 @@ class Shape:
                     self.restart(name)
 
     def _wait_port(self, port: int, timeout: float = 30) -> None:
-        import socket
-
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             with socket.socket() as sock:

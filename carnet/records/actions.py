@@ -11,18 +11,17 @@ import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carnet.access import sensitivity
 from carnet.access.actor import SYSTEM, Actor, Role
-from carnet.access.decision import AccessDenied, Decision
-from carnet.access.gate import atomic_action, authorize
+from carnet.access.gate import atomic_action, authorize, refused_after_allowed
 from carnet.access.permissions import Permission as P
 from carnet.access.policy import decide
+from carnet.errors import Refused
+from carnet.identity import erasure
 from carnet.identity.models import Patient
-from carnet.journal.chain import record
 from carnet.notify.outbox import notify_patient
 from carnet.records import codes, search
 from carnet.records.content import ContentRefused, check_content, extract_text
@@ -53,15 +52,19 @@ def _depositor(actor: Actor) -> str:
         return Document.Depositor.PROFESSIONAL
     if actor.role == Role.SYSTEM:
         return Document.Depositor.INSURER
+    if actor.role == Role.APP:
+        return Document.Depositor.APP
     return Document.Depositor.PATIENT
 
 
 def _check_type(depositor: str, type_code: str) -> None:
-    allowed = {
+    by_depositor: dict[str, set[str]] = {
         Document.Depositor.PROFESSIONAL: set(codes.TYPES) - {"REMB"},
         Document.Depositor.PATIENT: set(codes.PATIENT_TYPES) | {"EXPPAT_1", "EXPPAT_3"},
         Document.Depositor.INSURER: {"REMB", "ATTEST-RESID"},
-    }[depositor]
+        Document.Depositor.APP: set(codes.PATIENT_TYPES),  # a patient document, the app its author
+    }
+    allowed = by_depositor[depositor]
     if type_code not in allowed:
         raise RecordError(
             "bad_type", _("Type de document %(code)s non accepté pour ce déposant.") % {"code": type_code}
@@ -84,64 +87,57 @@ def _existing(actor: Actor, patient, meta: DocumentMetadata, sha256: str) -> Doc
     return found
 
 
-def _refused(error: Exception, actor: Actor, patient, meta: DocumentMetadata) -> None:
+def _refused(error: Refused, actor: Actor, patient, meta: DocumentMetadata) -> Refused:
     """A deposit the policy allowed but the record refused (content, conflict, type) is journaled as refused
     once the transaction is rolled back (``atomic_action``), never as "a ajouté un document"."""
-    code = getattr(error, "code", "refused")
-    entry = {
-        "patient": patient,
-        "resource_type": "Patient",
-        "resource_id": patient.pk,
-        "detail": {"type": meta.type_code},
-    }
-    error.journal_entry = (
-        actor,
-        P.RECORD_DOCUMENT_DEPOSIT,
-        Decision(False, str(code), f"deposit-{code}"),
-        entry,
-    )
+    detail = {"minor_secret": True} if meta.minor_secret else None
+    return refused_after_allowed(error, actor, P.RECORD_DOCUMENT_DEPOSIT, patient, "deposit", detail=detail)
 
 
+def _checked_mime_type(actor: Actor, content: bytes, meta: DocumentMetadata) -> str:
+    _check_type(_depositor(actor), meta.type_code)
+    if _depositor(actor) == Document.Depositor.APP and (meta.hide_days or meta.minor_secret):
+        raise RecordError("app_labels", _("Une application ne retient ni ne cache un document."))
+    mime_type = check_content(content, meta.mime_type)
+    if meta.hide_days and not 0 < meta.hide_days <= settings.CARNET_HIDDEN_MAX_DAYS:
+        raise RecordError(
+            "hide_too_long",
+            _("Un document ne peut être retenu plus de %(d)d jours.")
+            % {"d": settings.CARNET_HIDDEN_MAX_DAYS},
+        )
+    return mime_type
+
+
+@atomic_action
 def deposit_document(
     actor: Actor, patient, content: bytes, meta: DocumentMetadata, *, replaces=None
 ) -> Document:
     """Add a document to the record. Same unique id + same content = the same document (idempotent).
 
-    Not one ``atomic_action``: the encrypted blob is written before the rows' transaction (and discarded
-    if it rolls back), so that the transaction is not held open while the content is encrypted. The bytes
-    are checked first; the policy's decision and the idempotency check share one short transaction, so that
-    a deposit refused by the record (content, conflict, type) is journaled as refused, never as added."""
-    secret = {"minor_secret": True} if meta.minor_secret else {}  # kept out of representatives' journal
-    depositor = _depositor(actor)
+    One transaction: the policy's decision, the checks of the bytes, the idempotency check, the encrypted
+    blob and the rows. A deposit refused by the record (content, conflict, type) is journaled as refused,
+    never as added; a blob written for rows that roll back is discarded."""
+    # Kept out of representatives' journal; no type code: the journal outlives a destroyed record's metadata.
+    authorize(
+        actor,
+        P.RECORD_DOCUMENT_DEPOSIT,
+        patient,
+        detail={"minor_secret": True} if meta.minor_secret else None,
+    )
     sha256 = hashlib.sha256(content).hexdigest()
     try:
-        _check_type(depositor, meta.type_code)
-        mime_type = check_content(content, meta.mime_type)
-        if meta.hide_days and not 0 < meta.hide_days <= settings.CARNET_HIDDEN_MAX_DAYS:
-            raise RecordError(
-                "hide_too_long",
-                _("Un document ne peut être retenu plus de %(d)d jours.")
-                % {"d": settings.CARNET_HIDDEN_MAX_DAYS},
-            )
-        with transaction.atomic():
-            authorize(actor, P.RECORD_DOCUMENT_DEPOSIT, patient, detail={"type": meta.type_code, **secret})
-            existing = _existing(actor, patient, meta, sha256)
-    except (RecordError, ContentRefused, AccessDenied) as error:
-        if not isinstance(error, AccessDenied):
-            _refused(error, actor, patient, meta)
-        refused_actor, action, decision, entry = error.journal_entry
-        record(refused_actor, action, decision, **entry)  # after the rollback (in a caller's, it goes too)
-        raise
+        mime_type = _checked_mime_type(actor, content, meta)
+        existing = _existing(actor, patient, meta, sha256)
+    except (RecordError, ContentRefused) as error:
+        raise _refused(error, actor, patient, meta) from None
     if existing is not None:
         return existing
     ref = vault.put(patient, content)  # refuses a destroyed record's key (KeyDestroyed)
     try:
-        with transaction.atomic():
-            document = _create(actor, patient, content, meta, depositor, mime_type, sha256, ref, replaces)
+        return _create(actor, patient, content, meta, _depositor(actor), mime_type, sha256, ref, replaces)
     except Exception:
         vault.discard(ref)
         raise
-    return document
 
 
 def _create(actor, patient, content, meta, depositor, mime_type, sha256, ref, replaces) -> Document:
@@ -174,6 +170,8 @@ def _create(actor, patient, content, meta, depositor, mime_type, sha256, ref, re
         hidden_since=now if hidden_until else None,
         depositor=depositor,
         deposited_by=actor.user,
+        source_app=actor.app_name[:200] if actor.role == Role.APP else "",
+        source_application_id=actor.app_id if actor.role == Role.APP else None,
         replaces=replaces,
         blob_ref=ref,
     )
@@ -397,7 +395,8 @@ def set_wish(
 
 @atomic_action
 def destroy_space(actor: Actor, patient: Patient) -> bool:
-    """Erase the patient's data key (all content becomes unreadable), the search text and the profile."""
+    """Erase the patient's data key (all content becomes unreadable for good), then every row about them
+    that each app declared in its ``erasure.py``; the Patient row is reduced to the fact of a past space."""
     authorize(actor, P.ACCOUNT_SPACE_DESTROY, patient)
     claimed = Patient.objects.filter(pk=patient.pk, state=Patient.State.CLOSED).update(
         state=Patient.State.DESTROYED, state_changed_at=timezone.now()
@@ -405,8 +404,5 @@ def destroy_space(actor: Actor, patient: Patient) -> bool:
     if not claimed:
         return False
     vault.shred(patient)
-    search.drop_patient_index(patient.pk)
-    ProfileEntry.objects.filter(patient=patient).delete()
-    Wish.objects.filter(patient=patient).delete()
-    patient.documents.update(title="", blob_ref="")
+    erasure.erase_patient(patient.pk)
     return True

@@ -43,7 +43,7 @@ def add_metadata_documents(after_patient_id: int, per_patient: int, *, birth_nam
     with this birth name), authored by their médecin traitant."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            params = {"per": per_patient, "after": after_patient_id, "name": birth_name}
+            params: dict[str, int | str] = {"per": per_patient, "after": after_patient_id, "name": birth_name}
             cursor.execute(METADATA_SQL, params)
             return cursor.rowcount
     from carnet.identity.models import Patient

@@ -1,22 +1,23 @@
-"""The patient takes their whole record away: a FHIR R4 Bundle, a readable PDF, an emergency card."""
+"""The patient takes their whole record away: a FHIR R4 Bundle and a readable PDF (the card: card.py)."""
 
 import base64
-import io
 import uuid
 
-from django.utils import timezone
-from fpdf import FPDF
+from django.utils import timezone, translation
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from carnet.access.actor import Actor
 from carnet.access.gate import authorize
 from carnet.access.permissions import Permission as P
-from carnet.pdffonts import new_pdf, printable
+from carnet.identity.queries import language_of
+from carnet.pdffonts import CarnetPDF, new_pdf, printable
 from carnet.records import codes, queries
 from carnet.records.models import ProfileEntry, Wish
 from carnet.vault import queries as vault
 
 INS_SYSTEM = "urn:oid:1.2.250.1.213.1.4.8"
-PROFILE_RESOURCES = {
+PROFILE_RESOURCES: dict[str, str] = {
     ProfileEntry.Kind.CONDITION: "Condition",
     ProfileEntry.Kind.ALLERGY: "AllergyIntolerance",
     ProfileEntry.Kind.TREATMENT: "MedicationStatement",
@@ -113,6 +114,78 @@ def document_reference(document) -> dict:
     }
 
 
+CONSENT_SCOPE = "http://terminology.hl7.org/CodeSystem/consentscope"
+CONSENT_CATEGORY = "http://terminology.hl7.org/CodeSystem/consentcategorycodes"
+CONTACT_ROLE = "http://terminology.hl7.org/CodeSystem/v2-0131"
+# The French law each wish rests on (Code de la santé publique), as the Consent's policy rule.
+LAW = {
+    Wish.Kind.ADVANCE_DIRECTIVES: "Code de la santé publique, article L1111-11 (directives anticipées)",
+    Wish.Kind.ORGAN_DONATION: "Code de la santé publique, article L1232-1 (prélèvement d'organes)",
+}
+
+
+def wish_resource(wish: Wish) -> dict:
+    """A wish as FHIR R4: directives and organ donation as Consent, the trusted person and the people to
+    warn as RelatedPerson (the patient's own words kept as they typed them)."""
+    ref = {"reference": f"Patient/{wish.patient_id}"}
+    base = {"id": f"wish-{wish.pk}"}
+    if wish.kind in (Wish.Kind.TRUSTED_PERSON, Wish.Kind.EMERGENCY_CONTACT):
+        role = (
+            {"text": "personne de confiance (CSP L1111-6)"}
+            if wish.kind == Wish.Kind.TRUSTED_PERSON
+            else {"coding": [{"system": CONTACT_ROLE, "code": "C", "display": "Emergency Contact"}]}
+        )
+        telecom = {"telecom": [{"system": "phone", "value": wish.phone}]} if wish.phone else {}
+        return (
+            base
+            | {
+                "resourceType": "RelatedPerson",
+                "patient": ref,
+                "relationship": [role],
+                "name": [{"text": wish.name or "-"}],
+            }
+            | telecom
+        )
+    consent = base | {
+        "resourceType": "Consent",
+        "status": "active",
+        "scope": {"coding": [{"system": CONSENT_SCOPE, "code": "adr"}]},
+        "patient": ref,
+        "dateTime": wish.updated_at.isoformat(),
+        "policyRule": {"text": LAW[wish.kind]},
+    }
+    if wish.kind == Wish.Kind.ADVANCE_DIRECTIVES:
+        text = base64.b64encode((wish.text or "").encode()).decode()
+        return consent | {
+            "category": [
+                {"coding": [{"system": CONSENT_CATEGORY, "code": "acd"}], "text": "directives anticipées"}
+            ],
+            "sourceAttachment": {
+                "contentType": "text/plain; charset=utf-8",
+                "data": text,
+                "title": "Directives anticipées",
+            },
+        }
+    position = {"oui": "permit", "non": "deny"}.get(wish.organ_donation)
+    return (
+        consent
+        | {
+            "category": [{"text": "don d'organes et de tissus"}],
+        }
+        | ({"provision": {"type": position}} if position else {})
+        | (
+            {
+                "sourceAttachment": {
+                    "contentType": "text/plain; charset=utf-8",
+                    "data": base64.b64encode(wish.text.encode()).decode(),
+                }
+            }
+            if wish.text
+            else {}
+        )
+    )
+
+
 def fhir_bundle(actor: Actor, patient) -> dict:
     """The whole visible record as a FHIR R4 collection Bundle, content included."""
     authorize(actor, P.RECORD_EXPORT_CREATE, patient)
@@ -129,6 +202,7 @@ def fhir_bundle(actor: Actor, patient) -> dict:
             }
         )
     entries += [profile_resource(e) for e in queries.health_profile(actor, patient)]
+    entries += [wish_resource(w) for w in queries.patient_wishes(actor, patient)]
     return {
         "resourceType": "Bundle",
         "id": str(uuid.uuid4()),
@@ -138,64 +212,59 @@ def fhir_bundle(actor: Actor, patient) -> dict:
     }
 
 
-def _pdf() -> FPDF:
+def _pdf() -> CarnetPDF:
     pdf = new_pdf(format="A4")
     pdf.set_margins(15, 15, 15)
     pdf.add_page()
     return pdf
 
 
-def _line(pdf: FPDF, text: str, size: int = 10, bold: bool = False) -> None:
+def _line(pdf: CarnetPDF, text: str, size: int = 10, bold: bool = False) -> None:
     pdf.set_font(pdf.carnet_font, style="B" if bold else "", size=size)
     pdf.multi_cell(0, size * 0.6, printable(pdf, text), new_x="LMARGIN", new_y="NEXT")
 
 
+def wish_line(wish: Wish) -> str:
+    """One wish in plain words (the summary, the emergency card)."""
+    if wish.kind == Wish.Kind.ORGAN_DONATION:
+        position = {"oui": _("oui"), "non": _("non")}.get(wish.organ_donation, _("non précisé"))
+        return f"{capfirst(wish.get_kind_display())} : {position}" + (f" ({wish.text})" if wish.text else "")
+    if wish.kind == Wish.Kind.ADVANCE_DIRECTIVES:
+        return f"{capfirst(wish.get_kind_display())} : {wish.text or _('rédigées, sans texte saisi')}"
+    return f"{capfirst(wish.get_kind_display())} : {wish.name} {wish.phone}".strip()
+
+
 def summary_pdf(actor: Actor, patient) -> bytes:
-    """A readable summary: identity, profile, wishes, and the list of documents."""
+    """A readable summary in the patient's language: identity, profile, wishes, and the list of documents."""
     authorize(actor, P.RECORD_EXPORT_CREATE, patient)
-    pdf = _pdf()
-    _line(pdf, f"Dossier de santé de {patient.display_name}", 16, True)
-    _line(pdf, f"Né(e) le {patient.birth_date:%d/%m/%Y} - édité le {timezone.localdate():%d/%m/%Y}")
-    for kind, label in ProfileEntry.Kind.choices:
-        entries = [e for e in queries.health_profile(actor, patient) if e.kind == kind]
-        if entries:
-            _line(pdf, str(label).capitalize(), 12, True)
-            for entry in entries:
-                _line(pdf, f"- {entry.label} {entry.value} {entry.unit} ({entry.date:%d/%m/%Y})")
-    _line(pdf, "Documents", 12, True)
-    for document in queries.list_documents(actor, patient):
-        author = document.author.display_name if document.author else document.get_depositor_display()
-        _line(
-            pdf,
-            f"- {document.care_date:%d/%m/%Y} {codes.type_name(document.type_code)} : {document.title} "
-            f"({author})",
-        )
-    return bytes(pdf.output())
-
-
-def emergency_card(actor: Actor, patient, presence_code: str = "") -> bytes:
-    """A card to keep on oneself: allergies, treatments, contacts, and a QR code to the space."""
-    import segno
-
-    authorize(actor, P.RECORD_EXPORT_CREATE, patient, detail={"export": "emergency-card"})
     profile = list(queries.health_profile(actor, patient))
     wishes = list(queries.patient_wishes(actor, patient))
-    pdf = _pdf()
-    _line(pdf, f"Carte d'urgence - {patient.display_name} - né(e) le {patient.birth_date:%d/%m/%Y}", 13, True)
-    for kind, title in (
-        (ProfileEntry.Kind.ALLERGY, "Allergies"),
-        (ProfileEntry.Kind.TREATMENT, "Traitements"),
-    ):
-        _line(pdf, title, 11, True)
-        _line(pdf, ", ".join(e.label for e in profile if e.kind == kind) or "aucun(e) renseigné(e)")
-    _line(pdf, "Personnes à prévenir", 11, True)
-    for wish in wishes:
-        if wish.kind in (Wish.Kind.EMERGENCY_CONTACT, Wish.Kind.TRUSTED_PERSON):
-            _line(pdf, f"- {wish.name} {wish.phone} ({wish.get_kind_display()})")
-    if presence_code:
-        _line(pdf, f"Code de présence (usage unique) : {presence_code}", 11, True)
-    qr = io.BytesIO()
-    segno.make(f"carnet:patient:{patient.pk}", error="m").save(qr, kind="png", scale=4)
-    qr.seek(0)
-    pdf.image(qr, w=30)
-    return bytes(pdf.output())
+    documents = list(queries.list_documents(actor, patient))
+    with translation.override(language_of(patient)):
+        pdf = _pdf()
+        _line(pdf, _("Dossier de santé de %(name)s") % {"name": patient.display_name}, 16, True)
+        _line(
+            pdf,
+            _("Né(e) le %(birth)s - édité le %(today)s")
+            % {"birth": f"{patient.birth_date:%d/%m/%Y}", "today": f"{timezone.localdate():%d/%m/%Y}"},
+        )
+        for kind, label in ProfileEntry.Kind.choices:
+            entries = [e for e in profile if e.kind == kind]
+            if entries:
+                _line(pdf, str(label).capitalize(), 12, True)
+                for entry in entries:
+                    _line(pdf, f"- {entry.label} {entry.value} {entry.unit} ({entry.date:%d/%m/%Y})")
+        _line(pdf, _("Mes volontés"), 12, True)
+        for wish in wishes:
+            _line(pdf, f"- {wish_line(wish)}")
+        if not wishes:
+            _line(pdf, _("Aucune volonté enregistrée."))
+        _line(pdf, _("Documents"), 12, True)
+        for document in documents:
+            author = document.author.display_name if document.author else document.get_depositor_display()
+            _line(
+                pdf,
+                f"- {document.care_date:%d/%m/%Y} {codes.type_name(document.type_code)} : {document.title} "
+                f"({author})",
+            )
+        return bytes(pdf.output())

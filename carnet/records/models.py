@@ -34,6 +34,7 @@ class Document(models.Model):
         PROFESSIONAL = "professional", _("professionnel")
         PATIENT = "patient", _("patient")
         INSURER = "insurer", _("assurance maladie")
+        APP = "app", _("application connectée")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="documents")
@@ -64,6 +65,11 @@ class Document(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.CURRENT)
     depositor = models.CharField(max_length=12, choices=Depositor.choices)
     deposited_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # A document a connected app wrote: the app is its author (its name kept if the app is deleted).
+    source_app = models.CharField(_("application"), max_length=200, blank=True)
+    source_application = models.ForeignKey(
+        "oauth2_provider.Application", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     replaces = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by"
     )
@@ -81,6 +87,12 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type_code} {self.care_date}"
+
+    def get_depositor_display(self) -> str:
+        """Who deposited, as pages show it when no professional is the author: an app by its name."""
+        if self.depositor == self.Depositor.APP:
+            return _("application « %(name)s »") % {"name": self.source_app}
+        return str(dict(self.Depositor.choices).get(self.depositor, self.depositor))
 
     @property
     def deposited_by_patient(self) -> bool:

@@ -86,7 +86,8 @@ def get_document(actor: Actor, document_id, *, action: str = P.RECORD_DOCUMENT_R
         authorize(actor, action, document, hide=True)
     except AccessDenied as denied:
         hidden = Http404("document")
-        hidden.journal_entry = denied.journal_entry  # journaled even when a transaction rolls back
+        # journaled even when a transaction rolls back (the gate reads it from any exception)
+        hidden.journal_entry = denied.journal_entry  # type: ignore[attr-defined]
         raise hidden from None
     return document
 
@@ -99,7 +100,8 @@ def read_content(actor: Actor, document_id) -> tuple[Document, bytes]:
 
 def versions_of(actor: Actor, document: Document) -> list[Document]:
     """The chain of versions the actor may see, newest first."""
-    chain, current = [], document
+    chain: list[Document] = []
+    current: Document | None = document
     while current is not None:
         chain.append(current)
         current = current.replaces

@@ -1,28 +1,31 @@
-"""The only code that changes the schedules' state: claim a due occurrence, run it, record its result."""
+"""The only code that changes the schedules' state: claim a due occurrence, run it, record its result.
+Each asks the policy first (the scheduler acts as the system); the loop that finds what is due is
+``carnet.schedule.worker.run_due``."""
 
 import datetime
 import logging
 
 from django.utils import timezone
 
+from carnet.access.actor import SYSTEM
+from carnet.access.gate import atomic_action, authorize
+from carnet.access.permissions import Permission as P
 from carnet.schedule.models import ScheduleRun, ScheduleState
-from carnet.schedule.registry import SCHEDULES, Declared
+from carnet.schedule.registry import Declared
 
 logger = logging.getLogger(__name__)
 
 
-def _state(declared: Declared, now: datetime.datetime) -> ScheduleState:
-    """A schedule seen for the first time is due at once (its current occurrence)."""
-    state, _created = ScheduleState.objects.get_or_create(
-        name=declared.name, defaults={"next_due": declared.slot_at_or_before(now)}
-    )
-    return state
-
-
+@atomic_action
 def claim(declared: Declared, due: datetime.datetime, now: datetime.datetime, worker: str) -> bool:
     """Take the occurrence ``due`` with a conditional UPDATE: only one worker's UPDATE matches the row.
 
-    The next occurrence is the first one after ``now``: after downtime, missed ones run once, not each."""
+    The next occurrence is the first one after ``now``: after downtime, missed ones run once, not each. A
+    schedule seen for the first time is due at once (its current occurrence)."""
+    authorize(
+        SYSTEM, P.SCHEDULE_OCCURRENCE_RUN, declared, detail={"schedule": declared.name, "step": "claim"}
+    )
+    ScheduleState.objects.get_or_create(name=declared.name, defaults={"next_due": due})
     claimed = ScheduleState.objects.filter(name=declared.name, next_due=due).update(
         next_due=declared.slot_after(now),
         last_due=due,
@@ -44,7 +47,9 @@ def _finish(declared: Declared, run: ScheduleRun, ok: bool, result: str) -> None
 
 
 def run_claimed(declared: Declared, due: datetime.datetime, now: datetime.datetime, worker: str):
-    """Run an occurrence this worker claimed; a failure is recorded (its type only), never raised."""
+    """Run an occurrence this worker claimed; a failure is recorded (its type only), never raised. Not one
+    transaction: the task's own actions commit as they go."""
+    authorize(SYSTEM, P.SCHEDULE_OCCURRENCE_RUN, declared, detail={"schedule": declared.name, "step": "run"})
     missed = max(0, (now - due) // declared.period)
     run = ScheduleRun.objects.create(
         name=declared.name, due_at=due, missed=missed, worker=worker[:64], started_at=now
@@ -57,16 +62,3 @@ def run_claimed(declared: Declared, due: datetime.datetime, now: datetime.dateti
         return run
     _finish(declared, run, True, repr(result))
     return run
-
-
-def run_due(worker: str, now: datetime.datetime | None = None) -> list[ScheduleRun]:
-    """One pass of the scheduler: every declared schedule whose occurrence is due and that this worker
-    claims is run now, one after another."""
-    runs = []
-    for declared in SCHEDULES.values():
-        now_here = now or timezone.now()
-        state = _state(declared, now_here)
-        if state.next_due > now_here or not claim(declared, state.next_due, now_here, worker):
-            continue
-        runs.append(run_claimed(declared, state.next_due, now_here, worker))
-    return runs

@@ -1,5 +1,6 @@
 """Reads of the schedules: what ``carnet schedule`` prints."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -37,3 +38,9 @@ def schedule_lines() -> list[Line]:
             )
         )
     return lines
+
+
+def next_due(declared, now: datetime.datetime) -> datetime.datetime:
+    """When the schedule's next occurrence is due; one never seen is due at once (its current slot)."""
+    state = ScheduleState.objects.filter(name=declared.name).first()
+    return state.next_due if state is not None else declared.slot_at_or_before(now)

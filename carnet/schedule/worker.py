@@ -1,12 +1,17 @@
 """The scheduler inside the task worker: a thread that runs ``run_due`` every few seconds."""
 
+import datetime
 import logging
 import threading
 
 from django.conf import settings
 from django.db import connections
+from django.utils import timezone
 
-from carnet.schedule.actions import run_due
+from carnet.schedule import queries
+from carnet.schedule.actions import claim, run_claimed
+from carnet.schedule.models import ScheduleRun
+from carnet.schedule.registry import SCHEDULES
 
 logger = logging.getLogger(__name__)
 
@@ -32,3 +37,16 @@ class SchedulerThread(threading.Thread):
 
     def stop(self) -> None:
         self.stopped.set()
+
+
+def run_due(worker: str, now: datetime.datetime | None = None) -> list[ScheduleRun]:
+    """One pass of the scheduler: every declared schedule whose occurrence is due and that this worker
+    claims is run now, one after another."""
+    runs = []
+    for declared in SCHEDULES.values():
+        now_here = now or timezone.now()
+        due = queries.next_due(declared, now_here)
+        if due > now_here or not claim(declared, due, now_here, worker):
+            continue
+        runs.append(run_claimed(declared, due, now_here, worker))
+    return runs

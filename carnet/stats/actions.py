@@ -19,7 +19,7 @@ from carnet.access.actor import SYSTEM, Actor, Role
 from carnet.access.gate import atomic_action, authorize
 from carnet.access.permissions import Permission as P
 from carnet.ops.router import standby_reads
-from carnet.stats import publish, sources
+from carnet.stats import grouped, publish, sources
 from carnet.stats.models import ActiveProfessional, Cell, Cursor, DocumentReading, PublishedTable
 
 PATIENT_SIDE = {Role.PATIENT, Role.REPRESENTATIVE, Role.CAREGIVER}
@@ -27,7 +27,7 @@ DELAY_BUCKETS = ((0, "0"), (1, "1"), (3, "2-3"), (7, "4-7"), (14, "8-14"), (30, 
 CURSOR = "main"
 CHUNK = 5000
 # The tables read through stats.sources; the statistics' own tables are always read on the primary.
-SOURCE_APPS = ("identity", "records", "journal", "access", "notify")
+SOURCE_APPS = ("identity", "records", "journal", "access", "notify", "messaging")
 
 
 @atomic_action
@@ -38,11 +38,16 @@ def refresh_statistics(actor: Actor = SYSTEM, *, now: datetime.datetime | None =
     cursor, _ = Cursor.objects.select_for_update().get_or_create(name=CURSOR)
     until = (now or timezone.now()) - datetime.timedelta(seconds=settings.CARNET_STATS_LAG_SECONDS)
     counts: Counter = Counter()
+    if grouped.available():  # on the primary: its work tables are written there
+        grouped.count_window(counts, cursor.until, until)
     with standby_reads(*SOURCE_APPS):  # the other apps' rows may come from the standby (lag tolerated)
-        _count_spaces(counts, cursor.until, until)
-        _count_deposits(counts, cursor.until, until)
+        if not grouped.available():
+            _count_spaces(counts, cursor.until, until)
+            _count_deposits(counts, cursor.until, until)
+        _count_oppositions(counts, cursor.until, until)
         cursor.journal_seq = _count_journal(counts, cursor.journal_seq, until)
         _count_reviews_and_notifications(counts, cursor.until, until)
+        _count_messages(counts, cursor.until, until)
     _add(counts)
     publish.publish_all(until)
     cursor.until, cursor.last_run_at = until, timezone.now()
@@ -75,6 +80,9 @@ def _count_spaces(counts: Counter, since, until) -> None:
     people = sources.people(pk for _m, pk, _w in events)
     for metric, pk, when in events:
         counts[_key(metric, when, people.get(pk))] += 1
+
+
+def _count_oppositions(counts: Counter, since, until) -> None:
     for when in sources.oppositions(since, until):
         counts["spaces_opposed", month_of(when), "", "", ""] += 1
 
@@ -220,6 +228,15 @@ def _count_reviews_and_notifications(counts: Counter, since, until) -> None:
         counts[_key("notifications", when, people.get(patient_id), channel)] += 1
     for patient_id, when in printed:
         counts[_key("letters_printed", when, people.get(patient_id))] += 1
+
+
+def _count_messages(counts: Counter, since, until) -> None:
+    rows = list(sources.messages(since, until))
+    people = sources.people(row[0] for row in rows)
+    for patient_id, when, side, channel in rows:
+        key = _key("messages_exchanged", when, people.get(patient_id), side)
+        counts[key] += 1
+        counts[("messages_by_channel", *key[1:4], channel)] += 1
 
 
 def _add(counts: Counter) -> None:

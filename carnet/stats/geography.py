@@ -201,7 +201,10 @@ AGE_BANDS = ("0-17", "18-29", "30-44", "45-59", "60-74", "75+")
 
 
 def age_band(birth_date, on) -> str:
-    age = on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+    return band_of_age(on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day)))
+
+
+def band_of_age(age: int) -> str:
     for band in AGE_BANDS[:-1]:
         low, high = band.split("-")
         if int(low) <= age <= int(high):

@@ -45,6 +45,8 @@ SPECS = (
     Spec("blocages", "blocks", "dimension"),
     Spec("notifications-par-canal", "notifications", "dimension"),
     Spec("courriers-imprimes", "letters_printed", "none"),
+    Spec("messages-echanges", "messages_exchanged", "dimension"),
+    Spec("messages-par-canal", "messages_by_channel", "dimension"),
 )
 READ_WITHIN = "documents-jamais-lus"
 MAP = "carte-espaces-actives"

@@ -6,6 +6,7 @@ from django.db.models import F
 from carnet.access.models import EmergencyAccess
 from carnet.identity.models import Opposition, Patient, Professional
 from carnet.journal.models import Entry
+from carnet.messaging.models import Message
 from carnet.notify.models import OutboxMessage
 from carnet.records.models import Document
 from carnet.stats.geography import UNKNOWN, age_band, department_of_address, department_of_finess
@@ -95,6 +96,13 @@ def notifications(since, until):
         "patient_id", "sent_at"
     )
     return written, printed
+
+
+def messages(since, until):
+    """(patient id, written at, side, channel) of messages between patients and professionals (carnet's
+    own notices left out); nothing of their content."""
+    rows = Message.objects.filter(**_window("created_at", since, until)).exclude(side=Message.Side.SERVICE)
+    return rows.values_list("patient_id", "created_at", "side", "channel").iterator(chunk_size=5000)
 
 
 def _window(column: str, since, until) -> dict:

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from carnet.access.models import EmergencyAccess, Grant
 from carnet.identity.models import Profession
+from carnet.messaging.models import Message
 from carnet.records.codes import CLASSES
 from carnet.records.models import Visibility
 from carnet.stats.geography import DEPARTMENTS, REGIONS
@@ -32,6 +33,8 @@ TITLES = {
     "blocages": _("Professionnels bloqués et débloqués"),
     "notifications-par-canal": _("Notifications envoyées, par canal"),
     "courriers-imprimes": _("Courriers postaux imprimés"),
+    "messages-echanges": _("Messages échangés entre patients et professionnels, par auteur"),
+    "messages-par-canal": _("Messages échangés, par canal"),
     "documents-jamais-lus": _("Documents jamais lus 30 et 90 jours après leur dépôt"),
     "carte-espaces-actives": _("Espaces activés ces douze derniers mois, par département"),
 }
@@ -106,6 +109,8 @@ def _dimension_names(slug: str) -> dict:
         return {**dict(EmergencyAccess.Outcome.choices), "": _("à examiner")}
     if slug == "autorisations-par-mode":
         return dict(Grant.Mode.choices)
+    if slug == "messages-par-canal":
+        return dict(Message.Channel.choices)
     if slug == "masquage":
         return dict(Visibility.choices)
     return {}

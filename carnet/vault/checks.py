@@ -29,6 +29,8 @@ def key_problem() -> str | None:
         if kek_id not in known:
             return f"data keys were wrapped with {kek_id}, which this key file does not hold: {RESTORE}"
         row = DataKey.objects.filter(kek_id=kek_id, wrapped__isnull=False).first()
+        if row is None or row.wrapped is None:
+            continue  # every key wrapped with it was shredded since
         try:
             keys.unwrap(kek_id, bytes(row.wrapped))
         except WrongKey:

@@ -1,5 +1,7 @@
 """Access actions: grants in both modes, presence codes, blocks, break the glass, mandates, contests."""
 
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 
@@ -7,11 +9,15 @@ from carnet import factories
 from carnet.access import actions
 from carnet.access.actor import Actor, Role
 from carnet.access.decision import AccessDenied
+from carnet.access.gate import authorize
 from carnet.access.models import AccessContest, EmergencyAccess, Grant, ProfessionRule
 from carnet.access.permissions import Permission as P
 from carnet.access.policy import decide
+from carnet.access.sensitivity import proposed_visibility
+from carnet.access.tests.world import make_document
 from carnet.errors import Refused
 from carnet.journal.models import Entry
+from carnet.notify.actions import set_preferences
 from carnet.notify.models import OutboxMessage
 from carnet.records.models import Visibility
 
@@ -111,8 +117,6 @@ def test_break_the_glass_needs_a_reason(alice, dave):
 
 
 def test_break_the_glass_opens_masked_not_private_and_notifies_at_once(alice, bob, dave):
-    from carnet.access.tests.world import make_document
-    from carnet.notify.actions import set_preferences
 
     set_preferences(as_patient(alice), alice, daily_digest=True)  # even a digest reader is told at once
     masked = make_document(alice, bob, visibility=Visibility.MASKED)
@@ -125,7 +129,6 @@ def test_break_the_glass_opens_masked_not_private_and_notifies_at_once(alice, bo
 
 
 def test_emergency_access_ends_after_its_time(alice, bob, dave):
-    from carnet.access.tests.world import make_document
 
     document = make_document(alice, bob)
     access = actions.break_glass(as_pro(dave), alice, "vital-risk", "arrêt cardiaque en cabinet")
@@ -165,7 +168,6 @@ def test_a_caregiver_cannot_give_a_mandate(alice):
 
 
 def test_actions_under_a_mandate_are_journaled_on_behalf_of_the_patient(alice):
-    from carnet.access.gate import authorize
 
     helper = factories.make_user("helper", first_name="Hélène", last_name="Aide")
     mandate = actions.grant_mandate(as_patient(alice), alice, helper, ["read"])
@@ -178,7 +180,6 @@ def test_actions_under_a_mandate_are_journaled_on_behalf_of_the_patient(alice):
 
 
 def test_every_refused_decision_is_journaled(alice, dave):
-    from carnet.access.gate import authorize
 
     with pytest.raises(AccessDenied):
         authorize(as_pro(dave), P.RECORD_PROFILE_READ, alice)
@@ -197,7 +198,6 @@ def test_contest_reaches_operators(alice, bob, erin):
 
 
 def test_operators_change_the_matrix_and_it_is_journaled(alice, charlie, erin, bob):
-    from carnet.access.tests.world import make_document
 
     actions.declare_consent(as_pro(charlie), alice)
     report = make_document(alice, bob, "11488-4")
@@ -211,7 +211,6 @@ def test_operators_change_the_matrix_and_it_is_journaled(alice, charlie, erin, b
 
 
 def test_sensitive_category_choice_drives_the_proposed_visibility(alice):
-    from carnet.access.sensitivity import proposed_visibility
 
     alice.refresh_from_db()
     assert proposed_visibility(alice, "mental-health") == "masked"
@@ -222,9 +221,6 @@ def test_sensitive_category_choice_drives_the_proposed_visibility(alice):
 
 
 def test_each_visit_extends_the_grant(alice, dave):
-    from datetime import timedelta
-
-    from carnet.access.gate import authorize
 
     grant = actions.declare_consent(as_pro(dave), alice)
     Grant.objects.filter(pk=grant.pk).update(expires_at=timezone.now() + timedelta(days=10))

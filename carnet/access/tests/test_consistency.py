@@ -20,70 +20,25 @@ ACTION_MODULES = sorted(CARNET.glob("*/actions.py"))
 JOURNAL_OWN = {"journal/actions.py": {"make_checkpoint"}}
 # Not yet moved by their owners: listed, with why, so that the lead can check they go (the lists only shrink).
 NOT_YET_MOVED = {
-    # issue 15 (carnet/fhir): provide_bundle and publish parse, then call actions that authorize (records
-    # deposits); connected_apps is a read; revoke_app journals by hand instead of asking the policy.
-    "fhir/actions.py": {"connected_apps", "provide_bundle", "publish", "revoke_app"},
     # the statistics app: rebuild_statistics authorizes inside its own transaction block; month_of is a date
     # helper (a queries or dates module is its place).
     "stats/actions.py": {"month_of", "rebuild_statistics"},
-    # Merged from the areas built alongside this check (issues 14, 17, 18, 12): helpers and lookups that
-    # belong in queries or a helper module, sign-in and recovery steps that authorize after parsing the
-    # provider's answer or the person's identity, the scheduler's claim loop (it runs tasks that authorize
-    # themselves), and a deposit that journals its refusal around the authorize call. Each is to move.
-    "agenda/actions.py": {"create_event", "feed_hash", "send_due_reminders"},
-    "catalogue/actions.py": {"end_expired_references"},
-    "identity/actions.py": {
-        "active_representatives",
-        "confirm_contact_change",
-        "enrol_professional",
-        "has_valid_code",
-        "invitation_for",
-        "invitation_recipient",
-        "invite_professionals",
-        "is_minor",
-        "link_representations",
-        "pending_contact_change",
-        "postal_code_of",
-        "refuse_minor_activation",
-        "request_new_code",
-        "request_password_reset",
-        "reset_password",
-        "sign_in_patient_by_provider",
-        "sign_in_professional_by_provider",
-        "user_for_reset_link",
-    },
-    "messaging/actions.py": {
-        "mail_actor",
-        "new_message_id",
-        "new_slip",
-        "personal_mailbox",
-        "receive_mail",
-        "send_outgoing_mail",
-        "set_mailbox_settings",
-        "tell_patient",
-    },
-    "records/actions.py": {"deposit_document"},
-    "schedule/actions.py": {"claim", "run_claimed", "run_due"},
 }
 EXEMPT = JOURNAL_OWN | NOT_YET_MOVED
 # Public actions that authorize first but are not one transaction, and why.
 NOT_ONE_TRANSACTION = {
     "records/actions.py": {
-        "deposit_document",  # the blob is written before the rows' transaction (discarded if it fails)
         "index_document_text",  # the worker's read for the search index: no row of the record changes
     },
     "access/actions.py": {"redeem_presence_code"},  # a wrong code's count must survive the refusal
+    # the same: a wrong code's count survives; each invitation of a batch is an action of its own (its e-mail
+    # left: a rollback of the whole batch would void links already sent)
+    "identity/actions.py": {"confirm_contact_change", "invite_professionals"},
+    "schedule/actions.py": {"run_claimed"},  # the task it runs commits its own actions as it goes
     "vault/actions.py": {"rotate_kek"},  # batches of re-wrapped keys, one transaction each
 }
-# Where a Decision may be built: the policy's own package. Outside it, only these, not yet moved.
-DECISION_OUTSIDE_ACCESS = {
-    "fhir/actions.py",  # revoke_app journals by hand (issue 15 moves it)
-    # merged alongside this check: refusals journaled by hand for a sign-in step, a second-factor notice,
-    # and a deposit refused after the policy allowed it (issue 12); to move into the policy
-    "identity/actions.py",
-    "identity/security_notices.py",
-    "records/actions.py",
-}
+# Where a Decision may be built: the policy's own package. Outside it, only these, not yet moved (none left).
+DECISION_OUTSIDE_ACCESS: set[str] = set()
 
 
 def _public_functions(path: Path):

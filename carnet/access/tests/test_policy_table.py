@@ -9,6 +9,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from carnet.access.models import PatientAccessSettings
 from carnet.access.permissions import Permission as P
 from carnet.access.policy import decide, document_filter
 from carnet.access.tests import world
@@ -177,8 +178,10 @@ ACTIONS = {
     P.ACCOUNT_TOTP_SETUP: ("account", {"patient"}),
     # The service's housekeeping.
     P.NOTIFY_DIGEST_SEND: ("patient", {"system"}),
+    P.ACCESS_APP_TOKENS_REVOKE: ("patient", {"system"}),
     P.NOTIFY_LETTERS_PRINT: ("nothing", {"system", "operator"}),
     P.RECORD_DOCUMENT_RELEASE_DUE: ("document", {"system"}),
+    P.VAULT_BLOBS_SWEEP: ("nothing", {"system"}),
     P.VAULT_KEYS_ROTATE: ("nothing", {"system"}),
     # Agenda, catalogue, measurements (rules on events: carnet/agenda/tests/test_policy_agenda.py).
     P.AGENDA_EVENT_CREATE: ("patient", {"patient", "representative"}),
@@ -199,8 +202,10 @@ ACTIONS = {
     P.ACCOUNT_REPRESENTATIVE_ADD: ("patient", {"operator", "system"}),
     P.ACCOUNT_REPRESENTATIVE_END: ("patient", {"operator", "system"}),
     P.ACCOUNT_PAPER_REQUEST: ("patient", {"operator"}),
-    P.ACCOUNT_CODE_REQUEST: ("patient", {"anonymous"}),
+    # the world's space is activated: no new code (a pending space's: carnet/identity/tests/test_recovery.py)
+    P.ACCOUNT_CODE_REQUEST: ("patient", set()),
     P.ACCOUNT_MINOR_SPACE_OPEN: ("patient", {"representative"}),
+    P.SCHEDULE_OCCURRENCE_RUN: ("nothing", {"system"}),
     P.STATS_TABLES_REFRESH: ("patient", {"operator", "system"}),
     P.RESEARCH_CHOICE_READ: ("patient", {"patient", "representative"}),
     P.RESEARCH_CHOICE_SET: ("patient", {"patient", "representative"}),
@@ -282,7 +287,6 @@ def test_patient_deletes_own_document_but_not_a_professionals():
     [("refuses_emergency", P.ACCESS_EMERGENCY_OPEN), ("refuses_samu", P.ACCESS_SAMU_OPEN)],
 )
 def test_patient_refusal_of_emergency_access(setting, action):
-    from carnet.access.models import PatientAccessSettings
 
     patient, pros, actors, document = world.build_world()
     PatientAccessSettings.objects.create(patient=patient, **{setting: True})

@@ -49,6 +49,14 @@ TABLE = {
     (P.MESSAGING_PAPER_REPLY_RECORD, "closed"): set(),
     (P.MESSAGING_PAPER_REPLY_RECORD, "blocked"): {"operator"},
     (P.MESSAGING_PAPER_REPLY_RECORD, "space-closed"): set(),
+    # the GP's own mailbox (made on first use, its settings): the GP's alone, whatever the patient's state
+    (P.MESSAGING_MAILBOX_MANAGE, "open"): GP,
+    (P.MESSAGING_MAILBOX_MANAGE, "blocked"): GP,
+    (P.MESSAGING_MAILBOX_MANAGE, "space-closed"): GP,
+    # the worker relaying a patient's reply to the professional's secure mailbox
+    (P.MESSAGING_MAIL_RELAY, "open"): {"system"},
+    (P.MESSAGING_MAIL_RELAY, "blocked"): {"system"},
+    (P.MESSAGING_MAIL_RELAY, "space-closed"): set(),
 }
 # Who may start a conversation with each mailbox (a professional only with their own mailbox).
 START = {
@@ -106,6 +114,8 @@ def _resource(action, patient, conversation):
         )
     if action == P.MESSAGING_CONVERSATION_SEARCH:
         return patient
+    if action == P.MESSAGING_MAILBOX_MANAGE:
+        return conversation.mailbox
     return conversation
 
 

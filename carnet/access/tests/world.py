@@ -11,6 +11,7 @@ from carnet import factories
 from carnet.access.actor import ANONYMOUS, SYSTEM, Actor, Role
 from carnet.access.models import Block, EmergencyAccess, Grant, PatientAccessSettings
 from carnet.identity.models import Mandate, Profession, Representative, Specialty
+from carnet.records.codes import class_of
 from carnet.records.models import Document, Visibility
 
 ROLES = [
@@ -111,7 +112,6 @@ def build_world(type_code="11488-4", **document_fields):
 
 
 def make_document(patient, author, type_code="11488-4", **fields):
-    from carnet.records.codes import class_of
 
     n = Document.objects.count() + 1
     defaults = {

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from carnet.agenda import actions
 from carnet.agenda.models import Reminder
-from carnet.agenda.tasks import send_due_reminders_task
+from carnet.agenda.tasks import send_due_reminders, send_due_reminders_task
 from carnet.agenda.tests.test_events import at, me, pro
 from carnet.errors import Refused
 from carnet.journal.models import Entry
@@ -25,10 +25,10 @@ def test_reminders_leave_at_their_time_once_and_say_nothing_clinical(alice):
         me(alice), alice, actions.EventData("Oncologie", at(3)), reminders=[60, 1440]
     )
     assert sorted(event.reminders.values_list("minutes_before", flat=True)) == [60, 1440]
-    assert actions.send_due_reminders(now=event.starts_at - datetime.timedelta(days=2)) == 0
+    assert send_due_reminders(now=event.starts_at - datetime.timedelta(days=2)) == 0
     the_day_before = event.starts_at - datetime.timedelta(hours=23)
-    assert actions.send_due_reminders(now=the_day_before) == 1
-    assert actions.send_due_reminders(now=the_day_before) == 0  # claimed: never twice
+    assert send_due_reminders(now=the_day_before) == 1
+    assert send_due_reminders(now=the_day_before) == 0  # claimed: never twice
     message = OutboxMessage.objects.get(recipient=alice.email)
     assert "Oncologie" not in message.body and message.recipient == alice.email
     assert Entry.objects.filter(action="agenda:reminder:send", actor_role="system").count() == 1
@@ -45,7 +45,7 @@ def test_no_reminder_for_a_cancelled_event(alice, bob):
     event = actions.create_event(pro(bob), alice, actions.EventData("Consultation", at(3)))
     actions.set_reminders(me(alice), event, [1440])
     actions.cancel_event(pro(bob), event)
-    assert actions.send_due_reminders(now=event.starts_at - datetime.timedelta(hours=2)) == 0
+    assert send_due_reminders(now=event.starts_at - datetime.timedelta(hours=2)) == 0
 
 
 def test_a_moved_event_moves_its_reminders(alice):

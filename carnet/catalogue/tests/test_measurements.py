@@ -1,11 +1,13 @@
 """Apps write measurements as FHIR Observation (ANS "Mesures de santé"): validated, range-checked,
 duplicates refused, each carrying its source app; the patient and professionals with access see them."""
 
+import re
+
 import pytest
 
 from carnet import factories
 from carnet.catalogue.models import Measurement
-from carnet.web.tests.test_journeys import signed_in
+from carnet.web.tests.test_journeys import found, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -150,10 +152,21 @@ def test_measurement_pages_table_and_chart(client, alice, bob, dave, as_app):
     assert "Appli de suivi" in page
     client.logout()
     signed_in(client, bob.user)
-    assert "72" in client.get(f"/pro/mesures/{alice.pk}/").content.decode()
+    bobs = _measurements_link(client.get(found(client, alice)).content.decode())
+    assert "72" in client.get(bobs).content.decode()
     client.logout()
     signed_in(client, dave.user)
-    assert "72" not in client.get(f"/pro/mesures/{alice.pk}/").content.decode()
+    daves = client.get(found(client, alice)).content.decode()
+    assert "/pro/mesures/" not in daves  # no access: no link
+    assert client.get(bobs).status_code == 404  # bob's session's reference names nobody in dave's
+    assert client.get(f"/pro/mesures/{alice.pk}/").status_code == 404  # nor does her number
+    dave_ref = found(client, alice).rstrip("/").rpartition("/")[2]
+    refused = client.get(f"/pro/mesures/{dave_ref}/")
+    assert "72" not in refused.content.decode()  # no access: the page says so, with no values
+
+
+def _measurements_link(page: str) -> str:
+    return re.search(r'href="(/pro/mesures/[^"]+)"', page).group(1)
 
 
 def test_professionals_read_measurements_through_the_api_as_the_policy_allows(

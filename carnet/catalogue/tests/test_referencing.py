@@ -54,7 +54,7 @@ def test_a_file_asks_each_category_with_a_reason():
     with pytest.raises(Refused, match="raison"):
         actions.save_file(editor(user), ApplicationFile(), FIELDS, [("measurements", "write", " ")])
     with pytest.raises(Refused):
-        actions.save_file(editor(user), ApplicationFile(), FIELDS, [("documents", "write", "déposer")])
+        actions.save_file(editor(user), ApplicationFile(), FIELDS, [("allergies", "write", "écrire")])
     assert not ApplicationFile.objects.exists()
 
 

@@ -1,6 +1,7 @@
 import pytest
 from django.core.cache import cache
 
+from carnet.fhir.tests.conftest import as_app, as_pro, software  # noqa: F401  (the API's clients)
 from carnet.identity.tests.oidc_fixtures import ProviderProcess
 
 

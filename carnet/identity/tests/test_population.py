@@ -6,6 +6,8 @@ from django.core.management import call_command
 from carnet.identity.models import Patient, Professional
 from carnet.identity.population import seed_population
 from carnet.identity.validators import normalize_nir, normalize_rpps
+from carnet.records.bulk import NO_CONTENT
+from carnet.records.models import Document
 
 pytestmark = pytest.mark.django_db
 
@@ -39,8 +41,6 @@ def test_seed_command_with_documents(capsys):
 def test_seed_command_with_metadata_documents_at_scale_path(capsys):
     """The national-scale path: metadata-only rows per patient (server-side on PostgreSQL), authored by the
     patient's médecin traitant, realistic type mix, no content; earlier patients are left alone."""
-    from carnet.records.bulk import NO_CONTENT
-    from carnet.records.models import Document
 
     seed_population(2, seed=1, professionals=5)
     call_command(

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from carnet import factories
@@ -12,9 +13,11 @@ from carnet.access.actor import Actor, Role
 from carnet.access.decision import AccessDenied
 from carnet.access.permissions import Permission as P
 from carnet.errors import Refused
-from carnet.identity import actions
+from carnet.identity import actions, queries
 from carnet.identity.models import ActivationCode, Patient, User
+from carnet.identity.signin import send_sign_in_code
 from carnet.journal.models import Entry
+from carnet.notify.actions import set_preferences
 from carnet.notify.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
@@ -105,7 +108,6 @@ def reset_link(user):
 
 
 def sign_in_code(user):
-    from carnet.identity.signin import send_sign_in_code
 
     send_sign_in_code(user)
     message = OutboxMessage.objects.filter(recipient=user.email).order_by("created_at").last()
@@ -142,7 +144,7 @@ def test_a_tampered_reset_link_is_refused(alice):
     actions.request_password_reset(alice.user.username)
     uid, token = reset_link(alice.user)
     with pytest.raises(Refused):
-        actions.user_for_reset_link(uid, token[:-2] + "xx")
+        queries.user_for_reset_link(uid, token[:-2] + "xx")
 
 
 def holder(patient):
@@ -183,11 +185,10 @@ def test_a_new_address_is_confirmed_by_a_letter_sent_there(alice):
     ],
 )
 def test_bad_new_contacts_are_refused(alice, kind, value, code):
-    from django.core.exceptions import ValidationError
 
     with pytest.raises((Refused, ValidationError)):
         actions.request_contact_change(holder(alice), alice.user, kind, value)
-    assert actions.pending_contact_change(alice.user) is None
+    assert queries.pending_contact_change(alice.user) is None
 
 
 def test_nobody_changes_someone_elses_contact_and_guessing_is_limited(alice, dave):
@@ -208,7 +209,6 @@ def test_nobody_changes_someone_elses_contact_and_guessing_is_limited(alice, dav
 
 
 def test_the_letter_channel_needs_an_address(alice):
-    from carnet.notify.actions import set_preferences
 
     with pytest.raises(Refused) as refused:
         set_preferences(holder(alice), alice, channel="letter")

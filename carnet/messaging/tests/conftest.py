@@ -34,7 +34,7 @@ def as_caregiver(patient, scopes) -> Actor:
 
 @pytest.fixture
 def bob_box(bob):
-    mailbox = actions.personal_mailbox(bob)
+    mailbox = actions.personal_mailbox(Actor.for_professional(bob))
     mailbox.address = "bob.durand@cabinet.mssante.test"
     mailbox.save(update_fields=["address"])
     return mailbox
@@ -47,7 +47,7 @@ def pharmacy(charlie):
 
 @pytest.fixture
 def dave_box(dave):
-    return actions.personal_mailbox(dave)
+    return actions.personal_mailbox(Actor.for_professional(dave))
 
 
 @pytest.fixture

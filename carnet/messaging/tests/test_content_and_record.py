@@ -2,16 +2,20 @@
 and paper: the print queue with a reply slip, and the operator who records the paper reply."""
 
 import datetime
+import io
 
 import pytest
+from pypdf import PdfReader
 
 from carnet.access.decision import AccessDenied
 from carnet.errors import Refused
 from carnet.messaging import actions, queries
 from carnet.messaging.models import Attachment, Conversation, Message, OutgoingMail
 from carnet.messaging.tests.conftest import as_caregiver, as_operator, as_patient, as_pro
-from carnet.notify.actions import set_preferences
+from carnet.notify.actions import create_print_batch, set_preferences
+from carnet.notify.letters import letter_document
 from carnet.notify.models import OutboxMessage
+from carnet.notify.queries import print_batch_pdf
 from carnet.records.actions import DocumentMetadata
 from carnet.records.content import ContentRefused
 from carnet.records.models import Document
@@ -25,6 +29,10 @@ SECRET = "Votre test VIH est négatif"
 def _write(bob, alice, box, body=SECRET, uploads=()):
     draft = actions.Draft(body=body, uploads=list(uploads))
     return actions.start_conversation(as_pro(bob), alice, box, "Résultat confidentiel", draft)
+
+
+def _pdf_text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
 def test_subjects_bodies_and_file_names_are_sealed_in_the_database(alice, bob, bob_box):
@@ -43,6 +51,16 @@ def test_crypto_shredding_erases_messages(alice, bob, bob_box):
     conversation = Conversation.objects.get(pk=conversation.pk)
     assert queries.subject_of(conversation) == ""
     assert all(view.body == "" for view in queries.thread(conversation))
+
+
+def test_crypto_shredding_erases_a_printed_message_waiting_in_the_print_queue(alice, bob, bob_box):
+    alice.address = "3 rue des Lilas 69003 Lyon"
+    alice.save(update_fields=["address"])
+    set_preferences(as_patient(alice), alice, channel="letter")
+    _write(bob, alice, bob_box)
+    vault.shred(alice)
+    letter = OutboxMessage.objects.get(channel="letter", patient_id=alice.pk)
+    assert "VIH" not in _pdf_text(letter_document(letter))
 
 
 def test_the_notice_names_the_sender_and_links_but_never_says_the_content(alice, bob, bob_box):
@@ -96,7 +114,12 @@ def test_a_patient_who_chose_post_gets_the_message_printed_with_a_reply_slip(ali
     letter = OutboxMessage.objects.get(channel="letter", patient_id=alice.pk)
     slip = conversation.slips.get()
     assert slip.code in letter.subject and "VIH" not in letter.subject + letter.body
-    assert b"%PDF" in bytes(letter.attachment)
+    # nothing of the message lies in clear in the print queue: sealed, laid out at print time
+    assert letter.attachment is None and b"VIH" not in bytes(letter.sealed_body)
+    printed = _pdf_text(letter_document(letter))
+    assert "VIH" in printed and slip.code in printed and "COUPON" in printed
+    batch = create_print_batch(as_operator(erin))
+    assert "VIH" in _pdf_text(print_batch_pdf(batch))  # the batch for the printer carries it too
     reply = actions.record_paper_reply(as_operator(erin), slip.code, sample_pdf("Réponse"), "application/pdf")
     assert reply.side == Message.Side.PATIENT and reply.channel == Message.Channel.PAPER
     assert OutgoingMail.objects.filter(message=reply, recipient=bob_box.address).exists()

@@ -1,6 +1,7 @@
 """The messaging pages through the Django test client: each allowed path beside its refusal."""
 
 import io
+import re
 
 import pytest
 from django.test import Client
@@ -46,8 +47,10 @@ def test_a_stranger_gets_404_on_the_conversation(dave, conversation):
 
 def test_bob_writes_from_the_patient_page_with_a_deposit_in_the_same_step(alice, bob):
     client = signed_in(Client(), bob.user)
-    assert "Écrire au patient" in client.get(found(client, alice)).content.decode()
-    form = client.get(f"/pro/messages/nouveau/{alice.pk}/").content.decode()
+    patient_page = client.get(found(client, alice)).content.decode()
+    compose = _compose_link(patient_page)
+    assert compose.startswith("/pro/messages/nouveau/") and str(alice.pk) not in compose.split("/")
+    form = client.get(compose).content.decode()
     box = Conversation._meta.get_field("mailbox").related_model.objects.get(owner=bob)
     assert f'value="{box.pk}"' in form
     data = {
@@ -57,7 +60,7 @@ def test_bob_writes_from_the_patient_page_with_a_deposit_in_the_same_step(alice,
         "file": _pdf(),
         "deposit_type": "11502-2",
     }
-    response = client.post(f"/pro/messages/nouveau/{alice.pk}/", data)
+    response = client.post(compose, data)
     assert response.status_code == 302
     attachment = Attachment.objects.get()
     assert attachment.document is not None and attachment.document.type_code == "11502-2"
@@ -65,10 +68,26 @@ def test_bob_writes_from_the_patient_page_with_a_deposit_in_the_same_step(alice,
 
 def test_a_stranger_cannot_write_first_and_is_told_why(alice, dave):
     client = signed_in(Client(), dave.user)
-    box = actions.personal_mailbox(dave)
+    box = actions.personal_mailbox(as_pro(dave))
     data = {"mailbox": box.pk, "subject": "Bonjour", "body": "Bonjour"}
-    page = client.post(f"/pro/messages/nouveau/{alice.pk}/", data).content.decode()
+    compose = _compose_link(client.get(found(client, alice)).content.decode())
+    page = client.post(compose, data).content.decode()
     assert "error-summary" in page and not Conversation.objects.exists()
+
+
+def _compose_link(page: str) -> str:
+    return re.search(r'href="(/pro/messages/nouveau/[^"]+)"', page).group(1)
+
+
+def test_compose_by_patient_number_or_by_another_sessions_reference_is_refused(alice, bob, bob_box):
+    other_session = signed_in(Client(), bob.user)
+    reference = _compose_link(other_session.get(found(other_session, alice)).content.decode())
+    client = signed_in(Client(), bob.user)
+    data = {"mailbox": bob_box.pk, "subject": "Bonjour", "body": "Bonjour"}
+    for url in (f"/pro/messages/nouveau/{alice.pk}/", reference):
+        assert client.get(url).status_code == 404
+        assert client.post(url, data).status_code == 404
+    assert not Conversation.objects.exists()
 
 
 def test_the_patient_files_an_attachment_into_her_record(alice, bob, bob_box):
@@ -98,7 +117,7 @@ def test_the_patient_writes_first_to_her_gp_and_gets_the_automatic_notice(alice,
 
 
 def test_the_patient_cannot_choose_a_mailbox_closed_to_patients(alice, dave):
-    box = actions.personal_mailbox(dave)
+    box = actions.personal_mailbox(as_pro(dave))
     client = signed_in(Client(), alice.user)
     page = client.post("/patient/messages/nouveau/", {"mailbox": box.pk, "subject": "x", "body": "x"}).content
     assert b"field-error" in page and not Conversation.objects.exists()

@@ -3,6 +3,8 @@
 import io
 
 import pytest
+from django.db import transaction
+from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
 
 from carnet.access.actor import Actor, Role
@@ -10,6 +12,8 @@ from carnet.errors import Refused
 from carnet.factories import make_patient
 from carnet.notify import actions, queries, tasks
 from carnet.notify.models import NotificationPreference, OutboxMessage, PendingNotification
+from carnet.notify.tasks import deliver_notification, send_daily_digests_task
+from carnet.records.tasks import index_document_text
 
 pytestmark = pytest.mark.django_db
 
@@ -113,7 +117,6 @@ def test_outbox_filters_by_channel():
 
 
 def test_the_daily_task_sends_the_digests():
-    from carnet.notify.tasks import send_daily_digests_task
 
     alice = _patient()
     actions.set_preferences(Actor.for_patient(alice), alice, daily_digest=True)
@@ -125,10 +128,6 @@ def test_the_daily_task_sends_the_digests():
 def test_a_notification_leaves_only_if_its_transaction_commits(settings):
     """notify_patient queues a task in the caller's transaction (transactional outbox): a rolled-back
     change tells nobody, a committed one is delivered by the worker, not by the request."""
-    from django.db import transaction
-    from django_tasks_db.models import DBTaskResult
-
-    from carnet.notify.tasks import deliver_notification
 
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "notifications"]}
@@ -151,10 +150,6 @@ def test_a_notification_leaves_only_if_its_transaction_commits(settings):
 
 def test_a_notification_is_taken_before_a_backlog_of_text_extraction(settings):
     """The worker takes tasks by priority: a notice queued after documents to index leaves first."""
-    from django_tasks_db.models import DBTaskResult
-
-    from carnet.notify.tasks import deliver_notification
-    from carnet.records.tasks import index_document_text
 
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "notifications"]}

@@ -11,6 +11,7 @@ from carnet import factories
 from carnet.records import actions
 from carnet.records.samples import sample_pdf
 from carnet.records.tests.helpers import meta, pro
+from carnet.vault.keys import FileKeyProvider
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -58,8 +59,6 @@ def test_a_drill_without_the_right_keys_fails(record, tmp_path, capsys):
     call_command("backup", str(tmp_path / "data"), keys_to=str(tmp_path / "keys"))
     other = tmp_path / "other-keys"
     other.mkdir()
-    from carnet.vault.keys import FileKeyProvider
-
     FileKeyProvider(other / "kek.json").create()  # a new key file, as a careless restore would make
     with pytest.raises(CommandError, match="keys"):
         _drill(tmp_path / "data", other, capsys)

@@ -52,8 +52,13 @@ def test_fhir_bundle_validates_and_holds_everything(full_record):
 
 
 def test_pdf_summary_and_emergency_card_are_pdfs(full_record):
+    from carnet.access.actions import issue_emergency_card
+    from carnet.records.card import card_pdf
+
     assert export.summary_pdf(me(full_record), full_record).startswith(b"%PDF")
-    card = export.emergency_card(me(full_record), full_record, presence_code="12345678")
+    assert card_pdf(me(full_record), full_record) is None  # no card yet
+    issue_emergency_card(me(full_record), full_record, ["allergies"])
+    card = card_pdf(me(full_record), full_record)
     assert card.startswith(b"%PDF") and len(card) > 1000
 
 

@@ -18,7 +18,7 @@ from carnet.access.decision import Decision
 from carnet.journal.actions import record
 from carnet.journal.models import Checkpoint
 from carnet.journal.tasks import checkpoint_journal
-from carnet.schedule import actions
+from carnet.schedule import actions, queries, worker
 from carnet.schedule.models import ScheduleRun, ScheduleState
 from carnet.schedule.registry import SCHEDULES, Declared
 
@@ -56,18 +56,18 @@ def only():
 def test_two_workers_racing_on_one_occurrence_only_one_runs_it(only):
     only(("counter", f"{__name__}.count_a_call"))
     declared = SCHEDULES["counter"]
-    due = actions._state(declared, NOW).next_due  # both workers read the same state
+    due = queries.next_due(declared, NOW)  # both workers read the same state
     assert actions.claim(declared, due, NOW, "worker-a") is True
     assert actions.claim(declared, due, NOW, "worker-b") is False
-    assert actions.run_due("worker-b", NOW) == []
+    assert worker.run_due("worker-b", NOW) == []
     assert ScheduleState.objects.get(name="counter").last_worker == "worker-a"
 
 
 @pytest.mark.django_db
 def test_the_first_worker_runs_the_due_occurrence_and_the_second_finds_nothing_due(only):
     only(("counter", f"{__name__}.count_a_call"))
-    first = actions.run_due("worker-a", NOW)
-    second = actions.run_due("worker-b", NOW + datetime.timedelta(seconds=1))
+    first = worker.run_due("worker-a", NOW)
+    second = worker.run_due("worker-b", NOW + datetime.timedelta(seconds=1))
     assert [(run.name, run.ok, run.result) for run in first] == [("counter", True, "1")]
     assert second == []
     assert CALLS == [1]
@@ -76,27 +76,27 @@ def test_the_first_worker_runs_the_due_occurrence_and_the_second_finds_nothing_d
 @pytest.mark.django_db
 def test_missed_occurrences_after_downtime_are_caught_up_once(only):
     only(("counter", f"{__name__}.count_a_call"))
-    actions.run_due("worker-a", NOW)
+    worker.run_due("worker-a", NOW)
     three_days_later = NOW + datetime.timedelta(days=3, hours=2)
-    runs = actions.run_due("worker-a", three_days_later)
+    runs = worker.run_due("worker-a", three_days_later)
     assert [(run.missed, run.due_at) for run in runs] == [(2, datetime.datetime(2026, 12, 2, tzinfo=UTC))]
     assert ScheduleState.objects.get(name="counter").next_due == datetime.datetime(2026, 12, 5, tzinfo=UTC)
-    assert actions.run_due("worker-a", three_days_later + datetime.timedelta(minutes=1)) == []
+    assert worker.run_due("worker-a", three_days_later + datetime.timedelta(minutes=1)) == []
     assert CALLS == [1, 1]
 
 
 @pytest.mark.django_db
 def test_nothing_runs_before_its_next_occurrence(only):
     only(("counter", f"{__name__}.count_a_call"))
-    actions.run_due("worker-a", NOW)
-    assert actions.run_due("worker-a", datetime.datetime(2026, 12, 1, 23, 59, 59, tzinfo=UTC)) == []
-    assert len(actions.run_due("worker-a", datetime.datetime(2026, 12, 2, 0, 0, 1, tzinfo=UTC))) == 1
+    worker.run_due("worker-a", NOW)
+    assert worker.run_due("worker-a", datetime.datetime(2026, 12, 1, 23, 59, 59, tzinfo=UTC)) == []
+    assert len(worker.run_due("worker-a", datetime.datetime(2026, 12, 2, 0, 0, 1, tzinfo=UTC))) == 1
 
 
 @pytest.mark.django_db
 def test_a_failing_task_is_recorded_and_the_others_still_run(only):
     only(("broken", f"{__name__}.fail_loudly"), ("counter", f"{__name__}.count_a_call"))
-    runs = actions.run_due("worker-a", NOW)
+    runs = worker.run_due("worker-a", NOW)
     assert [(run.name, run.ok, run.result) for run in runs] == [
         ("broken", False, "RuntimeError"),
         ("counter", True, "1"),
@@ -126,7 +126,7 @@ def test_the_checkpoint_schedule_signs_the_head_and_writes_a_copy_to_the_second_
 ):
     settings.CARNET_CHECKPOINT_COPY = str(tmp_path / "elsewhere")
     record(SYSTEM, "account:space:invite", Decision(True, "invite", "test"), patient=alice)
-    runs = {run.name: run for run in actions.run_due("worker-a")}
+    runs = {run.name: run for run in worker.run_due("worker-a")}
     assert runs["journal-checkpoint"].ok is True
     checkpoint = Checkpoint.objects.get()
     (copy,) = (tmp_path / "elsewhere").iterdir()

@@ -2,21 +2,25 @@
 public tables built from them. "Read" never counts the author, and the patient's reads are apart."""
 
 import datetime
+from collections import Counter
 
 import pytest
 from django.core.management import call_command
 from django.http import Http404
 from django.utils import timezone
 
+from carnet import factories
 from carnet.access import actions as access
 from carnet.access.actions import EMERGENCY_REASONS
 from carnet.access.actor import SYSTEM, Actor, Role
 from carnet.access.decision import AccessDenied
+from carnet.messaging import actions as messaging
 from carnet.records import actions as records
 from carnet.records import queries as records_queries
 from carnet.records.samples import sample_pdf
 from carnet.records.tests.helpers import me, meta, pro
-from carnet.stats import queries
+from carnet.stats import actions as stats_actions
+from carnet.stats import grouped, queries
 from carnet.stats.actions import rebuild_statistics, refresh_statistics
 from carnet.stats.models import Cell, DocumentReading
 
@@ -148,3 +152,46 @@ def test_only_the_service_and_operators_refresh(alice, bob, erin):
             refresh_statistics(refused)
     assert refresh_statistics(Actor(role=Role.OPERATOR, user=erin)).until is not None
     assert refresh_statistics(SYSTEM).until is not None
+
+
+def test_messages_are_counted_by_side_and_by_channel(alice, bob):
+    mailbox = messaging.personal_mailbox(bob)
+    hello = messaging.Draft(body="Bonjour Alice, vos résultats sont normaux.")
+    conversation = messaging.start_conversation(pro(bob), alice, mailbox, "Résultats", hello)
+    messaging.send_message(me(alice), conversation, messaging.Draft(body="Merci docteur"))
+    refresh_statistics()
+    assert total("messages_exchanged", dimension="professional") == 1
+    assert total("messages_exchanged", dimension="patient") == 1
+    assert total("messages_by_channel", dimension="web") == 2
+    table = queries.table("messages-echanges")
+    assert table is not None
+
+
+@pytest.mark.skipif(not grouped.available(), reason="the database grouping is PostgreSQL's path")
+def test_the_database_grouping_counts_what_the_row_by_row_path_counts(alice, bob):
+    """Spaces and deposits of several people (departments, ages, a birthday on the deposit's month edge),
+    counted both ways over the same window: the same counters, and one reading row per document."""
+    type(alice).objects.filter(pk=alice.pk).update(address="3 rue des Lilas 69003 Lyon")
+    born = [datetime.date(2008, 12, 31), datetime.date(1950, 2, 28), datetime.date(1990, 6, 1)]
+    people = [
+        factories.make_patient("Jean", f"Essai{i}", birth_date=birth, address=address)
+        for i, (birth, address) in enumerate(
+            zip(born, ["1 place 13001 Marseille", "BP 12 97200 Fort", ""], strict=True)
+        )
+    ]
+    for patient in [alice, *people]:
+        deposit(bob, patient, 2)
+    records.deposit_document(me(alice), alice, PDF, meta(type_code="DOCPAT01"))
+    until = timezone.now()
+    by_rows: Counter = Counter()
+    stats_actions._count_spaces(by_rows, None, until)
+    stats_actions._count_deposits(by_rows, None, until)
+    rows_readings = sorted(DocumentReading.objects.values_list("document_id", "department", "age_band"))
+    DocumentReading.objects.all().delete()
+    by_database: Counter = Counter()
+    grouped.count_window(by_database, None, until)
+    assert by_database == by_rows
+    assert (
+        sorted(DocumentReading.objects.values_list("document_id", "department", "age_band")) == rows_readings
+    )
+    assert {key[2] for key in by_rows} >= {"69", "13", "972"}

@@ -6,6 +6,7 @@ import json
 import pytest
 from django.core.management import call_command
 
+from carnet import factories
 from carnet.vault import actions, envelope, queries
 from carnet.vault.errors import IntegrityError, KeyDestroyed, WrongKey
 from carnet.vault.keys import FileKeyProvider
@@ -28,7 +29,6 @@ def test_content_is_encrypted_at_rest(alice):
 
 
 def test_same_content_for_two_patients_gives_unrelated_references(alice, dave):
-    from carnet import factories
 
     other = factories.make_patient("Paul", "Roux")
     assert actions.put(alice, b"same bytes") != actions.put(other, b"same bytes")
@@ -58,7 +58,6 @@ def test_wrong_recorded_hash_is_detected(alice):
 
 
 def test_a_blob_read_as_another_patient_is_refused(alice):
-    from carnet import factories
 
     other = factories.make_patient("Paul", "Roux")
     actions.put(other, b"his own")  # he has a key too

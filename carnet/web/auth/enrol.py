@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django_otp.util import random_hex
 
 from carnet.errors import Refused
-from carnet.identity import actions
+from carnet.identity import actions, queries
 
 KEY = "enrolment_totp_key"
 
@@ -48,7 +48,7 @@ def _field_of(code: str) -> str:
 
 def enrol(request, token):
     try:
-        invitation = actions.invitation_for(token)
+        invitation = queries.invitation_for(token)
     except Refused as error:
         return render(request, "web/auth/enrol_refused.html", {"message": error.message}, status=error.status)
     key = request.session.setdefault(f"{KEY}:{invitation.pk}", random_hex(20))

@@ -16,7 +16,7 @@ class SignInForm(forms.Form):
 class CodeForm(forms.Form):
     code = forms.CharField(
         label=_("Code à 6 chiffres"),
-        max_length=8,
+        max_length=12,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 
@@ -37,7 +37,7 @@ class ActivationForm(forms.Form):
     phone = forms.CharField(label=_("Téléphone mobile (facultatif)"), max_length=20, required=False)
     otp_channel = forms.ChoiceField(
         label=_("Recevoir les codes de connexion par"),
-        choices=User.OtpChannel.choices[:2],
+        choices=[(c, label) for c, label in User.OtpChannel.choices if c != User.OtpChannel.TOTP],
         initial=User.OtpChannel.EMAIL,
     )
 

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from carnet.errors import Refused
-from carnet.identity import actions, signin
+from carnet.identity import actions, queries, signin
 from carnet.identity.models import User
 from carnet.web.auth.demo import demo_code_for
 from carnet.web.errors import refusals
@@ -66,7 +66,7 @@ def forgot_password(request):
 def reset_password(request, uid, token):
     """The link's page: a sign-in code is sent (or the app's code asked), then the new password."""
     try:
-        user = actions.user_for_reset_link(uid, token)
+        user = queries.user_for_reset_link(uid, token)
     except Refused as refused:
         return render(request, "web/auth/reset.html", {"invalid": refused.message}, status=400)
     form = ResetForm(request.POST or None)

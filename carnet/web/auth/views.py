@@ -47,7 +47,7 @@ def sign_in(request):
         else:
             request.session.cycle_key()
             request.session[PENDING] = user.pk
-            if user.otp_channel != User.OtpChannel.TOTP:
+            if signin.sends_codes(user):
                 signin.send_sign_in_code(user)
             return redirect(f"/connexion/code/?{urlencode({'next': _next(request)})}")
     return render(request, "web/auth/sign_in.html", {"form": form, "next": _next(request)}, status=status)
@@ -58,6 +58,8 @@ def sign_in_code(request):
     if user is None:
         return redirect("auth:sign-in")
     form = forms.CodeForm(request.POST or None)
+    if user.otp_channel == User.OtpChannel.PAPER:
+        form.fields["code"].label = _("Code de votre liste (8 chiffres)")
     if request.method == "POST" and form.is_valid():
         try:
             device = signin.verify_sign_in_code(user, form.cleaned_data["code"])
@@ -95,7 +97,7 @@ def _home_for(user) -> str:
 
 def resend_code(request):
     user = User.objects.filter(pk=request.session.get(PENDING)).first()
-    if user is not None and request.method == "POST":
+    if user is not None and request.method == "POST" and signin.sends_codes(user):
         signin.send_sign_in_code(user)
         messages.info(request, _("Un nouveau code vous a été envoyé."))
     return redirect("auth:sign-in-code")

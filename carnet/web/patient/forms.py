@@ -127,3 +127,10 @@ class MandateForm(forms.Form):
         ],
     )
     days = forms.IntegerField(label=_("Durée (jours)"), min_value=1, max_value=365, initial=365)
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Langue de mes courriers et de mes documents PDF"),
+        choices=[("fr", "Français"), ("en", "English")],
+    )

@@ -6,6 +6,7 @@ import uuid
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -13,7 +14,7 @@ from carnet.access import actions as access
 from carnet.access.grants import effective_mode
 from carnet.access.permissions import Permission as P
 from carnet.access.policy import decide
-from carnet.access.queries import active_emergency
+from carnet.access.queries import active_emergency, patient_by_card
 from carnet.identity.models import Patient
 from carnet.identity.queries import lookup_patient
 from carnet.records import actions as records
@@ -41,6 +42,17 @@ def home(request):
     return render(request, "web/pro/home.html", {"form": form})
 
 
+@professional_required
+def card(request, token):
+    """The link of a patient's emergency card (its QR code): the patient's page, where the card's presence
+    code or an emergency access opens the record. A revoked or unknown link names no one."""
+    patient = patient_by_card(request.actor, token)
+    if patient is None:
+        return render(request, "web/pro/card_unknown.html", status=404)
+    request.session["pro_from_card"] = patient.pk
+    return _to_patient(request, patient.pk)
+
+
 def _to_patient(request, patient_id):
     """The patient's page under this session's reference for them (made at the INS lookup)."""
     found = request.session.get(FOUND, {})
@@ -56,6 +68,12 @@ def _back_to(request, patient_id):
     if patient_id in request.session.get(FOUND, {}).values():
         return _to_patient(request, patient_id)
     return redirect("pro:home")
+
+
+def found_patient(request, patient_ref) -> Patient:
+    """The open space this session found by INS under ``patient_ref`` (pages of other apps use it too), or
+    404: a number, or a reference from another session, names nobody."""
+    return _patient(request, patient_ref)
 
 
 def _patient(request, patient_ref) -> Patient:
@@ -89,6 +107,8 @@ def _patient_page(request, patient, patient_ref, status=200, **bound):
         "glass_form": forms.BreakGlassForm(),
         "profile_form": ProfileEntryForm(),
         "emergency": active_emergency(actor.professional, patient),
+        "from_card": request.session.get("pro_from_card") == patient.pk,
+        "now": timezone.now(),
     } | bound
     return render(request, "web/pro/patient.html", context, status=status)
 
@@ -172,6 +192,17 @@ def withdraw(request, document_id):
     with refusals(request):
         records.withdraw_document(request.actor, found)
         messages.success(request, _("Document retiré."))
+    return _back_to(request, found.patient_id)
+
+
+@require_POST
+@professional_required
+def release(request, document_id):
+    """The author shows a held-back document to the patient now (the announcement consultation took place)."""
+    found = queries.get_document(request.actor, document_id)
+    with refusals(request):
+        records.release_hidden_document(request.actor, found)
+        messages.success(request, _("Le patient voit maintenant ce document ; il en est prévenu."))
     return _back_to(request, found.patient_id)
 
 

@@ -134,8 +134,12 @@ def test_exports(patient_client, alice, client_factory, bob):
     gp_deposits(client_factory, bob, alice)
     fhir = patient_client.get("/patient/export/fhir/")
     assert fhir["Content-Type"] == "application/fhir+json" and b'"Bundle"' in fhir.content
-    assert patient_client.get("/patient/export/pdf/").content.startswith(b"%PDF")
-    assert patient_client.get("/patient/export/carte/").content.startswith(b"%PDF")
+    assert fhir["Content-Disposition"].startswith('attachment; filename="dossier-carnet-fhir-')
+    summary = patient_client.get("/patient/export/pdf/")
+    assert summary.content.startswith(b"%PDF")
+    assert summary["Content-Disposition"].startswith('inline; filename="dossier-carnet-resume-')
+    assert patient_client.get("/patient/export/carte/")["Location"] == "/patient/carte/"
+    assert patient_client.get("/patient/export/autre/").status_code == 404
 
 
 def test_patient_adds_and_deletes_own_document(patient_client, alice):

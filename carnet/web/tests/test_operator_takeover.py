@@ -86,7 +86,7 @@ def test_a_new_authenticator_is_told_on_the_old_e_mail_channel_and_journaled(cli
     notice = OutboxMessage.objects.order_by("pk")[before:].get()
     assert (notice.channel, notice.recipient) == ("email", alice.user.email)
     assert "moyen de connexion a changé" in notice.subject
-    entry = Entry.objects.get(action="account:totp:setup", rule="second-factor-changed")
+    entry = Entry.objects.get(action="account:totp:setup", detail__contains='"step":"changed"')
     assert entry.patient_id == alice.pk and entry.actor_user_id == alice.user.pk and entry.allowed
 
 
@@ -102,5 +102,5 @@ def test_a_wrong_first_code_changes_nothing_and_tells_nobody(client, alice):
     signed_in(client, alice.user)
     client.get("/connexion/application/")
     client.post("/connexion/application/", {"code": "000000"})
-    assert not Entry.objects.filter(rule="second-factor-changed").exists()
+    assert not Entry.objects.filter(detail__contains='"step":"changed"').exists()
     assert not OutboxMessage.objects.filter(subject__contains="moyen de connexion").exists()

@@ -1,13 +1,16 @@
 """Shared body of the two import commands: read the file, show progress, print the report."""
 
+from collections.abc import Callable
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from carnet.identity.imports import ImportReport
+
 
 class ImportCommand(BaseCommand):
-    importer = None
+    importer: Callable[..., ImportReport]
     noun = ""
 
     def add_arguments(self, parser):

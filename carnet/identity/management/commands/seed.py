@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
+from carnet.bench.fixtures import database_size
 from carnet.identity.population import seed_population
 
 
@@ -38,8 +39,6 @@ class Command(BaseCommand):
                 metadata_documents=metadata_documents,
                 progress=bar,
             )
-        from carnet.bench.fixtures import database_size
-
         self.stdout.write(
             f"{result['patients']} patients, {result['professionals']} professionals, "
             f"{result['documents']} documents in {result['seconds']} s; database size {database_size()}"

@@ -13,7 +13,9 @@ class Command(BaseCommand):
         for row in rows:
             if row["kind"] == "distributed" or row["blockers"]:
                 blockers = "; ".join(row["blockers"]) or "-"
-                self.stdout.write(f"{row['kind']:<16} {row['table']:<36} {row['column'] or '-':<11} {blockers}")
+                self.stdout.write(
+                    f"{row['kind']:<16} {row['table']:<36} {row['column'] or '-':<11} {blockers}"
+                )
         distributed = [r for r in rows if r["kind"] == "distributed"]
         blocked = [r for r in rows if r["blockers"]]
         self.stdout.write(

@@ -5,8 +5,8 @@ import socket
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from carnet.schedule.actions import run_due
 from carnet.schedule.queries import schedule_lines
+from carnet.schedule.worker import run_due
 
 
 def _when(moment) -> str:

@@ -10,9 +10,7 @@ from carnet.access import actions as access
 from carnet.access.policy import settings_of
 from carnet.access.queries import access_overview, active_mandates, mandate_of, profession_grid
 from carnet.access.sensitivity import CATEGORIES
-from carnet.errors import Refused
-from carnet.fhir.actions import connected_apps, revoke_app
-from carnet.identity.queries import professional_by_id, user_by_login
+from carnet.identity.queries import professional_by_id, search_directory, user_by_login
 from carnet.web.auth.decorators import patient_required, reauth_required
 from carnet.web.errors import refusals
 from carnet.web.patient import forms
@@ -38,6 +36,7 @@ def access_settings(request):
             messages.success(request, _("Vos réglages sont enregistrés."))
             return redirect("patient:access")
     choices = current.category_choices or {}
+    directory = request.GET.get("annuaire", "").strip()
     professions, grid = profession_grid()
     context = {
         "form": form,
@@ -47,6 +46,8 @@ def access_settings(request):
         "gp_sees_masked": current.gp_sees_masked,
         "professions": professions,
         "grid": grid,
+        "directory": directory,
+        "directory_found": search_directory(directory) if directory else [],
     }
     return render(request, "web/patient/access.html", context)
 
@@ -102,18 +103,6 @@ def category_choice(request):
         )
         messages.success(request, _("Votre choix est enregistré."))
     return redirect("patient:access")
-
-
-@patient_required
-def apps(request):
-    if request.method == "POST":
-        application = request.POST.get("application", "")
-        if not application.isdigit():
-            raise Refused("bad_application", _("Choisissez une application de la liste."))
-        revoke_app(request.actor, int(application))
-        messages.success(request, _("L'application n'a plus accès à votre dossier."))
-        return redirect("patient:apps")
-    return render(request, "web/patient/apps.html", {"apps": connected_apps(request.actor)})
 
 
 @patient_required

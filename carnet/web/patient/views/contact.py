@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
-from carnet.identity import actions
+from carnet.identity import actions, queries
 from carnet.identity.models import ContactChange
 from carnet.web.auth.decorators import patient_required, reauth_required
 from carnet.web.errors import refusals
@@ -49,6 +49,6 @@ def contact(request):
         "form": form,
         "confirm": confirm,
         "patient": patient,
-        "pending": actions.pending_contact_change(user),
+        "pending": queries.pending_contact_change(user),
     }
     return render(request, "web/patient/contact.html", context)

@@ -1,7 +1,9 @@
 """The patient's documents: list, read, download, add, visibility, deletion, export."""
 
+import json
+
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,7 +14,7 @@ from carnet.records import actions as records
 from carnet.records import export, queries
 from carnet.records.actions import DocumentMetadata
 from carnet.web.auth.decorators import patient_required, reauth_required
-from carnet.web.downloads import document_download
+from carnet.web.downloads import document_download, file_response
 from carnet.web.errors import refusals
 from carnet.web.patient import forms
 
@@ -92,20 +94,18 @@ def upload(request):
 @patient_required
 @reauth_required
 def export_file(request, kind):
+    """The readable summary opens in the browser (PDF); the whole record for another software is saved."""
     actor, patient = request.actor, request.actor.patient
     if kind == "fhir":
-        import json
-
         body = json.dumps(export.fhir_bundle(actor, patient), ensure_ascii=False).encode()
-        response = HttpResponse(body, content_type="application/fhir+json")
-    elif kind == "pdf":
-        response = HttpResponse(export.summary_pdf(actor, patient), content_type="application/pdf")
-    else:
-        response = HttpResponse(export.emergency_card(actor, patient), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="carnet-{kind}.{"json" if kind == "fhir" else "pdf"}"'
-    )
-    return response
+        return file_response(body, "application/fhir+json", _("dossier-carnet-fhir"))
+    if kind == "pdf":
+        return file_response(
+            export.summary_pdf(actor, patient), "application/pdf", _("dossier-carnet-resume")
+        )
+    if kind == "carte":
+        return redirect("patient:card")
+    raise Http404("export")
 
 
 @patient_required

@@ -13,7 +13,7 @@ PUBLIC = ["/", "/aide/", "/accessibilite/", "/mentions-legales/", "/donnees-pers
 PUBLIC += ["/plan-du-site/", "/connexion/", "/activation/", "/opposition/", "/page-qui-n-existe-pas/"]
 PATIENT = ["/patient/", "/patient/documents/", "/patient/documents/ajouter/", "/patient/profil/"]
 PATIENT += ["/patient/journal/", "/patient/acces/", "/patient/notifications/", "/patient/espaces/"]
-PATIENT += ["/patient/applications/", "/patient/export/", "/patient/guide/"]
+PATIENT += ["/patient/applications/", "/patient/export/", "/patient/guide/", "/patient/carte/"]
 OPERATOR = ["/operateurs/", "/operateurs/courriers/", "/operateurs/matrice/"]
 
 
@@ -73,6 +73,9 @@ def test_no_page_overflows_320_px(new_page, alice, bob, erin):
     long_title = "Compte rendu d'hospitalisation en chirurgie orthopédique et traumatologique"
     deposit_document(pro(bob), alice, b"%PDF-1.4 test", meta(title=long_title, mime_type="application/pdf"))
     deposit_document(me(alice), alice, b"notes", meta(type_code="DOCPAT01", title="Mes notes"))
+    from carnet.access.actions import issue_emergency_card
+
+    issue_emergency_card(me(alice), alice, ["allergies", "treatments", "wishes"])
     patient = sign_in(new_page(width=320), alice.user)
     for path in PATIENT:
         patient.goto(path)

@@ -1,0 +1,6 @@
+"""What a space's destruction erases of the API's own tables (declared for ``carnet.identity.erasure``);
+the stored FHIR resources go with their documents and profile lines."""
+
+from carnet.identity.erasure import delete_rows
+
+delete_rows("fhir.SubmissionSet")
