@@ -443,3 +443,8 @@ class Shape:
             "supervisor_pid": os.getpid(),
         }
         (self.root / "state.json").write_text(json.dumps(state, indent=1))
+        # The app servers' settings, for an operator's command against the shape (backup, drill, bench).
+        names = [k for k in self.env if k.startswith(("CARNET_", "DATABASE_URL", "AWS_"))]
+        lines = [f"export {k}='{self.env[k]}'" for k in sorted(names)]
+        (self.root / "app.env").write_text("\n".join(lines) + "\n")
+        (self.root / "app.env").chmod(0o600)
