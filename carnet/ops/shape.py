@@ -175,7 +175,9 @@ class Shape:
             sockets = self.root / "sockets"
             sockets.mkdir(exist_ok=True)
             self._own(sockets)
-            conf = shape_files.postgresql_conf(self.primary_port, sockets, self.synchronous)
+            conf = shape_files.postgresql_conf(
+                self.primary_port, sockets, False
+            )  # synchronous once a standby streams
             with (self.primary_dir / "postgresql.conf").open("a") as handle:
                 handle.write(conf)
         self.pg_ctl(self.primary_dir, "start")
