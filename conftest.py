@@ -1,6 +1,7 @@
 """Test set-up shared by every suite: fast hashing, inline tasks, a private data directory,
 and the named users of style.md (alice, bob, charlie, dave, erin)."""
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -28,9 +29,13 @@ def pytest_configure(config):
     settings.TASKS = {
         "default": {
             "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-            "QUEUES": ["default", "notifications"],
+            "QUEUES": ["default", "notifications", "indexing"],
         }
     }
+    # The NLP indexing (edsnlp) runs where a test turns it on (carnet/indexing/tests): its pipeline takes a
+    # minute to build, then comes from this cache, shared by the test processes of one machine.
+    settings.CARNET_INDEXING = False
+    settings.CARNET_NLP_CACHE_DIR = Path(tempfile.gettempdir()) / f"carnet-nlp-cache-{os.getuid()}"
     settings.EMAIL_BACKEND = "carnet.notify.backends.OutboxEmailBackend"
     settings.CARNET_SMS_BACKEND = "carnet.notify.sms.OutboxSmsBackend"
     settings.STORAGES = {

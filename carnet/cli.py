@@ -9,8 +9,9 @@ import signal
 import subprocess
 import sys
 
-# Notifications have a queue and a worker process of their own: text extraction never holds one back.
-QUEUES = ("notifications", "default")
+# Notifications have a queue and a worker process of their own: text extraction never holds one back; the
+# NLP indexing too (its pipeline's memory and load stay in its own process).
+QUEUES = ("notifications", "default", "indexing")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -59,7 +60,7 @@ def start_worker(
         # "worker" is db_worker with the scheduler inside: each runs it, each occurrence is claimed once.
         command = [sys.executable, "-m", "carnet.cli", "worker", "--queue-name", queue, *(extra or [])]
         worker = subprocess.Popen(command, env=env, stdout=out, stderr=out)  # noqa: S603
-        if queue == "default" and nice and hasattr(os, "setpriority"):
+        if queue != "notifications" and nice and hasattr(os, "setpriority"):
             os.setpriority(os.PRIO_PROCESS, worker.pid, nice)
         processes.append(worker)
     return Workers(processes)

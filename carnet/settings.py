@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "carnet.fhir",
     "carnet.agenda",
     "carnet.catalogue",
+    "carnet.indexing",
     "carnet.web",
     "carnet.bench",
     "carnet.schedule",
@@ -271,7 +272,8 @@ CARNET_SIGN_IN_IP_WINDOW_MINUTES = env_int("CARNET_SIGN_IN_IP_WINDOW_MINUTES", 1
 TASKS = {
     "default": {
         "BACKEND": env_str("CARNET_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
-        "QUEUES": ["default", "notifications"],  # notifications: a queue of their own, never behind indexing
+        # notifications: a queue of their own, never behind indexing; indexing (NLP): its own worker too
+        "QUEUES": ["default", "notifications", "indexing"],
     }
 }
 
@@ -287,6 +289,9 @@ CARNET_S3_ENDPOINT = env_str("CARNET_S3_ENDPOINT")
 CARNET_S3_BUCKET = env_str("CARNET_S3_BUCKET", "carnet-blobs")
 CARNET_S3_ACCESS_KEY = env_str("CARNET_S3_ACCESS_KEY")
 CARNET_S3_SECRET_KEY = env_str("CARNET_S3_SECRET_KEY")
+# Conditions and treatments found in documents (edsnlp): on by default; the built pipeline is cached here.
+CARNET_INDEXING = env_bool("CARNET_INDEXING", True)
+CARNET_NLP_CACHE_DIR = Path(env_str("CARNET_NLP_CACHE_DIR", str(DATA_DIR / "nlp-cache")))
 # A blob no row references is removed once older than this (a younger one may be a deposit still running).
 CARNET_BLOB_SWEEP_GRACE_HOURS = env_int("CARNET_BLOB_SWEEP_GRACE_HOURS", 24)
 if CARNET_BLOB_SWEEP_GRACE_HOURS < 1:

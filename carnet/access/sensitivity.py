@@ -8,6 +8,7 @@ CATEGORIES = {
     "mental-health": _("santé mentale"),
     "addiction": _("addictions"),
     "violence": _("violences"),
+    "genetics": _("génétique"),
 }
 
 # Document types that belong to a category by their type alone; a depositor may name a category too.

@@ -14,6 +14,7 @@ from carnet.fhir.models import StoredResource
 from carnet.fhir.outcome import FhirError
 from carnet.fhir.paging import Query, searchset
 from carnet.identity.models import Professional
+from carnet.indexing.fhir_search import event_filter
 from carnet.records import queries
 from carnet.records.models import Document
 
@@ -132,8 +133,9 @@ def _filters(query: Query) -> Q:
         filters &= Q(format_code__in=values) | _stored_token(values, "content__0__format__code")
     if values := _tokens(query, "facility"):
         filters &= _stored_token(values, "context__facilityType__coding__0__code")
-    if values := _tokens(query, "event"):
-        filters &= _stored_token(values, "context__event__0__coding__0__code")
+    if values := _tokens(query, "event"):  # the producer's codes, or CIM-10/ATC codes found in the text
+        stored = _stored_token(values, "context__event__0__coding__0__code")
+        filters &= stored | event_filter(query.getlist("event"))
     if values := query.getlist("related"):
         ids = [v.rpartition("|")[2] for v in values]
         filters &= _stored_token(

@@ -188,6 +188,10 @@ def _index_later(document: Document, mime_type: str) -> None:
         from carnet.records.tasks import index_document_text  # noqa: PLC0415 - cycle: the task calls us
 
         index_document_text.enqueue(str(document.pk))
+        if settings.CARNET_INDEXING:  # conditions and drugs (NLP): a queue and a worker of their own
+            from carnet.indexing.tasks import index_mentions  # noqa: PLC0415 - the indexing app calls us
+
+            index_mentions.enqueue(str(document.pk))
 
 
 def index_document_text(document_id: str) -> bool:
@@ -203,6 +207,29 @@ def index_document_text(document_id: str) -> bool:
     content = vault_queries.get(document.patient, document.blob_ref, expected_sha256=document.sha256)
     search.index_document(document, extract_text(content, document.mime_type))
     return True
+
+
+@atomic_action
+def propose_sensitive_category(actor: Actor, document: Document, category: str) -> bool:
+    """The content names a sensitive category (carnet.indexing): a document nobody classed yet is proposed
+    masked according to the patient's choice for that category, and the patient is told (never what it
+    says: the page tells them why). A document already classed or given a visibility keeps it."""
+    authorize(actor, P.RECORD_DOCUMENT_INDEX, document, detail={"step": "category"})
+    visibility = sensitivity.proposed_visibility(document.patient, category)
+    changed = Document.objects.filter(
+        pk=document.pk, sensitive_category="", visibility=Visibility.NORMAL
+    ).update(sensitive_category=category, visibility=visibility)
+    if changed and visibility != Visibility.NORMAL:
+        notify_patient(
+            document.patient,
+            "document-masked-by-content",
+            _("Un document a été masqué aux professionnels"),
+            _(
+                "Un document de votre espace carnet aborde un sujet sensible : il a été masqué aux "
+                "professionnels, comme vous l'avez choisi. Connectez-vous pour voir pourquoi et le changer."
+            ),
+        )
+    return bool(changed)
 
 
 def _tell_new_document(document: Document) -> None:

@@ -35,6 +35,9 @@ NOT_ONE_TRANSACTION = {
     # left: a rollback of the whole batch would void links already sent)
     "identity/actions.py": {"confirm_contact_change", "invite_professionals"},
     "schedule/actions.py": {"run_claimed"},  # the task it runs commits its own actions as it goes
+    "indexing/actions.py": {
+        "index_document"
+    },  # the NLP runs outside the rows' transaction (deposits wait not)
     "vault/actions.py": {"rotate_kek"},  # batches of re-wrapped keys, one transaction each
 }
 # Where a Decision may be built: the policy's own package. Outside it, only these, not yet moved (none left).

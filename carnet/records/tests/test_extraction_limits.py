@@ -52,8 +52,9 @@ def test_the_embedded_worker_serves_each_queue_in_its_own_process(monkeypatch):
 
     monkeypatch.setattr(cli.subprocess, "Popen", Recorder)
     workers = cli.start_worker(nice=0, quiet=True)
-    assert len(workers.processes) == 2
+    assert len(workers.processes) == 3
     assert [command[-2:] for command in started] == [
         ["--queue-name", "notifications"],
         ["--queue-name", "default"],
+        ["--queue-name", "indexing"],  # the NLP indexing (carnet.indexing): a process of its own
     ]

@@ -12,6 +12,7 @@ from carnet.web.patient.views import (
     minor,
     profile,
     research,
+    story,
 )
 
 app_name = "patient"
@@ -26,6 +27,9 @@ urlpatterns = [
     path("documents/<uuid:document_id>/supprimer/", documents.delete, name="delete"),
     path("profil/", profile.health_profile, name="profile"),
     path("profil/volontes/", profile.wish, name="wish"),
+    path("profil/documents/", story.story, name="story"),
+    path("profil/documents/confirmer/", story.answer, {"decision": "confirm"}, name="story-confirm"),
+    path("profil/documents/ecarter/", story.answer, {"decision": "dismiss"}, name="story-dismiss"),
     path("journal/", journal.journal, name="journal"),
     path("journal/telecharger/", journal.download, name="journal-download"),
     path("journal/<int:seq>/contester/", journal.contest, name="contest"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from carnet.web.pro import views
+from carnet.web.pro import index, views
 
 app_name = "pro"
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
     path("patients/<str:patient_ref>/acces/glass/", views.break_glass, name="access-glass"),
     path("patients/<str:patient_ref>/deposer/", views.deposit, name="deposit"),
     path("patients/<str:patient_ref>/profil/", views.add_profile_entry, name="profile"),
+    path("patients/<str:patient_ref>/maladies-traitements/", index.search, name="index-search"),
     path("documents/<uuid:document_id>/", views.download, name="download"),
     path("documents/<uuid:document_id>/retirer/", views.withdraw, name="withdraw"),
     path("documents/<uuid:document_id>/liberer/", views.release, name="release"),

@@ -1,4 +1,4 @@
-"""carnet bench deposit|timeline|search|journal|growth|messaging|all: measure, print a table, write JSON."""
+"""carnet bench deposit|timeline|search|journal|growth|messaging|stats|indexing|all: measure, write JSON."""
 
 import datetime
 import json
@@ -13,7 +13,7 @@ from carnet.bench import runs
 from carnet.bench.statistics_run import statistics_bench
 from carnet.messaging import bench as messaging_bench
 
-NAMES = ["deposit", "timeline", "search", "journal", "growth", "messaging", "stats"]
+NAMES = ["deposit", "timeline", "search", "journal", "growth", "messaging", "stats", "indexing"]
 
 
 def _flatten(prefix: str, value, rows: list) -> None:
@@ -43,6 +43,10 @@ class Command(BaseCommand):
         parser.add_argument("--sizes", default="10000,100000,1000000", help="growth population sizes")
         parser.add_argument("--in-process", action="store_true", help="Django test client, no server")
         parser.add_argument("--output", default="bench-results")
+        parser.add_argument("--cold", action="store_true", help="indexing: also build the NLP pipeline anew")
+        parser.add_argument(
+            "--deposits", action="store_true", help="indexing: deposits with the indexing off and on"
+        )
 
     def handle(self, *args, name, **options):
         chosen = NAMES if name == "all" else [name]
@@ -72,6 +76,10 @@ class Command(BaseCommand):
             return runs.journal(o["entries"])
         if bench == "stats":
             return statistics_bench(sizes, rounds=o["rounds"])
+        if bench == "indexing":
+            from carnet.indexing import bench as indexing_bench  # noqa: PLC0415 - loads edsnlp
+
+            return indexing_bench.run(o["duration"], o["cold"], o["deposits"], o["duration"])
         if bench == "messaging":
             return messaging_bench.run(o["rounds"], connections=min(o["connections"], 8))
         return runs.growth(sizes, rounds=o["rounds"])

@@ -1,0 +1,141 @@
+"""The French clinical NLP pipeline (edsnlp, AP-HP's rule-based pipes on spaCy): built once per process.
+
+Only rule-based pipes whose terminologies ship inside the edsnlp package: nothing is downloaded at run
+time. Building the CIM-10 matcher tokenises some 250,000 terms (a minute of CPU), so the built pipeline is
+kept in ``CARNET_NLP_CACHE_DIR`` (a file named after the versions and the pipe list, written by this
+process only, 0600 like the key files) and loaded from there by the next worker (a few seconds).
+"""
+
+import contextlib
+import hashlib
+import io
+import os
+import pickle  # noqa: S403 - our own cache file, in the service's data directory, never user input
+import threading
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+
+REVISION = 1  # carnet's part of the pipeline version: raise it when PIPES or the mapping below change
+DISORDERS = (
+    "aids",
+    "cerebrovascular_accident",
+    "ckd",
+    "congestive_heart_failure",
+    "copd",
+    "dementia",
+    "diabetes",
+    "hemiplegia",
+    "leukemia",
+    "liver_disease",
+    "lymphoma",
+    "myocardial_infarction",
+    "peptic_ulcer_disease",
+    "peripheral_vascular_disease",
+    "solid_tumor",
+    "alcohol",
+    "tobacco",
+)
+GROUPS = ("cim10", "drug", *DISORDERS)
+QUALIFIERS = ("negation", "hypothesis", "family", "history")
+
+GATHERED = "carnet"
+
+_lock = threading.Lock()
+_loaded: dict = {}
+
+
+@dataclass(frozen=True)
+class StartUp:
+    seconds: float
+    from_cache: bool
+
+
+def version() -> str:
+    """What each index row names: edsnlp's version and carnet's revision of the pipe list."""
+    import edsnlp  # noqa: PLC0415 - heavy: imported by the worker only
+
+    return f"edsnlp-{edsnlp.__version__}+carnet.{REVISION}"
+
+
+def _cache_file():
+    import spacy  # noqa: PLC0415
+
+    key = hashlib.sha256(f"{version()} {spacy.__version__} {GROUPS} {QUALIFIERS}".encode()).hexdigest()[:16]
+    return settings.CARNET_NLP_CACHE_DIR / f"pipeline-{key}.pickle"
+
+
+def gather(doc):
+    """One span group in document order for the qualifiers: edsnlp's qualifiers walk the spans they are
+    given in order, and several groups one after the other would leave the earlier spans unqualified."""
+    spans = [span for group in GROUPS for span in doc.spans.get(group, [])]
+    doc.spans[GATHERED] = sorted(spans, key=lambda span: (span.start, -span.end))
+    return doc
+
+
+def _build():
+    with contextlib.redirect_stderr(io.StringIO()):  # edsnlp's progress bars would fill the worker's log
+        return _pipes()
+
+
+def _pipes():
+    import edsnlp  # noqa: PLC0415
+    import edsnlp.pipes as eds  # noqa: PLC0415
+
+    _pipes_registered()
+
+    nlp = edsnlp.blank("eds")
+    nlp.add_pipe(eds.sentences())
+    nlp.add_pipe(eds.normalizer())
+    nlp.add_pipe(eds.cim10(span_setter={"cim10": True}))
+    nlp.add_pipe(eds.drugs(span_setter={"drug": True}))
+    for name in DISORDERS:
+        nlp.add_pipe(getattr(eds, name)(span_setter={name: True}))
+    nlp.add_pipe("carnet_gather")
+    gathered = {GATHERED: True}
+    nlp.add_pipe(eds.negation(span_getter=gathered))
+    nlp.add_pipe(eds.hypothesis(span_getter=gathered))
+    nlp.add_pipe(eds.family(span_getter=gathered, use_sections=False))
+    nlp.add_pipe(eds.history(span_getter=gathered, use_sections=False))
+    return nlp
+
+
+def _load():
+    path = _cache_file()
+    if path.exists():
+        _pipes_registered()
+        with path.open("rb") as cached:
+            return pickle.load(cached), True  # noqa: S301 - written by _store below, in our data directory
+    nlp = _build()
+    _store(nlp, path)
+    return nlp, False
+
+
+def _pipes_registered() -> None:
+    from spacy.language import Language  # noqa: PLC0415
+
+    if "carnet_gather" not in Language.factories:
+        Language.component("carnet_gather", func=gather)
+
+
+def _store(nlp, path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    with open(partial, "wb", opener=lambda p, flags: os.open(p, flags, 0o600)) as out:
+        pickle.dump(nlp, out, protocol=pickle.HIGHEST_PROTOCOL)
+    partial.replace(path)  # atomic: a worker starting meanwhile reads the whole file or none
+
+
+def nlp():
+    """The pipeline of this process (loaded on first use, then shared)."""
+    with _lock:
+        if "nlp" not in _loaded:
+            started = time.perf_counter()
+            _loaded["nlp"], cached = _load()
+            _loaded["start_up"] = StartUp(time.perf_counter() - started, cached)
+        return _loaded["nlp"]
+
+
+def start_up() -> StartUp | None:
+    return _loaded.get("start_up")
