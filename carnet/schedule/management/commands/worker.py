@@ -13,7 +13,8 @@ class Command(DbWorkerCommand):
     def add_arguments(self, parser):
         super().add_arguments(parser)
         parser.add_argument("--no-schedule", action="store_true", help="run queued tasks only")
-        parser.set_defaults(worker_id=None)  # not given: host:pid, so that a dead worker's tasks are taken back
+        # Not given: host:pid, so that a dead worker's tasks are taken back (None: argparse checks no default).
+        parser.set_defaults(worker_id=None)
 
     def handle(self, *args, no_schedule=False, **options):
         options["worker_id"] = options["worker_id"] or new_worker_id()
