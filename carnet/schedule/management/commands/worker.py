@@ -13,7 +13,7 @@ class Command(DbWorkerCommand):
     def add_arguments(self, parser):
         super().add_arguments(parser)
         parser.add_argument("--no-schedule", action="store_true", help="run queued tasks only")
-        # Not given: host:pid, so that a dead worker's tasks are taken back (None: argparse checks no default).
+        # Not given: host:pid, so that a dead worker's tasks are taken back (argparse checks no None).
         parser.set_defaults(worker_id=None)
 
     def handle(self, *args, no_schedule=False, **options):
