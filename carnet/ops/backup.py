@@ -154,7 +154,7 @@ def _dump_database(target: Path, database_url: str | None) -> dict:
 
 def _database_settings(database_url: str | None) -> dict:
     if database_url:
-        return dj_database_url.parse(database_url)
+        return dict(dj_database_url.parse(database_url))
     return connection.settings_dict
 
 

@@ -86,12 +86,13 @@ class Faults:
     def task_worker(self, options) -> dict:
         """kill -9 of a task worker while it runs a task: the task runs again when a worker starts."""
         workers = {self.shape.processes[n].pid: n for n in self.shape.processes if n.startswith("worker")}
-        killed, deadline = [], time.monotonic() + 300
+        killed: list = []
+        deadline = time.monotonic() + 300
         while len(killed) < options.task_kills and time.monotonic() < deadline:
             row = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).order_by("-started_at").first()
             close_old_connections()
             pid = _pid_of((row.worker_ids or [""])[-1]) if row else None
-            if pid in workers and kill9(pid):
+            if row is not None and pid is not None and pid in workers and kill9(pid):
                 killed.append(row)
                 workers = {}
                 time.sleep(0.5)
@@ -206,7 +207,8 @@ class Faults:
 
     def _fill(self, port: int, stop_after_refusals, limit: int) -> dict:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=40)
-        refusals, statuses = 0, {}
+        refusals = 0
+        statuses: dict = {}
         before = len(self.load.tally.deposits)
         for _ in range(limit):
             try:

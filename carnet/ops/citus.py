@@ -29,6 +29,10 @@ def _patient_column(model) -> str | None:
     return None
 
 
+def _column(model, name: str) -> str:
+    return str(getattr(model._meta.get_field(name), "column", name))
+
+
 def survey() -> list[dict]:
     rows = []
     distributed = {}
@@ -62,11 +66,11 @@ def survey() -> list[dict]:
                 blockers.append(f"FK {field.column} -> patient from a non-distributed table")
         for constraint in model._meta.constraints:
             if column and isinstance(constraint, models.UniqueConstraint) and constraint.fields:
-                columns = [model._meta.get_field(f).column for f in constraint.fields]
+                columns = [_column(model, f) for f in constraint.fields]
                 if column not in columns:
                     blockers.append(f"unique ({', '.join(columns)}) lacks {column}")
         for fields in model._meta.unique_together:
-            columns = [model._meta.get_field(f).column for f in fields]
+            columns = [_column(model, f) for f in fields]
             if column and column not in columns:
                 blockers.append(f"unique ({', '.join(columns)}) lacks {column}")
         rows.append({"table": table, "kind": kind, "column": column or "", "blockers": blockers})

@@ -2,6 +2,7 @@
 the running service is touched), then verified there by a separate process with those settings."""
 
 import json
+from collections.abc import Callable
 import os
 import shutil
 import subprocess
@@ -24,7 +25,7 @@ SETTINGS_OF_THE_SERVICE = (
 )
 
 
-def _scratch_database(vendor: str, folder: Path, database_url: str | None) -> tuple[str, callable]:
+def _scratch_database(vendor: str, folder: Path, database_url: str | None) -> tuple[str, Callable[[], None]]:
     """A new empty database: on the same PostgreSQL server (or ``database_url``'s), or a SQLite file."""
     if vendor != "postgresql":
         return f"sqlite:///{folder / 'restored.sqlite3'}", lambda: None
