@@ -2,13 +2,13 @@
 the running service is touched), then verified there by a separate process with those settings."""
 
 import json
-from collections.abc import Callable
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import dj_database_url
