@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 
 from carnet import factories
 from carnet.records import actions
+from carnet.records.models import Document
 from carnet.records.samples import sample_pdf
 from carnet.records.tests.helpers import meta, pro
 from carnet.vault.keys import FileKeyProvider
@@ -49,7 +50,8 @@ def test_a_backup_restored_elsewhere_passes_the_drill(record, tmp_path, capsys):
 
 def test_a_damaged_blob_fails_the_drill(record, tmp_path, capsys):
     call_command("backup", str(tmp_path / "data"), keys_to=str(tmp_path / "keys"))
-    blob = next((tmp_path / "data" / "blobs").glob("*/*"))
+    ref = Document.objects.filter(patient=record).values_list("blob_ref", flat=True).first()
+    blob = tmp_path / "data" / "blobs" / ref[:2] / ref
     blob.write_bytes(blob.read_bytes()[:-1] + b"x")
     with pytest.raises(CommandError, match="cannot be read back"):
         _drill(tmp_path / "data", tmp_path / "keys", capsys)
