@@ -21,6 +21,10 @@ def main(argv: list[str] | None = None) -> None:
 
     if not argv:
         argv = ["help", "--commands"]
+    if argv[0] in ("deploy-local", "chaos"):  # they set up their own settings (the shape's) first
+        from carnet.ops import local  # noqa: PLC0415 - the operations' modules only for these commands
+
+        return getattr(local, argv[0].replace("-", "_"))(argv[1:])
     argv[0] = argv[0].replace("-", "_")
     if argv[0] == "db_worker" and not any(arg.startswith("--queue-name") for arg in argv):
         return serve_every_queue(argv[1:])

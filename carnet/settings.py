@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "carnet.web",
     "carnet.bench",
     "carnet.schedule",
+    "carnet.ops",
 ]
 
 MIDDLEWARE = [
@@ -131,6 +132,22 @@ elif DATABASES["default"]["ENGINE"] == "carnet.journal.backends.postgresql":
         "CARNET_PG_SERVER_SIDE_BINDING", False
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Several servers (carnet deploy-local, deploy/): a streaming standby for reads that tolerate lag
+# (statistics), routed by carnet.ops.router; PgBouncer in transaction pooling mode needs Django's
+# server-side cursors off.
+if env_str("CARNET_STANDBY_DATABASE_URL"):
+    DATABASES["standby"] = dj_database_url.parse(
+        env_str("CARNET_STANDBY_DATABASE_URL"), conn_max_age=env_int("CARNET_DB_CONN_MAX_AGE", 0)
+    )
+    DATABASES["standby"]["ENGINE"] = DATABASES["default"]["ENGINE"]
+    DATABASES["standby"]["TEST"] = {"MIRROR": "default"}
+if env_bool("CARNET_DB_TRANSACTION_POOLING", False):
+    for _database in DATABASES.values():
+        _database["DISABLE_SERVER_SIDE_CURSORS"] = True
+DATABASE_ROUTERS = ["carnet.ops.router.StandbyRouter"]
+# A database or blob store that is away for a moment: 503 with this Retry-After (carnet.ops.unavailable).
+CARNET_RETRY_AFTER_SECONDS = env_int("CARNET_RETRY_AFTER_SECONDS", 5)
+CARNET_S3_TIMEOUT_SECONDS = env_int("CARNET_S3_TIMEOUT_SECONDS", 5)
 
 AUTH_USER_MODEL = "identity.User"
 LOGIN_URL = "/connexion/"

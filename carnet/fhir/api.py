@@ -37,6 +37,7 @@ from carnet.fhir.paging import query_of
 from carnet.fhir.security import actor_for_token
 from carnet.fhir.validation import validate
 from carnet.identity.errors import IdentityError
+from carnet.ops.unavailable import retry_after
 from carnet.records.content import ContentRefused
 from carnet.records.errors import DocumentConflict, RecordError
 from carnet.vault.errors import VaultError
@@ -82,6 +83,8 @@ def _too_large(request, error):
 
 @api.exception_handler(VaultError)
 def _vault(request, error):
+    if error.status == 503:  # the blob store or the keys away: nothing was written, retry later
+        return outcome(503, "transient", str(error.message), {"Retry-After": retry_after()})
     logger.error("vault failure on %s %s: %s", request.method, request.path, error.__class__.__name__)
     return outcome(
         500,

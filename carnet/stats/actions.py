@@ -17,6 +17,7 @@ from django.utils import timezone
 from carnet.access.actor import SYSTEM, Actor, Role
 from carnet.access.gate import atomic_action, authorize
 from carnet.access.permissions import Permission as P
+from carnet.ops.router import standby_reads
 from carnet.stats import grouped, publish, sources
 from carnet.stats.models import ActiveProfessional, Cell, Cursor, DocumentReading, PublishedTable
 
@@ -24,6 +25,8 @@ PATIENT_SIDE = {Role.PATIENT, Role.REPRESENTATIVE, Role.CAREGIVER}
 DELAY_BUCKETS = ((0, "0"), (1, "1"), (3, "2-3"), (7, "4-7"), (14, "8-14"), (30, "15-30"), (90, "31-90"))
 CURSOR = "main"
 CHUNK = 5000
+# The tables read through stats.sources; the statistics' own tables are always read on the primary.
+SOURCE_APPS = ("identity", "records", "journal", "access", "notify", "messaging")
 
 
 @atomic_action
@@ -47,15 +50,16 @@ def _count_and_publish(now: datetime.datetime | None) -> Cursor:
     cursor, _ = Cursor.objects.select_for_update().get_or_create(name=CURSOR)
     until = (now or timezone.now()) - datetime.timedelta(seconds=settings.CARNET_STATS_LAG_SECONDS)
     counts: Counter = Counter()
-    if grouped.available():
+    if grouped.available():  # on the primary: its work tables are written there
         grouped.count_window(counts, cursor.until, until)
-    else:
-        _count_spaces(counts, cursor.until, until)
-        _count_deposits(counts, cursor.until, until)
-    _count_oppositions(counts, cursor.until, until)
-    cursor.journal_seq = _count_journal(counts, cursor.journal_seq, until)
-    _count_reviews_and_notifications(counts, cursor.until, until)
-    _count_messages(counts, cursor.until, until)
+    with standby_reads(*SOURCE_APPS):  # the other apps' rows may come from the standby (lag tolerated)
+        if not grouped.available():
+            _count_spaces(counts, cursor.until, until)
+            _count_deposits(counts, cursor.until, until)
+        _count_oppositions(counts, cursor.until, until)
+        cursor.journal_seq = _count_journal(counts, cursor.journal_seq, until)
+        _count_reviews_and_notifications(counts, cursor.until, until)
+        _count_messages(counts, cursor.until, until)
     _add(counts)
     publish.publish_all(until)
     cursor.until, cursor.last_run_at = until, timezone.now()

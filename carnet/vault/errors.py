@@ -48,3 +48,12 @@ class KeyUnavailable(VaultError):
 
     def __str__(self) -> str:
         return self.detail or super().__str__()  # for operators: which file, and what to do
+
+
+class StoreUnavailable(VaultError):
+    """The blob store did not answer in time, refused, or has no space left: nothing was written, the
+    deposit is refused with a 503 and may be sent again."""
+
+    status = 503
+    code = "store-unavailable"
+    text = gettext_lazy("Le stockage des documents est momentanément indisponible. Réessayez plus tard.")

@@ -4,6 +4,7 @@ from django.template import loader
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 
+from carnet.ops.unavailable import unavailable_response
 from carnet.vault.checks import key_problem
 from carnet.web.context import service as service_context
 
@@ -24,7 +25,10 @@ def page(name: str):
 
 def server_error(request):
     """The 500 page, translated, with the help line; rendered without the request's context processors
-    (they may be what failed)."""
+    (they may be what failed). A database away for a moment is a 503 with Retry-After instead."""
+    unavailable = unavailable_response(request)
+    if unavailable is not None:
+        return unavailable
     context = {"service": service_context(request)["service"], "LANGUAGE_CODE": get_language()}
     return HttpResponseServerError(loader.get_template("500.html").render(context))
 
