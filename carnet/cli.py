@@ -46,6 +46,12 @@ class Workers:
         for process in self.processes:
             process.wait(timeout=timeout)
 
+    def kill(self) -> None:
+        """For a worker still inside a long task (the NLP pipeline's first load) after its timeout."""
+        for process in self.processes:
+            if process.poll() is None:
+                process.kill()
+
 
 def start_worker(
     env: dict | None = None, nice: int | None = None, quiet: bool = False, extra: list[str] | None = None

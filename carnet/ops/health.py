@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 import boto3
-from botocore.config import Config  # type: ignore[import-untyped]
+from botocore.config import Config
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import JsonResponse

@@ -29,8 +29,8 @@ def test_the_patient_confirms_a_condition_found_in_a_letter(
     assert "I10" not in main.inner_text()
     assert page.evaluate(OVERFLOW) <= 0
     check(page, f"story-{locale}-{width}")
-    confirm = "Confirmer" if locale == "fr-FR" else "Confirm"
-    page.get_by_role("button", name=f"{confirm} : Diabète sucré de type 2").click()
+    confirm = "Confirmer : " if locale == "fr-FR" else "Confirm: "
+    page.get_by_role("button", name=f"{confirm}Diabète sucré de type 2").click()
     page.wait_for_load_state()
     done = "Dans votre profil de santé." if locale == "fr-FR" else "In your health profile."
     assert done in page.locator("main").inner_text()
