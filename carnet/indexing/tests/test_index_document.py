@@ -113,4 +113,4 @@ def test_destruction_erases_the_index(alice, bob):
     assert sweeps.destroy_due_spaces(timezone.now() + datetime.timedelta(days=8)) == 1
     for model in (Mention, IndexedDocument, Review):
         assert not model.objects.filter(patient=alice).exists()
-    assert Document.objects.filter(pk=document.pk).exists()  # the row stays, emptied, as records does
+    assert not Document.objects.filter(pk=document.pk).exists()  # the document rows go too (records)

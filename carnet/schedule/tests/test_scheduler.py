@@ -114,6 +114,7 @@ def test_every_periodic_task_of_the_readme_is_declared():
         "daily-digests": "carnet.notify.tasks.send_daily_digests_task",
         "journal-checkpoint": "carnet.journal.tasks.checkpoint_journal",
         "refresh-statistics": "carnet.stats.tasks.refresh_statistics_task",
+        "sweep-orphan-blobs": "carnet.vault.tasks.sweep_orphan_blobs",
     }
     assert SCHEDULES["journal-checkpoint"].period == datetime.timedelta(minutes=5)
     assert SCHEDULES["daily-digests"].period == datetime.timedelta(days=1)
