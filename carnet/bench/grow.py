@@ -18,11 +18,11 @@ FILLER_NAME = "REMPLISSAGE"
 
 PATIENTS_SQL = """
 INSERT INTO identity_patient (nir, birth_name, used_name, first_names, birth_date, sex, birthplace_code,
-    email, phone, address, state, state_changed_at, created_at)
+    email, phone, address, state, state_changed_at, created_at, language, nir_hash)
 SELECT n13 || lpad((97 - (n13::bigint %% 97))::text, 2, '0'), %(name)s::text, '', 'Camille',
     DATE '1950-01-01' + (g %% 25000)::int,
     CASE WHEN g %% 2 = 0 THEN 'F' ELSE 'M' END, '99' || lpad(((g / 1200) %% 1000)::text, 3, '0'),
-    '', '', '', 'open', now(), now()
+    '', '', '', 'open', now(), now(), 'fr', ''
 FROM (
     SELECT g, (1 + g %% 2)::text || lpad((g %% 100)::text, 2, '0')
         || lpad((1 + (g / 100) %% 12)::text, 2, '0')

@@ -151,10 +151,11 @@ def raw_database(content: bytes, patient_id: int, duration: float, connections: 
     row_sql = (
         "INSERT INTO records_document (id, unique_id, type_code, class_code, title, author_organisation,"
         " care_date, practice_setting, format_code, mime_type, size, sha256, sha1_b64, language, visibility,"
-        " minor_secret, sensitive_category, status, depositor, blob_ref, created_at, patient_id)"
+        " minor_secret, sensitive_category, status, depositor, blob_ref, created_at, patient_id, source_app,"
+        " version)"
         " VALUES (%s, %s, '11488-4', 'CR', 'Compte rendu', '', '2026-11-20', '', '',"
         " 'application/pdf', %s, %s,"
-        " '', 'fr-FR', 'normal', false, '', 'current', 'professional', %s, now(), %s)"
+        " '', 'fr-FR', 'normal', false, '', 'current', 'professional', %s, now(), %s, '', 1)"
     )
 
     opened = []

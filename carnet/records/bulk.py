@@ -22,11 +22,12 @@ NO_CONTENT = "bench:no-content"
 METADATA_SQL = """
 INSERT INTO records_document (id, unique_id, type_code, class_code, title, author_organisation, care_date,
     practice_setting, format_code, mime_type, size, sha256, sha1_b64, language, visibility, minor_secret,
-    sensitive_category, status, depositor, blob_ref, created_at, patient_id, author_id)
+    sensitive_category, status, depositor, blob_ref, created_at, patient_id, author_id, source_app, version)
 SELECT gen_random_uuid(), 'urn:carnet:meta:' || p.id || ':' || n, t.code, t.class, t.title, '',
     DATE '2016-01-01' + ((p.id * 7919 + n * 104729) %% 3800)::int, '', '', 'application/pdf', 1200,
     repeat('0', 64),
-    '', 'fr-FR', 'normal', false, '', 'current', 'professional', 'bench:no-content', now(), p.id, p.gp_id
+    '', 'fr-FR', 'normal', false, '', 'current', 'professional', 'bench:no-content', now(), p.id, p.gp_id,
+    '', 1
 FROM identity_patient p
 CROSS JOIN generate_series(1, %(per)s::int) AS n
 JOIN (VALUES (0, '57833-6', 'MED', 'Ordonnance'), (1, '11502-2', 'LAB', 'Compte rendu de biologie'),

@@ -19,8 +19,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def record(settings, tmp_path):
-    """Three documents of a patient, by her GP, with their journal entries."""
+    """Three documents of a patient, by her GP, with their journal entries, in a blob store of their own (the
+    test process's shared store holds other tests' blobs, some damaged on purpose)."""
     settings.CARNET_CHECKPOINT_COPY = str(tmp_path / "exported")
+    settings.CARNET_BLOB_DIR = tmp_path / "store"
     gp = factories.make_professional("Bob", "Durand")
     alice = factories.make_patient("Alice Marie", "Martin", gp=gp)
     for n in range(3):
