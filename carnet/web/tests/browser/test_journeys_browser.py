@@ -131,9 +131,16 @@ def test_export_and_operator_back_office(new_page, check, alice, erin):
     patient = sign_in(new_page(), alice.user)
     patient.goto("/patient/export/")
     check(patient, "patient-export")
-    for kind, start in [("pdf", b"%PDF"), ("fhir", b"{"), ("carte", b"%PDF")]:
+    for kind, start in [("pdf", b"%PDF"), ("fhir", b"{")]:
         response = patient.request.get(f"/patient/export/{kind}/")
         assert response.ok and response.body().lstrip().startswith(start)
+    # The emergency card is made on its own page, then printed.
+    patient.goto("/patient/export/carte/")
+    assert patient.url.endswith("/patient/carte/")
+    patient.get_by_role("button", name="Créer ma carte").click()
+    patient.wait_for_load_state()
+    printed = patient.request.get("/patient/carte/imprimer/")
+    assert printed.ok and printed.body().startswith(b"%PDF")
     operator = sign_in(new_page(), erin)
     for path, name in [
         ("/operateurs/", "operators-home"),
