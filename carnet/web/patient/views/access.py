@@ -35,12 +35,18 @@ def access_settings(request):
             )
             messages.success(request, _("Vos réglages sont enregistrés."))
             return redirect("patient:access")
+    return render(request, "web/patient/access.html", _access_context(request, form, current))
+
+
+def _access_context(request, form, current) -> dict:
+    """What "Qui peut voir" shows: the overview, the sensitive categories, the professions' grid and, when the
+    patient searched it, the directory (to block someone never seen yet)."""
     choices = current.category_choices or {}
     directory = request.GET.get("annuaire", "").strip()
     professions, grid = profession_grid()
-    context = {
+    return {
         "form": form,
-        "overview": access_overview(request.actor, patient),
+        "overview": access_overview(request.actor, request.actor.patient),
         "presence_code": request.session.pop("presence_code", ""),
         "categories": [(key, label, choices.get(key, "masked")) for key, label in CATEGORIES.items()],
         "gp_sees_masked": current.gp_sees_masked,
@@ -49,7 +55,6 @@ def access_settings(request):
         "directory": directory,
         "directory_found": search_directory(directory) if directory else [],
     }
-    return render(request, "web/patient/access.html", context)
 
 
 def _on_professional(action, done):
