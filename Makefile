@@ -26,8 +26,8 @@ test-postgres: $(STAMP)
 	scripts/run-tests postgres
 
 quality: $(STAMP)
-	$(BIN)/ruff format --check carnet conftest.py
-	$(BIN)/ruff check carnet conftest.py
+	$(BIN)/ruff format --check carnet conftest.py scripts docs
+	$(BIN)/ruff check carnet conftest.py scripts docs
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(MAKE) typecheck
 
@@ -35,8 +35,8 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 format: $(STAMP)
-	$(BIN)/ruff format carnet conftest.py
-	$(BIN)/ruff check --fix carnet conftest.py
+	$(BIN)/ruff format carnet conftest.py scripts docs
+	$(BIN)/ruff check --fix carnet conftest.py scripts docs
 
 audit: $(STAMP)
 	$(BIN)/pip-audit -r requirements.lock --progress-spinner off

@@ -77,45 +77,86 @@ TEMPLATES = [
 ]
 
 HAND = [
-    ("consultation", "Je revois ce jour Mme D. pour son diabète de type 2 bien équilibré sous metformine.",
-     [(C, "E11", {}), (D, "A10BA02", {})]),
-    ("consultation", "Pas de douleur thoracique, pas d'insuffisance cardiaque clinique.", [(C, "I50", {"negated": True})]),
-    ("consultation", "Mère diabétique, père décédé d'un infarctus du myocarde.",
-     [(C, "E11", {"family": True}), (C, "I21", {"family": True})]),
-    ("consultation", "On ne peut exclure une embolie pulmonaire : angioscanner demandé.",
-     [(C, "I26", {"hypothetical": True})]),
-    ("consultation", "Hypertension artérielle connue depuis 2015, traitée par amlodipine 5 mg.",
-     [(C, "I10", {}), (D, "C08CA01", {})]),
-    ("discharge", "Patient de 78 ans aux antécédents d'AVC ischémique et de fibrillation auriculaire sous apixaban.",
-     [(C, "I64", {"history": True}), (C, "I48", {"history": True}), (D, "B01AF02", {})]),
-    ("discharge", "Sortie sous Kardégic 75 mg, atorvastatine 40 mg et bisoprolol 2,5 mg.",
-     [(D, "B01AC06", {}), (D, "C10AA05", {}), (D, "C07AB07", {})]),
+    (
+        "consultation",
+        "Je revois ce jour Mme D. pour son diabète de type 2 bien équilibré sous metformine.",
+        [(C, "E11", {}), (D, "A10BA02", {})],
+    ),
+    (
+        "consultation",
+        "Pas de douleur thoracique, pas d'insuffisance cardiaque clinique.",
+        [(C, "I50", {"negated": True})],
+    ),
+    (
+        "consultation",
+        "Mère diabétique, père décédé d'un infarctus du myocarde.",
+        [(C, "E11", {"family": True}), (C, "I21", {"family": True})],
+    ),
+    (
+        "consultation",
+        "On ne peut exclure une embolie pulmonaire : angioscanner demandé.",
+        [(C, "I26", {"hypothetical": True})],
+    ),
+    (
+        "consultation",
+        "Hypertension artérielle connue depuis 2015, traitée par amlodipine 5 mg.",
+        [(C, "I10", {}), (D, "C08CA01", {})],
+    ),
+    (
+        "discharge",
+        "Patient de 78 ans aux antécédents d'AVC ischémique et de fibrillation auriculaire sous apixaban.",
+        [(C, "I64", {"history": True}), (C, "I48", {"history": True}), (D, "B01AF02", {})],
+    ),
+    (
+        "discharge",
+        "Sortie sous Kardégic 75 mg, atorvastatine 40 mg et bisoprolol 2,5 mg.",
+        [(D, "B01AC06", {}), (D, "C10AA05", {}), (D, "C07AB07", {})],
+    ),
     ("discharge", "Pas d'argument pour une pneumopathie à la radiographie.", [(C, "J18", {"negated": True})]),
     ("discharge", "Insuffisance rénale chronique stade 3, créatinine stable.", [(C, "N18", {})]),
-    ("discharge", "Tabagisme sevré depuis dix ans, BPCO stade 2.", [(C, "F17", {"history": True}), (C, "J44", {})]),
+    (
+        "discharge",
+        "Tabagisme sevré depuis dix ans, BPCO stade 2.",
+        [(C, "F17", {"history": True}), (C, "J44", {})],
+    ),
     ("prescription", "Paracétamol 1 g, trois fois par jour si douleur.", [(D, "N02BE01", {})]),
     ("prescription", "Amoxicilline 1 g matin et soir pendant 7 jours.", [(D, "J01CA04", {})]),
     ("prescription", "Lévothyroxine 75 µg le matin à jeun.", [(D, "H03AA01", {})]),
     ("prescription", "Oméprazole 20 mg le soir pendant un mois.", [(D, "A02BC01", {})]),
-    ("prescription", "Ventoline (salbutamol) deux bouffées en cas de crise d'asthme.",
-     [(D, "R03AC02", {}), (C, "J45", {})]),
+    (
+        "prescription",
+        "Ventoline (salbutamol) deux bouffées en cas de crise d'asthme.",
+        [(D, "R03AC02", {}), (C, "J45", {})],
+    ),
     ("lab", "HbA1c à 8,2 % chez ce patient diabétique de type 2.", [(C, "E11", {})]),
     ("lab", "TSH élevée, en faveur d'une hypothyroïdie.", [(C, "E03", {})]),
     ("lab", "D-dimères négatifs, pas d'embolie pulmonaire.", [(C, "I26", {"negated": True})]),
     ("lab", "Aucun argument biologique pour un diabète.", [(C, "E14", {"negated": True})]),
     ("consultation", "Sa sœur a eu un cancer du sein à 45 ans.", [(C, "C50", {"family": True})]),
-    ("consultation", "Épilepsie équilibrée sous lévétiracétam, pas de crise depuis un an.",
-     [(C, "G40", {}), (D, "N03AX14", {})]),
+    (
+        "consultation",
+        "Épilepsie équilibrée sous lévétiracétam, pas de crise depuis un an.",
+        [(C, "G40", {}), (D, "N03AX14", {})],
+    ),
     ("consultation", "Maladie de Parkinson évoluant depuis cinq ans.", [(C, "G20", {})]),
     ("consultation", "Probable BPCO à confirmer par des EFR.", [(C, "J44", {"hypothetical": True})]),
     ("discharge", "Il n'y a pas de fibrillation auriculaire sur le Holter.", [(C, "I48", {"negated": True})]),
-    ("discharge", "Introduction de furosémide 40 mg pour insuffisance cardiaque décompensée.",
-     [(D, "C03CA01", {}), (C, "I50", {})]),
-    ("consultation", "Pas de traitement par metformine en raison de l'insuffisance rénale chronique.",
-     [(D, "A10BA02", {"negated": True}), (C, "N18", {})]),
+    (
+        "discharge",
+        "Introduction de furosémide 40 mg pour insuffisance cardiaque décompensée.",
+        [(D, "C03CA01", {}), (C, "I50", {})],
+    ),
+    (
+        "consultation",
+        "Pas de traitement par metformine en raison de l'insuffisance rénale chronique.",
+        [(D, "A10BA02", {"negated": True}), (C, "N18", {})],
+    ),
     ("consultation", "Syndrome dépressif traité par sertraline 50 mg.", [(C, "F32", {}), (D, "N06AB06", {})]),
-    ("consultation", "Le patient ne fume pas et ne boit pas d'alcool.",
-     [(C, "F17", {"negated": True}), (C, "F10", {"negated": True})]),
+    (
+        "consultation",
+        "Le patient ne fume pas et ne boit pas d'alcool.",
+        [(C, "F17", {"negated": True}), (C, "F10", {"negated": True})],
+    ),
     ("discharge", "Antécédent d'infarctus du myocarde en 2019, stenté.", [(C, "I21", {"history": True})]),
     ("lab", "Glycémie normale, pas de diabète.", [(C, "E14", {"negated": True})]),
 ]
@@ -127,7 +168,9 @@ def entity(kind, code, qualifiers) -> dict:
 
 
 def build() -> list[dict]:
-    rows = [{"origin": "hand", "style": s, "text": t, "entities": [entity(*e) for e in es]} for s, t, es in HAND]
+    rows = [
+        {"origin": "hand", "style": s, "text": t, "entities": [entity(*e) for e in es]} for s, t, es in HAND
+    ]
     drugs = itertools.cycle(DRUGS)
     for condition, template in itertools.product(CONDITIONS, TEMPLATES):
         style, text, qualifiers = template

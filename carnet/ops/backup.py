@@ -41,7 +41,7 @@ PG_BIN = Path("/usr/lib/postgresql/15/bin")
 
 
 class BackupError(Exception):
-    pass
+    """A backup, restore or drill that cannot go on; its message says why."""
 
 
 def _inside(a: Path, b: Path) -> bool:
@@ -100,7 +100,7 @@ def backup(target: Path, keys_to: Path | None = None, database_url: str | None =
     (target / "checkpoints").mkdir(parents=True, exist_ok=True)
     # 1. a signed checkpoint now: the restore is verified against it (entries up to it are in the dump)
     call_command(
-        "journal", "checkpoint", out=str(target / "checkpoints" / "made-by-backup.json"), stdout=_Null()
+        "journal", "checkpoint", out=str(target / "checkpoints" / "made-by-backup.json"), stdout=io.StringIO()
     )
     # the exported checkpoints and the counts before the dump: the dump holds at least all of them
     copies = 0
@@ -266,14 +266,6 @@ def verify(source: Path, sample: int = 20) -> dict:
         "sampled_documents_read": len(chosen) - unreadable,
         "sampled": len(chosen),
     }
-
-
-class _Null:
-    def write(self, *_args):
-        return 0
-
-    def flush(self):
-        pass
 
 
 def call_command_output(*args, **kwargs) -> str:

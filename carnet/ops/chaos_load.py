@@ -66,14 +66,14 @@ def _fill(template: str, patient_id: int) -> tuple[bytes, str]:
 
 
 def _document_id(payload: bytes) -> str:
+    """The deposited document's id in a transaction response, or "" when the answer is not one."""
     try:
-        for entry in json.loads(payload).get("entry", []):
-            location = entry.get("response", {}).get("location", "")
-            if location.startswith("DocumentReference/"):
-                return location.split("/")[1]
+        entries = json.loads(payload).get("entry", [])
+        locations = [entry.get("response", {}).get("location", "") for entry in entries]
     except (ValueError, AttributeError):
-        pass
-    return ""
+        return ""
+    found = [location.split("/")[1] for location in locations if location.startswith("DocumentReference/")]
+    return found[0] if found else ""
 
 
 class Load:

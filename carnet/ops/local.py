@@ -96,7 +96,7 @@ def deploy_local(argv: list[str]) -> None:
         while True:
             time.sleep(1)
     except KeyboardInterrupt:
-        pass
+        print("interrupted")
     finally:
         shape.stop()
         print("stopped")

@@ -38,15 +38,13 @@ def _as_postgres() -> list[str]:
 def wait_http(port: int, path: str, timeout: float = 90.0, ok=(200,)) -> int:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        try:
+        with contextlib.suppress(OSError):  # not listening yet
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             conn.request("GET", path, headers={"Host": "127.0.0.1"})
             status = conn.getresponse().status
             conn.close()
             if status in ok:
                 return status
-        except OSError:
-            pass
         time.sleep(0.1)
     raise RuntimeError(f"nothing answered {path} on port {port} in {timeout:.0f} s")
 
