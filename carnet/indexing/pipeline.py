@@ -103,13 +103,23 @@ def _pipes():
 
 def _load():
     path = _cache_file()
-    if path.exists():
+    if path.exists() and _ours(path):
         _pipes_registered()
         with path.open("rb") as cached:
             return pickle.load(cached), True  # noqa: S301 - written by _store below, in our data directory
     nlp = _build()
     _store(nlp, path)
     return nlp, False
+
+
+def _ours(path) -> bool:
+    """A pickle runs code when loaded: only a cache file (and folder) of this account that nobody else may
+    write is read; anything else is rebuilt over."""
+    for item in (path, path.parent):
+        mode = item.stat()
+        if mode.st_uid != os.getuid() or mode.st_mode & 0o022:
+            return False
+    return True
 
 
 def _pipes_registered() -> None:
