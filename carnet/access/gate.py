@@ -38,13 +38,8 @@ def authorize(
     inside journaled the same permission for the same actor and patient (one access, one journal line;
     a refusal is always journaled at once)."""
     decision = decide(actor, action, resource)
-    patient = resource if resource.__class__.__name__ == "Patient" else getattr(resource, "patient", None)
-    entry: dict[str, Any] = {
-        "patient": patient,
-        "resource_type": "" if resource is None else resource.__class__.__name__,
-        "resource_id": getattr(resource, "pk", ""),
-        "detail": detail,
-    }
+    entry = _entry(resource, detail)
+    patient = entry["patient"]
     waiting = _WAITING.get()
     if journal_unless_repeated and decision.allowed and waiting is not None:
         waiting.append([actor, action, decision, entry, False])
@@ -63,6 +58,17 @@ def authorize(
     return decision
 
 
+def _entry(resource, detail: dict | None) -> dict[str, Any]:
+    """The journal fields naming what a decision was about (the patient it concerns, the resource)."""
+    patient = resource if resource.__class__.__name__ == "Patient" else getattr(resource, "patient", None)
+    return {
+        "patient": patient,
+        "resource_type": "" if resource is None else resource.__class__.__name__,
+        "resource_id": getattr(resource, "pk", ""),
+        "detail": detail,
+    }
+
+
 def _mark_repeated(waiting: list, actor: Actor, action: str, patient) -> None:
     for item in waiting:
         first_actor, first_action, _decision, entry = item[:4]
@@ -79,14 +85,8 @@ def refused_after_allowed(
 ) -> Refused:
     """The policy allowed ``action`` but the domain then refused it (bad content, a conflict): the attempt
     is journaled as refused, its rule ``<prefix>-<code>``, once the action's transaction rolled back."""
-    patient = resource if resource.__class__.__name__ == "Patient" else getattr(resource, "patient", None)
-    entry = {
-        "patient": patient,
-        "resource_type": resource.__class__.__name__,
-        "resource_id": getattr(resource, "pk", ""),
-        "detail": detail,
-    }
-    error.journal_entry = (actor, action, Decision(False, error.code, f"{rule_prefix}-{error.code}"), entry)
+    decision = Decision(False, error.code, f"{rule_prefix}-{error.code}")
+    error.journal_entry = (actor, action, decision, _entry(resource, detail))
     return error
 
 
