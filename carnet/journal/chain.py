@@ -26,7 +26,7 @@ from django.utils import timezone
 from carnet.access.actor import Actor, Role
 from carnet.access.decision import Decision
 from carnet.journal import pending
-from carnet.journal.models import CHAINED_FIELDS, GENESIS, Entry, detail_text
+from carnet.journal.models import CHAINED_FIELDS, GENESIS, LINK_FIELDS, Entry, canonical_tail, detail_text
 from carnet.ops import metrics
 
 SEQUENCE = "journal_entry_seq_seq"
@@ -105,47 +105,69 @@ def append(conn, entries: list[Entry]) -> None:
     lock held to commit (taken in chain order: two writers never wait for each other in a cycle).
 
     Plain cursor SQL: this also runs from inside the database wrapper's commit, where the ORM's
-    transaction bookkeeping is already closing.
+    transaction bookkeeping is already closing. On PostgreSQL, one call (``carnet_journal_append``,
+    migration 0007) locks, links, hashes and inserts; elsewhere the links and hashes are made here.
     """
     started = time.perf_counter()
-    quote = conn.ops.quote_name
-    fields = [Entry._meta.get_field(name) for name in _COLUMNS]
-    chains = sorted({entry.chain for entry in entries})
     with conn.cursor() as cursor:
         if conn.vendor == "postgresql":
-            heads, seqs = _claim(cursor, chains, len(entries))
+            _append_in_database(cursor, entries)
         else:
-            heads, seqs = _sqlite_claim(cursor, chains, len(entries))
-        rows = []
-        for entry, seq in zip(entries, seqs, strict=True):
-            chain_seq, prev_seq, prev_hash = heads[entry.chain]
-            entry.seq, entry.chain_seq, entry.prev_seq, entry.prev_hash = (
-                seq,
-                chain_seq + 1,
-                prev_seq,
-                prev_hash,
-            )
-            entry.hash = entry.compute_hash()
-            heads[entry.chain] = (entry.chain_seq, seq, entry.hash)
-            rows.append([field.get_db_prep_save(getattr(entry, field.attname), conn) for field in fields])
-        columns = ", ".join(quote(name) for name in _COLUMNS)
-        marks = ", ".join(["%s"] * len(_COLUMNS))
-        cursor.executemany(f"INSERT INTO journal_entry ({columns}) VALUES ({marks})", rows)  # noqa: S608
+            _append_here(conn, cursor, entries)
     for entry in entries:
         entry._state.adding, entry._state.db = False, conn.alias
     metrics.journal_written(entries, time.perf_counter() - started)
 
 
-def _claim(cursor, chains: list[int], count: int) -> tuple[dict, list[int]]:
-    """PostgreSQL: lock the chains (``carnet_journal_claim``, migration 0006), read their heads, take seqs."""
-    cursor.execute("SELECT * FROM carnet_journal_claim(%s, %s)", [chains, count])
-    heads, seqs = dict.fromkeys(chains, (0, 0, GENESIS)), []
-    for chain, chain_seq, seq, digest in cursor.fetchall():
-        if chain is None:
-            seqs.append(seq)
-        else:
-            heads[chain] = (chain_seq, seq, digest)
-    return heads, seqs
+_TAIL_FIELDS = CHAINED_FIELDS[len(LINK_FIELDS) + 1 :]  # after chain, chain_seq, prev_seq and seq
+# The SQL type of each column the database function takes, in ``_TAIL_FIELDS`` order.
+_KINDS = {"at": "timestamptz", "allowed": "boolean"} | dict.fromkeys(
+    ("actor_user_id", "actor_professional_id", "on_behalf_of_patient_id", "patient_id"), "bigint"
+)
+_APPEND = "SELECT * FROM carnet_journal_append(%s::smallint[], %s::bytea[], {})".format(  # noqa: S608
+    ", ".join(f"%s::{_KINDS.get(name, 'text')}[]" for name in _TAIL_FIELDS)
+)
+
+
+def _append_in_database(cursor, entries: list[Entry]) -> None:
+    """PostgreSQL: one round trip; the database returns each entry's place, links and hash."""
+    args: list[list] = [
+        [entry.chain for entry in entries],
+        [canonical_tail(entry.payload()) for entry in entries],
+    ]
+    args += [[getattr(entry, name) for entry in entries] for name in _TAIL_FIELDS]
+    cursor.execute(_APPEND, args)
+    for entry, (seq, chain_seq, prev_seq, prev_hash, digest) in zip(entries, cursor.fetchall(), strict=True):
+        entry.seq, entry.chain_seq, entry.prev_seq, entry.prev_hash, entry.hash = (
+            seq,
+            chain_seq,
+            prev_seq,
+            prev_hash,
+            digest,
+        )
+
+
+def _append_here(conn, cursor, entries: list[Entry]) -> None:
+    """SQLite (which serialises writers anyway): heads read, links and hashes made here, rows inserted."""
+    quote = conn.ops.quote_name
+    fields = [Entry._meta.get_field(name) for name in _COLUMNS]
+    chains = sorted({entry.chain for entry in entries})
+    heads, seqs = _sqlite_claim(cursor, chains, len(entries))
+    rows = []
+    for entry, seq in zip(entries, seqs, strict=True):
+        chain_seq, prev_seq, prev_hash = heads[entry.chain]
+        entry.seq, entry.chain_seq, entry.prev_seq, entry.prev_hash = (
+            seq,
+            chain_seq + 1,
+            prev_seq,
+            prev_hash,
+        )
+        entry.hash = entry.compute_hash()
+        heads[entry.chain] = (entry.chain_seq, seq, entry.hash)
+        rows.append([field.get_db_prep_save(getattr(entry, field.attname), conn) for field in fields])
+    columns = ", ".join(quote(name) for name in _COLUMNS)
+    marks = ", ".join(["%s"] * len(_COLUMNS))
+    cursor.executemany(f"INSERT INTO journal_entry ({columns}) VALUES ({marks})", rows)  # noqa: S608
 
 
 def _sqlite_claim(cursor, chains: list[int], count: int) -> tuple[dict, list[int]]:

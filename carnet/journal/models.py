@@ -48,7 +48,7 @@ class Entry(models.Model):
     # Codes and identifiers only (never clinical content), as canonical JSON text: see ``detail_text``.
     detail = models.TextField(default="{}", blank=True)
     prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    hash = models.CharField(max_length=64)
 
     class Meta:
         ordering = ["seq"]
@@ -136,8 +136,16 @@ def _field(value) -> str:
 
 def canonical_bytes(payload: dict) -> bytes:
     """v3 when the payload names a chain other than 0 (``CHAINED_FIELDS``), else v2 (``PAYLOAD_FIELDS``)."""
-    names = CHAINED_FIELDS if payload.get("chain", LEGACY) != LEGACY else PAYLOAD_FIELDS
-    return "\t".join([_field(payload[name]) for name in names]).encode()
+    if payload.get("chain", LEGACY) == LEGACY:
+        return "\t".join([_field(payload[name]) for name in PAYLOAD_FIELDS]).encode()
+    links = "\t".join([_field(payload[name]) for name in (*LINK_FIELDS, "seq")])
+    return links.encode() + b"\t" + canonical_tail(payload)
+
+
+def canonical_tail(payload: dict) -> bytes:
+    """v3's bytes after its link fields and seq (``at`` onwards): what the database's append function
+    (journal migration 0007) completes with the links it takes under the chain's lock."""
+    return "\t".join([_field(payload[name]) for name in CHAINED_FIELDS[len(LINK_FIELDS) + 1 :]]).encode()
 
 
 def chain_hash(prev_hash: str, canonical: bytes) -> str:
