@@ -27,7 +27,7 @@ from django.utils import timezone
 from carnet.access.actor import Actor, Role
 from carnet.access.decision import Decision
 from carnet.journal import pending
-from carnet.journal.models import CHAINED_FIELDS, GENESIS, LINK_FIELDS, Entry, canonical_tail, detail_text
+from carnet.journal.models import CHAINED_FIELDS, GENESIS, TAIL_FIELDS, Entry, canonical_tail, detail_text
 from carnet.ops import metrics
 
 SEQUENCE = "journal_entry_seq_seq"
@@ -123,13 +123,12 @@ def append(conn, entries: list[Entry]) -> None:
     metrics.journal_written(entries, time.perf_counter() - started)
 
 
-_TAIL_FIELDS = CHAINED_FIELDS[len(LINK_FIELDS) + 1 :]  # after chain, chain_seq, prev_seq and seq
-# The SQL type of each column the database function takes, in ``_TAIL_FIELDS`` order.
+# The SQL type of each column the database function takes, in ``TAIL_FIELDS`` order.
 _KINDS = {"at": "timestamptz", "allowed": "boolean"} | dict.fromkeys(
     ("actor_user_id", "actor_professional_id", "on_behalf_of_patient_id", "patient_id"), "bigint"
 )
 _APPEND = "SELECT * FROM carnet_journal_append(%s::smallint[], %s::bytea[], {})".format(  # noqa: S608
-    ", ".join(f"%s::{_KINDS.get(name, 'text')}[]" for name in _TAIL_FIELDS)
+    ", ".join(f"%s::{_KINDS.get(name, 'text')}[]" for name in TAIL_FIELDS)
 )
 
 
@@ -139,7 +138,7 @@ def _append_in_database(cursor, entries: list[Entry]) -> None:
         [entry.chain for entry in entries],
         [canonical_tail(entry.payload()) for entry in entries],
     ]
-    args += [[getattr(entry, name) for entry in entries] for name in _TAIL_FIELDS]
+    args += [[getattr(entry, name) for entry in entries] for name in TAIL_FIELDS]
     cursor.execute(_APPEND, args)
     for entry, (seq, chain_seq, prev_seq, prev_hash, digest) in zip(entries, cursor.fetchall(), strict=True):
         entry.seq, entry.chain_seq, entry.prev_seq, entry.prev_hash, entry.hash = (

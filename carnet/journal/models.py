@@ -103,6 +103,8 @@ PAYLOAD_FIELDS = (
 # Encoding v3 (entries of chains 1 and up): the chain's three link fields first, then v2's fields.
 LINK_FIELDS = ("chain", "chain_seq", "prev_seq")
 CHAINED_FIELDS = (*LINK_FIELDS, *PAYLOAD_FIELDS)
+# v3's fields after the links and seq (``at`` onwards): the part of an entry known before its chain's lock.
+TAIL_FIELDS = CHAINED_FIELDS[len(LINK_FIELDS) + 1 :]
 
 
 # The canonical encoding (carnet-journal-entry/v2) is one line of PostgreSQL's COPY text format: the
@@ -145,7 +147,7 @@ def canonical_bytes(payload: dict) -> bytes:
 def canonical_tail(payload: dict) -> bytes:
     """v3's bytes after its link fields and seq (``at`` onwards): what the database's append function
     (journal migration 0007) completes with the links it takes under the chain's lock."""
-    return "\t".join([_field(payload[name]) for name in CHAINED_FIELDS[len(LINK_FIELDS) + 1 :]]).encode()
+    return "\t".join([_field(payload[name]) for name in TAIL_FIELDS]).encode()
 
 
 def chain_hash(prev_hash: str, canonical: bytes) -> str:
