@@ -10,6 +10,7 @@ from django.db.models.functions import Cast
 
 from carnet.access.actor import Actor, Role
 from carnet.fhir import mapping, people
+from carnet.fhir.ids import numbers as plain_numbers
 from carnet.fhir.models import StoredResource
 from carnet.fhir.outcome import FhirError
 from carnet.fhir.paging import Query, searchset
@@ -129,7 +130,7 @@ def _filters(query: Query) -> Q:
     if values := _tokens(query, "_id"):
         filters &= Q(pk__in=[mapping.uuid_or_none(v) for v in values if mapping.uuid_or_none(v)])
     if values := [v.rpartition("/")[2] for v in query.getlist("author")]:
-        filters &= Q(author_id__in=[v for v in values if v.isascii() and v.isdigit()])
+        filters &= Q(author_id__in=plain_numbers(values))
     if value := query.get("author.family"):
         filters &= Q(author__family_name__iexact=value)
     if value := query.get("author.given"):

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 
+from carnet.fhir import ids
 from carnet.fhir.outcome import FhirError
 from carnet.fhir.validation import first_code
 from carnet.identity.models import Patient
@@ -41,8 +42,8 @@ def resolve_patient(reference: str = "", identifier="") -> Patient:
         reference = ""
     patient = None
     target = reference.rstrip("/").rpartition("Patient/")[2] if "Patient/" in reference else ""
-    if target.isascii() and target.isdigit():
-        patient = Patient.objects.filter(pk=int(target)).first()
+    if (number := ids.number(target)) is not None:
+        patient = Patient.objects.filter(pk=number).first()
     elif identifier:
         patient = _by_identifier(identifier)
     if patient is None:

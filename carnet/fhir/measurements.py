@@ -13,7 +13,7 @@ from carnet.access.actor import Actor, Role
 from carnet.catalogue import actions, queries
 from carnet.catalogue.measures import BY_CODE, DIASTOLIC, DIASTOLIC_RANGE, KINDS, LOINC, SYSTOLIC, UCUM
 from carnet.catalogue.models import Measurement
-from carnet.fhir import mapping, search
+from carnet.fhir import ids, mapping, search
 from carnet.fhir.appointment import as_outcome
 from carnet.fhir.documents import patient_of
 from carnet.fhir.outcome import FhirError, fhir_response
@@ -115,7 +115,7 @@ def read(actor: Actor, observation_id: str):
     """An app's measurement (``m-{id}``); any other id is a health-profile Observation."""
     if not observation_id.startswith("m-"):
         return fhir_response(search.read_profile(actor, "Observation", observation_id))
-    if not observation_id[2:].isdigit():
+    if ids.number(observation_id[2:]) is None:
         raise FhirError(404, "not-found", "no such resource")
     with as_outcome():
         measurement = queries.get_measurement(actor, int(observation_id[2:]))

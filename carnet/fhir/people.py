@@ -8,7 +8,7 @@ from carnet.access.actor import Actor, Role
 from carnet.access.decision import AccessDenied
 from carnet.access.gate import authorize
 from carnet.access.permissions import Permission as P
-from carnet.fhir import mapping
+from carnet.fhir import ids, mapping
 from carnet.fhir.outcome import FhirError
 from carnet.fhir.paging import Query, bundle_of
 from carnet.identity.models import Patient, Professional
@@ -119,7 +119,7 @@ def may_see_patient(actor: Actor, patient: Patient) -> bool:
 def read_patient(actor: Actor, patient_id: str) -> Patient:
     """By id, only for who already reaches the record (their own app, a professional who may read the
     profile or sees one of its documents): ids cannot be enumerated to list the population."""
-    number = patient_id if patient_id.isascii() and patient_id.isdigit() else ""
+    number = patient_id if ids.number(patient_id) is not None else ""
     patient = Patient.objects.filter(pk=int(number)).first() if number else None
     if patient is None:
         raise FhirError(404, "not-found", "no such resource")
@@ -147,9 +147,7 @@ def find_patients(actor: Actor, query: Query) -> dict:
                 raise
             candidates = []
     elif query.get("_id"):
-        candidates = list(
-            Patient.objects.filter(pk__in=[v for v in query.get("_id").split(",") if v.isdigit()])
-        )
+        candidates = list(Patient.objects.filter(pk__in=ids.numbers(query.get("_id").split(","))))
     else:
         raise FhirError(400, "required", "Patient search needs 'identifier' (INS) or '_id'")
     visible = [patient_resource(p) for p in candidates if may_see_patient(actor, p)]
@@ -158,7 +156,9 @@ def find_patients(actor: Actor, query: Query) -> dict:
 
 def read_practitioner(practitioner_id: str) -> Professional:
     found = (
-        Professional.objects.filter(pk=int(practitioner_id)).first() if practitioner_id.isdigit() else None
+        Professional.objects.filter(pk=number).first()
+        if (number := ids.number(practitioner_id)) is not None
+        else None
     )
     if found is None:
         raise FhirError(404, "not-found", "no such resource")
@@ -177,7 +177,7 @@ def find_practitioners(query: Query) -> dict:
         if query.get(name):
             filters &= Q(**{f"{field}__iexact": query.get(name)})
     if query.get("_id"):
-        filters &= Q(pk__in=[v for v in query.get("_id").split(",") if v.isdigit()])
+        filters &= Q(pk__in=ids.numbers(query.get("_id").split(",")))
     if not filters:
         raise FhirError(
             400, "required", "Practitioner search needs 'identifier' (RPPS/IDNPS), a name or '_id'"

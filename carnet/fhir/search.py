@@ -8,7 +8,7 @@ import jsonpatch
 
 from carnet.access.actor import Actor
 from carnet.access.permissions import Permission as P
-from carnet.fhir import audit, mapping, people
+from carnet.fhir import audit, ids, mapping, people
 from carnet.fhir.documents import patient_of, stored_body
 from carnet.fhir.models import StoredResource, SubmissionSet
 from carnet.fhir.outcome import FhirError
@@ -165,7 +165,11 @@ def find_lists(actor: Actor, query: Query) -> dict:
 
 
 def read_list(actor: Actor, list_id: str) -> dict:
-    submission = SubmissionSet.objects.filter(pk=int(list_id)).first() if list_id.isdigit() else None
+    submission = (
+        SubmissionSet.objects.filter(pk=number).first()
+        if (number := ids.number(list_id)) is not None
+        else None
+    )
     if submission is None:
         raise FhirError(404, "not-found", "no such resource")
     visible = set(queries.list_documents(actor, submission.patient, status="").values_list("pk", flat=True))
@@ -208,11 +212,7 @@ def find_profile(actor: Actor, resource_type: str, query: Query) -> dict:
     entries = _profile_entries(actor, patient, resource_type)
     if query.get("_id"):
         entries = entries.filter(
-            pk__in=[
-                v.removeprefix("profile-")
-                for v in query.get("_id").split(",")
-                if v.removeprefix("profile-").isdigit()
-            ]
+            pk__in=ids.numbers(v.removeprefix("profile-") for v in query.get("_id").split(","))
         )
     return bundle_of(query, [entry_resource(e, _stored(e)) for e in entries], patient_id=patient.pk)
 
@@ -231,10 +231,9 @@ def _stored(entry: ProfileEntry) -> dict | None:
 
 
 def read_profile(actor: Actor, resource_type: str, resource_id: str) -> dict:
-    number = resource_id.removeprefix("profile-")
     entry = (
-        ProfileEntry.objects.filter(pk=int(number), kind=RESOURCE_KIND[resource_type]).first()
-        if number.isdigit()
+        ProfileEntry.objects.filter(pk=number, kind=RESOURCE_KIND[resource_type]).first()
+        if (number := ids.number(resource_id.removeprefix("profile-"))) is not None
         else None
     )
     if entry is None:

@@ -1,0 +1,29 @@
+"""Ids that Python calls digits but are not ASCII ("²", "٣", full-width "１２") name nothing: 404, never a
+500 (found by schemathesis: GET /fhir/List/² answered 500)."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+ODD = ["²", "٣", "１２"]
+
+
+@pytest.mark.parametrize("odd", ODD)
+@pytest.mark.parametrize(
+    "path", ["List/{}", "Patient/{}", "Practitioner/{}", "Condition/profile-{}", "Observation/m-{}"]
+)
+def test_a_non_ascii_digit_id_is_not_found(as_pro, alice, bob, path, odd):
+    response = as_pro(bob).get(path.format(odd))
+    assert response.status_code == 404, response.content
+    assert response.json()["resourceType"] == "OperationOutcome"
+
+
+@pytest.mark.parametrize("odd", ODD)
+def test_a_non_ascii_digit_in_a_search_finds_nothing(as_pro, alice, bob, odd):
+    for path, params in (
+        ("DocumentReference", {"patient": alice.pk, "author": odd}),
+        ("Patient", {"_id": odd}),
+        ("Practitioner", {"_id": odd}),
+    ):
+        response = as_pro(bob).get(path, **params)
+        assert response.status_code == 200, (path, response.content)
+        assert not response.json().get("entry"), path
