@@ -8,7 +8,21 @@ const [base, appToken, patientId, proToken] = process.argv.slice(2);
 const results = {};
 
 const kit = new Client({ baseUrl: base, customHeaders: { Authorization: `Bearer ${proToken}` } });
-results.kitSmart = await kit.smartAuthMetadata();
+// fhir-kit-client 1.9.2 asks three discovery URLs at once and aborts the two slower requests; on Node 20 an
+// abort that lands while a response is being read fails inside the client ("this.removeEventListener is not
+// a function", node-abort-controller's signal in node-fetch), whichever the server's answers. The race
+// depends on timing only: the discovery is asked again, at most three times; a server that does not answer
+// discovery fails all three.
+async function smartDiscovery(client, attempts = 3) {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await client.smartAuthMetadata();
+    } catch (error) {
+      if (attempt === attempts || !String(error.message).includes("removeEventListener")) throw error;
+    }
+  }
+}
+results.kitSmart = await smartDiscovery(kit);
 const capability = await kit.capabilityStatement();
 results.kitFhirVersion = capability.fhirVersion;
 const first = await kit.search({ resourceType: "DocumentReference", searchParams: { patient: patientId, _count: 2, _sort: "-period" } });
