@@ -9,7 +9,8 @@ lock per chain: writers for different chains never wait for each other. Inside a
 in memory and are chained and written just before the transaction commits (``carnet.journal.pending``), so
 a chain's lock is held for the commit only; a rollback discards them with the rest of the transaction (a
 refusal is journaled again afterwards: see ``gate.atomic_action``). Outside a transaction, an entry is
-written at once in its own short transaction.
+written at once in its own short transaction (on PostgreSQL, the append's one statement in autocommit: the
+chain's lock is taken and released by that statement's own transaction).
 
 ``seq`` numbers every entry of the journal (a database sequence on PostgreSQL, taken once the chains'
 locks are held, so it grows along each chain; it may skip a number when a commit fails). On SQLite, which
@@ -67,6 +68,9 @@ def record(
         detail=detail,
     )
     if pending.defer(connection, entry):
+        return entry
+    if connection.vendor == "postgresql" and connection.get_autocommit():
+        append(connection, [entry])  # one statement, its own transaction: one round trip, commit included
         return entry
     with transaction.atomic():
         append(connection, [entry])
