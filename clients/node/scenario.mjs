@@ -8,18 +8,17 @@ const [base, appToken, patientId, proToken] = process.argv.slice(2);
 const results = {};
 
 const kit = new Client({ baseUrl: base, customHeaders: { Authorization: `Bearer ${proToken}` } });
-// fhir-kit-client 1.9.2 asks three discovery URLs at once and aborts the two slower requests; on Node 20 an
-// abort that lands while a response is being read fails inside the client ("this.removeEventListener is not
-// a function", node-abort-controller's signal in node-fetch), whichever the server's answers. The race
-// depends on timing only: the discovery is asked again, at most three times; a server that does not answer
-// discovery fails all three.
-async function smartDiscovery(client, attempts = 3) {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await client.smartAuthMetadata();
-    } catch (error) {
-      if (attempt === attempts || !String(error.message).includes("removeEventListener")) throw error;
-    }
+// fhir-kit-client 1.9.2's smartAuthMetadata() asks three discovery URLs at once and aborts the slower ones;
+// beside fhirclient.js in one Node 20 process, that abort can fail inside the clients ("this.removeEventListener
+// is not a function"), depending on timing only. Then the same client reads the SMART configuration with its
+// plain request(), one URL, no abort: the server's discovery is still what is tested.
+async function smartDiscovery(client) {
+  try {
+    return { ...(await client.smartAuthMetadata()), via: "smartAuthMetadata" };
+  } catch (error) {
+    if (!String(error.message).includes("removeEventListener")) throw error;
+    const config = await client.request(".well-known/smart-configuration");
+    return { authorizeUrl: config.authorization_endpoint, tokenUrl: config.token_endpoint, via: "request" };
   }
 }
 results.kitSmart = await smartDiscovery(kit);
