@@ -20,6 +20,8 @@ serialises writers anyway, it is the next number after the largest.
 import random
 import time
 
+import psycopg
+
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
@@ -109,37 +111,49 @@ def append(conn, entries: list[Entry]) -> None:
     lock held to commit (taken in chain order: two writers never wait for each other in a cycle).
 
     Plain cursor SQL: this also runs from inside the database wrapper's commit, where the ORM's
-    transaction bookkeeping is already closing. On PostgreSQL, one call (``carnet_journal_append``,
-    migration 0007) locks, links, hashes and inserts; elsewhere the links and hashes are made here.
+    transaction bookkeeping is already closing. On PostgreSQL, one call (``carnet_journal_append_one``
+    or ``carnet_journal_append``, migrations 0007-0008; a psycopg cursor binding on the server, so no
+    literal is quoted here) locks, links, hashes and inserts; elsewhere the links and hashes are made here.
     """
     started = time.perf_counter()
-    with conn.cursor() as cursor:
-        if conn.vendor == "postgresql":
+    if conn.vendor == "postgresql":
+        conn.ensure_connection()
+        with psycopg.Cursor(conn.connection) as cursor:  # server-side binding: no literal quoting
             _append_in_database(cursor, entries)
-        else:
+    else:
+        with conn.cursor() as cursor:
             _append_here(conn, cursor, entries)
     for entry in entries:
         entry._state.adding, entry._state.db = False, conn.alias
     metrics.journal_written(entries, time.perf_counter() - started)
 
 
-# The SQL type of each column the database function takes, in ``TAIL_FIELDS`` order.
+# The SQL type of each column the database functions take, in ``TAIL_FIELDS`` order.
 _KINDS = {"at": "timestamptz", "allowed": "boolean"} | dict.fromkeys(
     ("actor_user_id", "actor_professional_id", "on_behalf_of_patient_id", "patient_id"), "bigint"
 )
 _APPEND = "SELECT * FROM carnet_journal_append(%s::smallint[], %s::bytea[], {})".format(  # noqa: S608
     ", ".join(f"%s::{_KINDS.get(name, 'text')}[]" for name in TAIL_FIELDS)
 )
+_APPEND_ONE = "SELECT * FROM carnet_journal_append_one(%s::smallint, %s::bytea, {})".format(  # noqa: S608
+    ", ".join(f"%s::{_KINDS.get(name, 'text')}" for name in TAIL_FIELDS)
+)
 
 
 def _append_in_database(cursor, entries: list[Entry]) -> None:
-    """PostgreSQL: one round trip; the database returns each entry's place, links and hash."""
-    args: list[list] = [
-        [entry.chain for entry in entries],
-        [canonical_tail(entry.payload()) for entry in entries],
-    ]
-    args += [[getattr(entry, name) for entry in entries] for name in TAIL_FIELDS]
-    cursor.execute(_APPEND, args)
+    """PostgreSQL: one round trip; the database returns each entry's place, links and hash. One entry (a
+    read outside a transaction, the common case) goes as scalars (migration 0008), several as arrays."""
+    if len(entries) == 1:
+        entry = entries[0]
+        args = [entry.chain, canonical_tail(entry.payload()), *(getattr(entry, n) for n in TAIL_FIELDS)]
+        cursor.execute(_APPEND_ONE, args)
+    else:
+        arrays: list[list] = [
+            [entry.chain for entry in entries],
+            [canonical_tail(entry.payload()) for entry in entries],
+        ]
+        arrays += [[getattr(entry, name) for entry in entries] for name in TAIL_FIELDS]
+        cursor.execute(_APPEND, arrays)
     for entry, (seq, chain_seq, prev_seq, prev_hash, digest) in zip(entries, cursor.fetchall(), strict=True):
         entry.seq, entry.chain_seq, entry.prev_seq, entry.prev_hash, entry.hash = (
             seq,
