@@ -147,6 +147,8 @@ if env_bool("CARNET_DB_TRANSACTION_POOLING", False):
 DATABASE_ROUTERS = ["carnet.ops.router.StandbyRouter"]
 # A database or blob store that is away for a moment: 503 with this Retry-After (carnet.ops.unavailable).
 CARNET_RETRY_AFTER_SECONDS = env_int("CARNET_RETRY_AFTER_SECONDS", 5)
+# A task that met the blob store or the database away runs again after this, then twice as long each time.
+CARNET_TASK_RETRY_SECONDS = env_int("CARNET_TASK_RETRY_SECONDS", 30)
 CARNET_S3_TIMEOUT_SECONDS = env_int("CARNET_S3_TIMEOUT_SECONDS", 5)
 
 AUTH_USER_MODEL = "identity.User"

@@ -68,29 +68,53 @@ def timeline_patient(gp: Professional) -> Patient:
     return found or factories.make_patient("Patient", "Chronologie", user=False, nir=nir, gp=gp)
 
 
+class SoftwareCredentials:
+    """Professional software registered with its public key, for the real private_key_jwt flow: each
+    ``assertion()`` is a new signed client assertion, good for one token request (its own ``jti``)."""
+
+    def __init__(self, gp: Professional):
+        from carnet.fhir.models import SoftwareClient
+
+        self.gp = gp
+        self.key = ec.generate_private_key(ec.SECP256R1())
+        public = self.key.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+        self.app = Application.objects.create(
+            name="Banc d'essai",
+            client_type=Application.CLIENT_CONFIDENTIAL,
+            authorization_grant_type=Application.GRANT_CLIENT_CREDENTIALS,
+        )
+        client = SoftwareClient.objects.create(
+            application=self.app, public_key_pem=public.decode(), structure="Banc"
+        )
+        client.professionals.add(gp)  # declared for the professional it acts for, as an operator would
+
+    def assertion(self) -> str:
+        from carnet.fhir.security import token_url
+
+        now = int(time.time())
+        claims = {"iss": self.app.client_id, "sub": self.app.client_id, "aud": token_url(), "iat": now}
+        claims |= {"exp": now + 60, "jti": str(uuid.uuid4()), "rpps": self.gp.rpps, "structure": "Banc"}
+        return jwt.encode(claims, self.key, algorithm="ES256")
+
+    def token_form(self) -> dict:
+        """The token request's form (POST /oauth/token/)."""
+        from carnet.fhir.security import ASSERTION_TYPE
+
+        return {
+            "grant_type": "client_credentials",
+            "client_assertion_type": ASSERTION_TYPE,
+            "client_assertion": self.assertion(),
+        }
+
+
 def professional_token(gp: Professional) -> str:
     """A bearer token through the real private_key_jwt flow (software registered with its public key)."""
-    from carnet.fhir.models import SoftwareClient
-    from carnet.fhir.security import issue_professional_token, token_url
+    from carnet.fhir.security import issue_professional_token
 
-    key = ec.generate_private_key(ec.SECP256R1())
-    public = key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-    app = Application.objects.create(
-        name="Banc d'essai",
-        client_type=Application.CLIENT_CONFIDENTIAL,
-        authorization_grant_type=Application.GRANT_CLIENT_CREDENTIALS,
-    )
-    client = SoftwareClient.objects.create(application=app, public_key_pem=public.decode(), structure="Banc")
-    client.professionals.add(gp)  # declared for the professional it acts for, as an operator would
-    now = int(time.time())
-    claims = {"iss": app.client_id, "sub": app.client_id, "aud": token_url(), "exp": now + 60, "iat": now}
-    claims |= {"jti": str(uuid.uuid4()), "rpps": gp.rpps, "structure": "Banc"}
-    answer = issue_professional_token(
-        "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", jwt.encode(claims, key, algorithm="ES256")
-    )
-    return answer["access_token"]
+    form = SoftwareCredentials(gp).token_form()
+    return issue_professional_token(form["client_assertion_type"], form["client_assertion"])["access_token"]
 
 
 def bundle_template(content: bytes) -> str:

@@ -21,7 +21,6 @@ import random
 import time
 
 import psycopg
-
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone

@@ -45,6 +45,7 @@ def run(shape, options) -> int:
     faults.settle()
     close_old_connections()
     report["statuses"] = load.tally.statuses()
+    report["token_renewals"] = dict(load.renewals)
     report["statuses_by_phase"] = load.tally.by_phase()
     report["deposits"] = chaos_checks.deposits(load.tally, faults.extra_readers)
     report["storage"] = chaos_checks.storage(faults.extra_refs)

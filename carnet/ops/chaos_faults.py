@@ -212,7 +212,7 @@ class Faults:
         before = len(self.load.tally.deposits)
         for _ in range(limit):
             try:
-                self.load._deposit(conn, self.rng)
+                self.load._deposit(conn, self.rng, through="full-disk server")
             except OSError:
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=40)
             status = self.load.tally.deposits[-1].status

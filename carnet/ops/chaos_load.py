@@ -9,11 +9,14 @@ import json
 import random
 import threading
 import time
+import urllib.parse
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 
-from carnet.bench import fixtures, runs
+from django.db import connection
+
+from carnet.bench import fixtures
 
 
 @dataclass
@@ -26,6 +29,7 @@ class Deposit:
     document_id: str = ""
     retry_after: bool = False
     phase: str = ""
+    through: str = "front"  # HAProxy, or the server of a phase that deposits to it directly
 
 
 @dataclass
@@ -81,17 +85,53 @@ class Load:
 
     def __init__(self, port: int, rate: float = 6.0, read_rate: float = 6.0, pdf_bytes: int = 30_000):
         self.port, self.rate, self.read_rate = port, rate, read_rate
-        gp, self.patients, self.token = runs._setup()
+        gp = fixtures.bench_gp()
+        self.patients = fixtures.bench_patients(gp, 10)
+        self.credentials = fixtures.SoftwareCredentials(gp)
+        connection.close()  # the load's threads open their own
+        self.token, self.renewed, self.expires_in, self.renewals = "", 0.0, 900.0, Counter()
+        self._token_lock = threading.Lock()
         self.template = fixtures.bundle_template(fixtures.pdf_of_size(pdf_bytes))
         self.tally = Tally()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
 
+    def renew_token(self, seen: str | None = None) -> None:
+        """A new bearer token from the token endpoint through HAProxy (private_key_jwt), as the
+        professional software does when its token expires (or is refused). ``seen``: the token the caller
+        was refused with; if another thread renewed it meanwhile, nothing is asked."""
+        with self._token_lock:
+            if seen is not None and seen != self.token:
+                return
+            form = urllib.parse.urlencode(self.credentials.token_form())
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=40)
+            try:
+                headers = {"Content-Type": "application/x-www-form-urlencoded"}
+                conn.request("POST", "/oauth/token/", body=form, headers=headers)
+                response = conn.getresponse()
+                payload = response.read()
+            except (OSError, http.client.HTTPException):
+                self.renewals["no answer"] += 1
+                return
+            finally:
+                conn.close()
+            self.renewals[str(response.status)] += 1
+            if response.status == 200:
+                answer = json.loads(payload)
+                self.token, self.renewed = answer["access_token"], time.monotonic()
+                self.expires_in = float(answer.get("expires_in", 900))
+
     def _request(self, conn, method, path, body=None):
-        headers = {"Authorization": f"Bearer {self.token}", "Content-Type": "application/fhir+json"}
+        if not self.token or time.monotonic() - self.renewed > self.expires_in / 2:
+            self.renew_token(self.token)
+        token = self.token
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/fhir+json"}
         conn.request(method, path, body=body, headers=headers)
         response = conn.getresponse()
-        return response.status, response.read(), response.getheader("Retry-After")
+        answer = response.status, response.read(), response.getheader("Retry-After")
+        if response.status == 401:
+            self.renew_token(token)  # counted as answered 401; the next request has the new token
+        return answer
 
     def _loop(self, every: float, step) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=40)
@@ -111,7 +151,7 @@ class Load:
                 due = time.monotonic()
         conn.close()
 
-    def _deposit(self, conn, rng) -> None:
+    def _deposit(self, conn, rng, through: str = "front") -> None:
         patient = rng.choice(self.patients).pk
         body, uid = _fill(self.template, patient)
         phase, sent = self.tally.phase, time.monotonic()
@@ -120,9 +160,8 @@ class Load:
         except (OSError, http.client.HTTPException):
             status, payload, retry = 0, b"", None  # connection cut: no answer at all
             conn.close()
-        deposit = Deposit(
-            uid, patient, status, time.monotonic(), sent, retry_after=retry is not None, phase=phase
-        )
+        deposit = Deposit(uid, patient, status, time.monotonic(), sent, phase=phase, through=through)
+        deposit.retry_after = retry is not None
         if 200 <= status < 300:
             deposit.document_id = _document_id(payload)
         with self.tally.lock:
@@ -132,7 +171,8 @@ class Load:
 
     def _read(self, conn, rng) -> None:
         with self.tally.lock:
-            known = [d.document_id for d in self.tally.deposits[-200:] if d.document_id]
+            recent = self.tally.deposits[-200:]
+            known = [d.document_id for d in recent if d.document_id and d.through == "front"]
         if not known:
             return
         document = rng.choice(known)

@@ -1,5 +1,6 @@
 """``/healthz`` (the process answers) and ``/readyz`` (it can serve: database, blob store, key provider, task
-backlog under ``CARNET_READY_MAX_BACKLOG``), for load balancers and orchestrators.
+backlog under ``CARNET_READY_MAX_BACKLOG``), for orchestrators and alerts; ``/readyz?scope=server`` (database
+and keys only) for the load balancer (see ``SERVER_CHECKS``).
 
 The caller learns which check failed, never why: the reason goes to the operators' log (it may name a path,
 a bucket or a key id)."""
@@ -89,14 +90,25 @@ def _backlog() -> str | None:
 
 
 CHECKS = {"database": _database, "blob_store": _blob_store, "keys": _keys, "task_backlog": _backlog}
+# ``/readyz?scope=server``, the load balancer's check: what this server may lack on its own (its database
+# connection, through its PgBouncer; its key file). A blob store away or a task backlog is the same for every
+# server: taking them all out of rotation would turn reads that still work (metadata, searches) and the
+# app's own 503 answers (an OperationOutcome with Retry-After) into the balancer's error page.
+SERVER_CHECKS = ("database", "keys")
+SCOPES = {"": tuple(CHECKS), "server": SERVER_CHECKS}
 
 
 @never_cache
 @require_GET
 def readyz(request):
+    scope = request.GET.get("scope", "")
+    if scope not in SCOPES:
+        return JsonResponse(
+            {"error": f"scope must be one of: {', '.join(s for s in SCOPES if s)}"}, status=400
+        )
     results, problems = {}, []
-    for name, check in CHECKS.items():
-        problem = check()
+    for name in SCOPES[scope]:
+        problem = CHECKS[name]()
         results[name] = "ok" if problem is None else "failed"
         if problem:
             problems.append(problem)

@@ -341,10 +341,11 @@ class Shape:
         self._spawn(f"worker{n + 1}", [*command, "--interval", "0.2", "--no-startup-delay"], env=self.env)
 
     def _choose_health_path(self) -> None:
-        """/readyz where the app has it (database, store, keys, backlog), else the key readiness page."""
+        """/readyz?scope=server where the app has it (this server's database and keys), else the key
+        readiness page."""
         try:
-            wait_http(self.app_ports[0], "/readyz", timeout=3, ok=(200, 503))
-            self.health = "/readyz"
+            wait_http(self.app_ports[0], "/readyz?scope=server", timeout=3, ok=(200, 503))
+            self.health = "/readyz?scope=server"
         except RuntimeError:
             self.health = "/etat/pret/"
 

@@ -2,7 +2,9 @@
 it back). Each ``carnet worker`` names itself ``host:pid:random`` and, when it starts, puts back in the queue
 the tasks claimed by a worker of the same host whose process is gone; tasks claimed on another host are put
 back once they have run longer than ``CARNET_TASK_LEASE_MINUTES``. carnet's tasks are safe to run twice
-(text indexing, notifications claimed once): the task runs again, once in effect."""
+(text indexing, notifications claimed once): the task runs again, once in effect, and first: the queue
+orders tasks without ``run_after`` after those with one, so a task put back gets its enqueue time as
+``run_after`` and is not left behind a backlog."""
 
 import datetime
 import os
@@ -10,6 +12,7 @@ import secrets
 import socket
 
 from django.conf import settings
+from django.db.models import F
 from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -45,6 +48,6 @@ def requeue_abandoned() -> int:
         last = (row.worker_ids or [""])[-1]
         if _abandoned(last, row.started_at, host, lease):
             requeued += DBTaskResult.objects.filter(pk=row.pk, status=TaskResultStatus.RUNNING).update(
-                status=TaskResultStatus.READY, started_at=None
-            )
+                status=TaskResultStatus.READY, started_at=None, run_after=F("enqueued_at")
+            )  # run_after in the past: it runs before the tasks queued since (which have none)
     return requeued

@@ -3,6 +3,7 @@
 from django_tasks import task
 
 from carnet.records import actions, sweeps
+from carnet.schedule.retries import retried
 
 
 @task()
@@ -16,5 +17,6 @@ def destroy_due_spaces() -> int:
 
 
 @task(priority=-50)  # bulk work: after notifications and periodic tasks
+@retried(attempts=4)  # the blob store may be away for a moment
 def index_document_text(document_id: str) -> bool:
     return actions.index_document_text(document_id)

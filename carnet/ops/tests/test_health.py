@@ -68,3 +68,35 @@ def test_a_task_backlog_over_the_threshold_is_not_ready(client, settings):
     assert answer.status_code == 503 and answer.json()["checks"]["task_backlog"] == "failed"
     settings.CARNET_READY_MAX_BACKLOG = 3
     assert client.get("/readyz").status_code == 200
+
+
+def test_the_balancer_scope_leaves_out_what_every_server_shares(client, settings):
+    """A backlog (or a blob store away) is the same for every server: the balancer's check stays 200, so
+    HAProxy keeps the servers in rotation; the full check still says not ready."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    settings.CARNET_READY_MAX_BACKLOG = 0
+    DBTaskResult.objects.create(
+        task_path="carnet.journal.tasks.checkpoint_journal",
+        args_kwargs={"args": [], "kwargs": {}},
+        queue_name="default",
+        backend_name="default",
+        run_after=timezone.now(),
+    )
+    assert client.get("/readyz").status_code == 503
+    answer = client.get("/readyz?scope=server")
+    assert answer.status_code == 200
+    assert answer.json() == {"status": "ready", "checks": {"database": "ok", "keys": "ok"}}
+
+
+def test_the_balancer_scope_still_fails_on_this_servers_own_database_or_keys(client, settings, monkeypatch):
+    monkeypatch.setattr(health, "connection", _DatabaseDown())
+    answer = client.get("/readyz?scope=server")
+    assert answer.status_code == 503 and answer.json()["checks"] == {"database": "failed", "keys": "ok"}
+    monkeypatch.undo()
+    settings.CARNET_KEK_FILE = settings.CARNET_KEY_DIR / "absent.json"
+    assert client.get("/readyz?scope=server").json()["checks"]["keys"] == "failed"
+
+
+def test_an_unknown_scope_is_a_clear_400(client):
+    answer = client.get("/readyz?scope=everything")
+    assert answer.status_code == 400 and "scope must be one of: server" in answer.json()["error"]
