@@ -22,6 +22,7 @@ from carnet.fhir import (
     appointment,
     communication,
     documents,
+    lists,
     mapping,
     measurements,
     mhd,
@@ -233,13 +234,13 @@ def retrieve(request, document_id: str):
 
 @api.get("/List", openapi_extra=openapi.search("List"))
 def find_lists(request):
-    """ITI-66 Find Document Lists (submission sets)."""
-    return fhir_response(search.find_lists(request.actor, query_of(request)))
+    """ITI-66 Find Document Lists (SubmissionSets and Folders)."""
+    return fhir_response(lists.find_lists(request.actor, query_of(request)))
 
 
 @api.get("/List/{list_id}")
 def read_list(request, list_id: str):
-    return fhir_response(search.read_list(request.actor, list_id))
+    return fhir_response(lists.read_list(request.actor, list_id))
 
 
 @api.get("/Patient", openapi_extra=openapi.search("Patient"))
