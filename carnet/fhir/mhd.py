@@ -69,6 +69,7 @@ def parse_bundle(body) -> Submission:
         raise FhirError(422, "invalid", "ITI-65 expects a Bundle of type 'transaction'")
     entries = bundle.get("entry") or []
     lists, folders, binaries, references, patches = [], [], {}, [], []
+    documents: set[str] = set()  # the fullUrls of FHIR Document Bundles
     for index, entry in enumerate(entries):
         resource, request = entry.get("resource"), entry.get("request") or {}
         if resource is None or not request.get("method"):
@@ -84,10 +85,10 @@ def parse_bundle(body) -> Submission:
             references.append((index, resource))
         elif kind == "Parameters" and request["method"] == "PATCH":
             patches.append((index, request.get("url", ""), resource))
-        elif kind == "Bundle":
-            raise _fail(
-                index, "FHIRDocumentNotSupported: carnet does not take a FHIR Document Bundle in ITI-65"
-            )
+        elif kind == "Bundle" and request["method"] == "POST":
+            url = entry.get("fullUrl") or f"#entry-{index}"
+            binaries[url] = (index, _fhir_document(index, body["entry"][index]["resource"]))
+            documents.add(url)
         elif kind == "Patient":
             raise _fail(
                 index,
@@ -102,7 +103,7 @@ def parse_bundle(body) -> Submission:
         raise FhirError(422, "required", "the Bundle holds no DocumentReference")
     submission = Submission(entries, lists[0], entries[lists[0]]["resource"])
     for index, resource in references:
-        submission.documents.append(_provided(index, resource, binaries))
+        submission.documents.append(_provided(index, resource, binaries, documents))
     _check_unique_ids(submission)
     _check_supersedes(submission, patches)
     _check_one_patient(submission)
@@ -140,7 +141,7 @@ def _binary(index: int, resource: dict) -> bytes:
         raise _fail(index, "Binary.data is not valid base64", 400) from None
 
 
-def _provided(index: int, resource: dict, binaries: dict) -> Provided:
+def _provided(index: int, resource: dict, binaries: dict, documents: set[str]) -> Provided:
     attachment = ((resource.get("content") or [{}])[0]).get("attachment") or {}
     url = attachment.get("url", "")
     if attachment.get("data"):
@@ -149,8 +150,34 @@ def _provided(index: int, resource: dict, binaries: dict) -> Provided:
         binary_index, content = binaries[url]
     else:
         raise _fail(index, f"attachment.url {url!r} names no Binary of this Bundle")
+    if url in documents:
+        _check_fhir_document(index, resource, attachment, binaries[url][1])
     check_attachment(attachment, content, f"Bundle.entry[{index}]: ")
     return Provided(index, resource, content, binary_index)
+
+
+def _fhir_document(index: int, resource: dict) -> bytes:
+    """A FHIR Document sent as the content of a DocumentReference (MHD's FHIR Document Publish option): a
+    Bundle of type document whose first entry is its Composition, with an identifier and a timestamp
+    (FHIR bdl-9, bdl-10, bdl-11). Its bytes are its JSON as sent (the keys in the producer's order)."""
+    if resource.get("type") != "document":
+        raise _fail(index, "a Bundle in ITI-65 must be a FHIR Document (Bundle.type 'document')")
+    first = ((resource.get("entry") or [{}])[0].get("resource") or {}).get("resourceType")
+    if first != "Composition":
+        raise _fail(index, "a FHIR Document's first entry must be its Composition (bdl-11)")
+    if not (resource.get("identifier") or {}).get("value") or not resource.get("timestamp"):
+        raise _fail(index, "a FHIR Document needs its Bundle.identifier and Bundle.timestamp (bdl-9, bdl-10)")
+    return json.dumps(resource, ensure_ascii=False).encode()
+
+
+def _check_fhir_document(index: int, resource: dict, attachment: dict, content: bytes) -> None:
+    """The DocumentReference of a FHIR Document says so: contentType application/fhir+json, and the
+    Bundle's identifier as its masterIdentifier (MHD, FHIR Document Publish option)."""
+    if attachment.get("contentType", "").split(";")[0] not in ("application/fhir+json", "application/json"):
+        raise _fail(index, "the attachment of a FHIR Document has contentType application/fhir+json")
+    identifier = json.loads(content)["identifier"]["value"]
+    if (resource.get("masterIdentifier") or {}).get("value") != identifier:
+        raise _fail(index, f"masterIdentifier must be the FHIR Document's Bundle.identifier {identifier}")
 
 
 def check_attachment(attachment: dict, content: bytes, where: str = "") -> None:
