@@ -17,12 +17,14 @@ from carnet.access.actor import SYSTEM, Actor
 from carnet.access.decision import AccessDenied
 from carnet.access.gate import atomic_action, authorize
 from carnet.access.permissions import Permission as P
-from carnet.fhir import ids, mapping, profile
+from carnet.access.policy import decide
+from carnet.fhir import ids, mapping, profile, search
 from carnet.fhir.mhd import FolderEntry, Submission, replaced_ids
 from carnet.fhir.models import Folder, RedeemedCode, StoredResource, SubmissionSet
 from carnet.fhir.outcome import FhirError
 from carnet.records import actions, queries
 from carnet.records import profile as record_profile
+from carnet.records.errors import RecordError
 from carnet.records.models import Document
 from carnet.vault import actions as vault
 
@@ -279,6 +281,27 @@ def publish(actor: Actor, resource: dict, content: bytes, if_none_exist: str = "
         if found is not None:
             return found, False
     return _deposit(actor, patient, resource, content), True
+
+
+@atomic_action
+def patch_document(actor: Actor, document_id: str, body, content_type: str, if_match: str = "") -> Document:
+    """A PATCH of a DocumentReference is one access, one journal line: the read that finds the document is
+    decided, and journaled only when no change follows (a refusal at once; a stale If-Match or a PATCH that
+    changes nothing as the read it was, after the rollback); a change is journaled by its records action."""
+    document = Document.objects.select_related("patient").filter(pk=mapping.uuid_or_none(document_id)).first()
+    if document is None:
+        raise FhirError(404, "not-found", "no such resource")
+    decision = decide(actor, P.RECORD_DOCUMENT_READ, document)
+    if not decision.allowed:
+        authorize(actor, P.RECORD_DOCUMENT_READ, document, hide=True)  # journals the refusal, raises
+    try:
+        search.check_version(document, if_match)
+        return search.apply_patch(actor, document, search.patched(actor, document, body, content_type))
+    except (FhirError, RecordError) as error:
+        if getattr(error, "journal_entry", None) is None:
+            entry = {"patient": document.patient, "resource_type": "Document", "resource_id": document.pk}
+            error.journal_entry = (actor, P.RECORD_DOCUMENT_READ, decision, entry | {"detail": None})
+        raise
 
 
 @atomic_action

@@ -214,10 +214,9 @@ def document_version(request, document_id: str, version: str):
 def patch_document(request, document_id: str):
     """Withdraw (status entered-in-error, the author) or change visibility (securityLabel, the patient);
     JSON Patch, FHIRPath Parameters or a partial resource; If-Match is checked (412 when stale)."""
-    document = search.get_document(request.actor, document_id)
-    search.check_version(document, request.headers.get("If-Match", ""))
-    changed = search.patched(request.actor, document, _body(request), request.content_type)
-    document = search.apply_patch(request.actor, document, changed)
+    document = actions.patch_document(
+        request.actor, document_id, _body(request), request.content_type, request.headers.get("If-Match", "")
+    )
     return fhir_response(search.document_resource(document), headers=_etag(document))
 
 
