@@ -300,7 +300,7 @@ def patch_document(actor: Actor, document_id: str, body, content_type: str, if_m
     except (FhirError, RecordError) as error:
         if getattr(error, "journal_entry", None) is None:
             entry = {"patient": document.patient, "resource_type": "Document", "resource_id": document.pk}
-            error.journal_entry = (actor, P.RECORD_DOCUMENT_READ, decision, entry | {"detail": None})
+            error.journal_entry = (actor, P.RECORD_DOCUMENT_READ, decision, entry | {"detail": None})  # type: ignore[union-attr]
         raise
 
 

@@ -244,7 +244,7 @@ def _folder(index: int, entry: dict, submission: Submission) -> FolderEntry:
         raise _fail(index, "a Folder is created (POST) or updated (PUT), nothing else")
     subject = resource.get("subject") or {}
     patient = mapping.resolve_patient(subject.get("reference", ""), subject.get("identifier") or "")
-    if patient.pk != submission.patient.pk:
+    if patient != submission.patient:
         raise _fail(index, "the Folder is about another patient than the SubmissionSet")
     unique_ids = [i.get("value") for i in resource.get("identifier") or [] if _is_unique_id(i)]
     if not unique_ids or not unique_ids[0]:
