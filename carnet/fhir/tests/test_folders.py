@@ -128,23 +128,41 @@ def test_a_put_names_the_folder_by_id_or_by_a_conditional_url(as_pro, alice, bob
     assert len(api.get(f"List/{folder_id}").json()["entry"]) == 2
 
 
-def test_a_folder_shows_only_the_documents_the_caller_sees(as_pro, alice, bob, charlie):
+def _masked(document, alice, bob):
+    actions.set_document_visibility(me(alice), document, "masked")
+
+
+def _private(document, alice, bob):
+    actions.set_document_visibility(me(alice), document, "private")
+
+
+def _held_back(document, alice, bob):
+    actions.hold_back_document(pro(bob), document, 10)
+
+
+@pytest.mark.parametrize(
+    ("hide", "viewer"), [(_masked, "pharmacist"), (_private, "pharmacist"), (_held_back, "patient")]
+)
+def test_a_folder_shows_only_the_documents_the_caller_sees(as_pro, as_app, alice, bob, charlie, hide, viewer):
     normal = actions.deposit_document(pro(bob), alice, PDF, meta("57833-6"))
-    masked = actions.deposit_document(pro(bob), alice, PDF, meta("57833-6"))
-    actions.set_document_visibility(me(alice), masked, "masked")
+    hidden = actions.deposit_document(pro(bob), alice, PDF, meta("57833-6"))
+    hide(hidden, alice, bob)
     api = as_pro(bob)
     bundle = document_bundle(alice, ("urn:oid:1.2.250.77.4", "57833-6", PDF))
     references = [
         bundle["entry"][1]["fullUrl"],
         f"DocumentReference/{normal.pk}",
-        f"DocumentReference/{masked.pk}",
+        f"DocumentReference/{hidden.pk}",
     ]
     posted(api, with_folder(bundle, folder_entry(alice, "urn:oid:7.8", references)))
     declare_consent(pro(charlie), alice)
-    assert len(folders(api, alice)[0]["entry"]) == 3  # the author sees what was masked
-    [seen] = folders(as_pro(charlie), alice)
+    assert len(folders(api, alice)[0]["entry"]) == 3  # the author sees what was hidden
+    caller = as_pro(charlie) if viewer == "pharmacist" else as_app(alice, ["patient/*.rs"])
+    [seen] = folders(caller, alice)
     references = {e["item"]["reference"] for e in seen["entry"]}
-    assert f"DocumentReference/{masked.pk}" not in references and len(references) == 2
+    assert f"DocumentReference/{hidden.pk}" not in references and len(references) == 2  # not counted either
+    folder_id = seen["id"]
+    assert len(caller.get(f"List/{folder_id}").json()["entry"]) == 2
 
 
 def test_a_folder_of_hidden_documents_only_is_not_listed(as_pro, alice, bob, charlie):
