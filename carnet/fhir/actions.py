@@ -6,6 +6,7 @@ a replayed submission, a conditional create answered by the document already the
 
 from contextvars import ContextVar
 from functools import wraps
+from urllib.parse import parse_qs
 
 from django.http import Http404
 from django.utils import timezone
@@ -16,12 +17,14 @@ from carnet.access.actor import SYSTEM, Actor
 from carnet.access.decision import AccessDenied
 from carnet.access.gate import atomic_action, authorize
 from carnet.access.permissions import Permission as P
-from carnet.fhir import mapping, profile
-from carnet.fhir.mhd import Submission, replaced_ids
-from carnet.fhir.models import RedeemedCode, StoredResource, SubmissionSet
+from carnet.access.policy import decide
+from carnet.fhir import ids, mapping, profile, search
+from carnet.fhir.mhd import FolderEntry, Submission, replaced_ids
+from carnet.fhir.models import Folder, RedeemedCode, StoredResource, SubmissionSet
 from carnet.fhir.outcome import FhirError
 from carnet.records import actions, queries
 from carnet.records import profile as record_profile
+from carnet.records.errors import RecordError
 from carnet.records.models import Document
 from carnet.vault import actions as vault
 
@@ -69,14 +72,22 @@ def provide_bundle(actor: Actor, submission: Submission) -> dict:
     if earlier is not None and earlier.response:
         return _replayed(earlier.response)
     locations: dict[int, str] = {}
+    created: dict[int, Document] = {}
     for provided in submission.documents:
         document = _deposit(actor, submission.patient, provided.resource, provided.content)
         written.append(document)
+        created[provided.index] = document
         locations[provided.index] = f"DocumentReference/{document.pk}"
         if provided.binary_index is not None:
             locations[provided.binary_index] = f"Binary/{document.pk}"
     for old_id, index in submission.superseded.items():
         locations[index] = f"DocumentReference/{old_id}"
+    updated: set[int] = set()
+    for entry in submission.folders:
+        folder, was_there = _file_in_folder(actor, submission.patient, entry, created)
+        locations[entry.index] = f"List/folder-{folder.pk}"
+        if was_there:
+            updated.add(entry.index)
     submission_set = SubmissionSet.objects.create(
         patient=submission.patient,
         identifier=submission.key,
@@ -85,7 +96,7 @@ def provide_bundle(actor: Actor, submission: Submission) -> dict:
     )
     submission_set.documents.set(written)
     locations[submission.list_index] = f"List/{submission_set.pk}"
-    response = _transaction_response(submission, locations)
+    response = _transaction_response(submission, locations, updated)
     submission_set.response = response
     submission_set.save(update_fields=["response"])
     return response
@@ -112,6 +123,75 @@ def _deposit(actor: Actor, patient, resource: dict, content: bytes) -> Document:
     if not StoredResource.objects.filter(document=document).exists():
         StoredResource.objects.create(document=document, body=_without_local_id(resource))
     return document
+
+
+def _file_in_folder(
+    actor: Actor, patient, entry: FolderEntry, created: dict[int, Document]
+) -> tuple[Folder, bool]:
+    """The Folder created, or found and given the new entries (a Folder never loses a document here: one
+    the actor does not see stays in it). Record documents named must be ones the actor sees."""
+    folder = _existing_folder(patient, entry)
+    was_there = folder is not None
+    if folder is None:
+        folder = Folder(patient=patient, unique_id=entry.unique_id)
+    folder.title = entry.resource.get("title") or folder.title
+    folder.body = {k: v for k, v in _without_local_id(entry.resource).items() if k != "entry"}
+    folder.save()
+    documents = [created[index] for index in entry.new_documents]
+    for target in entry.existing_documents:
+        documents.append(_folder_document(actor, patient, target, entry.index))
+    folder.documents.add(*documents)
+    return folder, was_there
+
+
+def _existing_folder(patient, entry: FolderEntry) -> Folder | None:
+    """The Folder an entry updates: by id (``PUT List/folder-N``) or by its uniqueId; a POST creates one."""
+    path, _, condition = entry.url.partition("?")
+    target = path.rpartition("/")[2] if "/" in path else ""
+    unique_id = parse_qs(condition).get("identifier", [""])[0].rpartition("|")[2] or entry.unique_id
+    if target:
+        number = ids.number(target.removeprefix("folder-"))
+        found = Folder.objects.filter(pk=number, patient=patient).first() if number is not None else None
+        if found is None:
+            raise FhirError(
+                422, "invalid", f"Bundle.entry[{entry.index}]: List/{target} is not a Folder of this record"
+            )
+        return found
+    found = Folder.objects.filter(unique_id=unique_id).first()
+    if found is not None and found.patient_id != patient.pk:
+        raise FhirError(
+            422,
+            "business-rule",
+            f"Bundle.entry[{entry.index}]: the Folder uniqueId {unique_id} is already taken",
+        )
+    if found is not None and entry.method == "POST":
+        raise FhirError(
+            422,
+            "duplicate",
+            f"Bundle.entry[{entry.index}]: a Folder with uniqueId {unique_id} exists; add to it with PUT",
+        )
+    return found
+
+
+def _folder_document(actor: Actor, patient, target: str, index: int) -> Document:
+    """A record document a Folder entry names: one the actor sees in this record (the read is decided)."""
+    try:
+        found = queries.get_document(actor, mapping.uuid_or_404(target))
+    except (Http404, FhirError) as hidden:
+        raise _not_in_folder(index, target, hidden) from None
+    if found.patient_id != patient.pk:
+        raise _not_in_folder(index, target)
+    return found
+
+
+def _not_in_folder(index: int, target: str, hidden=None) -> FhirError:
+    error = FhirError(
+        422,
+        "invalid",
+        f"Bundle.entry[{index}]: Folder entry DocumentReference/{target} is not a document of this record",
+    )
+    error.journal_entry = getattr(hidden, "journal_entry", None)
+    return error
 
 
 def _not_in_record(reference: str, hidden=None) -> FhirError:
@@ -159,12 +239,12 @@ def _without_local_id(resource: dict) -> dict:
     return body
 
 
-def _transaction_response(submission: Submission, locations: dict[int, str]) -> dict:
+def _transaction_response(submission: Submission, locations: dict[int, str], updated: set[int]) -> dict:
     """One response per request entry, in the order of the request (FHIR's transaction-response)."""
     now = timezone.now().isoformat()
     entries = []
     for index, entry in enumerate(submission.entries):
-        status = "200 OK" if entry["request"]["method"] == "PATCH" else "201 Created"
+        status = "200 OK" if entry["request"]["method"] == "PATCH" or index in updated else "201 Created"
         entries.append({"response": {"status": status, "location": locations[index], "lastModified": now}})
     return {"resourceType": "Bundle", "type": "transaction-response", "timestamp": now, "entry": entries}
 
@@ -201,6 +281,27 @@ def publish(actor: Actor, resource: dict, content: bytes, if_none_exist: str = "
         if found is not None:
             return found, False
     return _deposit(actor, patient, resource, content), True
+
+
+@atomic_action
+def patch_document(actor: Actor, document_id: str, body, content_type: str, if_match: str = "") -> Document:
+    """A PATCH of a DocumentReference is one access, one journal line: the read that finds the document is
+    decided, and journaled only when no change follows (a refusal at once; a stale If-Match or a PATCH that
+    changes nothing as the read it was, after the rollback); a change is journaled by its records action."""
+    document = Document.objects.select_related("patient").filter(pk=mapping.uuid_or_none(document_id)).first()
+    if document is None:
+        raise FhirError(404, "not-found", "no such resource")
+    decision = decide(actor, P.RECORD_DOCUMENT_READ, document)
+    if not decision.allowed:
+        authorize(actor, P.RECORD_DOCUMENT_READ, document, hide=True)  # journals the refusal, raises
+    try:
+        search.check_version(document, if_match)
+        return search.apply_patch(actor, document, search.patched(actor, document, body, content_type))
+    except (FhirError, RecordError) as error:
+        if getattr(error, "journal_entry", None) is None:
+            entry = {"patient": document.patient, "resource_type": "Document", "resource_id": document.pk}
+            error.journal_entry = (actor, P.RECORD_DOCUMENT_READ, decision, entry | {"detail": None})  # type: ignore[union-attr]
+        raise
 
 
 @atomic_action

@@ -22,6 +22,7 @@ from carnet.fhir import (
     appointment,
     communication,
     documents,
+    lists,
     mapping,
     measurements,
     mhd,
@@ -213,10 +214,9 @@ def document_version(request, document_id: str, version: str):
 def patch_document(request, document_id: str):
     """Withdraw (status entered-in-error, the author) or change visibility (securityLabel, the patient);
     JSON Patch, FHIRPath Parameters or a partial resource; If-Match is checked (412 when stale)."""
-    document = search.get_document(request.actor, document_id)
-    search.check_version(document, request.headers.get("If-Match", ""))
-    changed = search.patched(request.actor, document, _body(request), request.content_type)
-    document = search.apply_patch(request.actor, document, changed)
+    document = actions.patch_document(
+        request.actor, document_id, _body(request), request.content_type, request.headers.get("If-Match", "")
+    )
     return fhir_response(search.document_resource(document), headers=_etag(document))
 
 
@@ -233,13 +233,13 @@ def retrieve(request, document_id: str):
 
 @api.get("/List", openapi_extra=openapi.search("List"))
 def find_lists(request):
-    """ITI-66 Find Document Lists (submission sets)."""
-    return fhir_response(search.find_lists(request.actor, query_of(request)))
+    """ITI-66 Find Document Lists (SubmissionSets and Folders)."""
+    return fhir_response(lists.find_lists(request.actor, query_of(request)))
 
 
 @api.get("/List/{list_id}")
 def read_list(request, list_id: str):
-    return fhir_response(search.read_list(request.actor, list_id))
+    return fhir_response(lists.read_list(request.actor, list_id))
 
 
 @api.get("/Patient", openapi_extra=openapi.search("Patient"))

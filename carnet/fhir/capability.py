@@ -50,7 +50,10 @@ RESOURCES = {
         ["read", "search-type"],
         PATIENT_SEARCH | {"code": "token"},
         [],
-        [f"{MHD}/StructureDefinition/IHE.MHD.Comprehensive.SubmissionSet"],
+        [
+            f"{MHD}/StructureDefinition/IHE.MHD.Comprehensive.SubmissionSet",
+            f"{MHD}/StructureDefinition/IHE.MHD.Comprehensive.Folder",
+        ],
     ),
     "Patient": (
         ["read", "search-type"],

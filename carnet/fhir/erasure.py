@@ -3,4 +3,5 @@ the stored FHIR resources go with their documents and profile lines."""
 
 from carnet.identity.erasure import delete_rows
 
+delete_rows("fhir.Folder")
 delete_rows("fhir.SubmissionSet")

@@ -23,7 +23,7 @@ LABEL_TO_VISIBILITY = {"MASQUE_PS": "masked", "N": "normal", "PRIVE": "private"}
 VISIBILITY_TO_LABEL = {"masked": "MASQUE_PS", "normal": "N", "private": "PRIVE"}
 SECURITY_SYSTEM = "urn:oid:1.2.250.1.213.1.1.4.13"
 CONFIDENTIALITY_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality"
-CARNET_LABELS = {"N", "MASQUE_PS", "PRIVE", "INVISIBLE_PATIENT", "INVISIBLE_REPRESENTANTS_LEGAUX"}
+CARNET_LABELS = {"MASQUE_PS", "PRIVE", "INVISIBLE_PATIENT", "INVISIBLE_REPRESENTANTS_LEGAUX"}
 INS_SYSTEMS = {  # INS-NIR, the INS-NIR test OID, and the NIA (a provisional number of the same form)
     INS_SYSTEM: "INS-NIR",
     "urn:oid:1.2.250.1.213.1.4.10": "INS-NIR-TEST",
@@ -184,7 +184,8 @@ def _confidentiality(label: dict) -> str:
 
 
 def _security_labels(document, kept: list[dict]) -> list[dict]:
-    """carnet's labels (confidentiality N, the visibility codes) over the producer's other labels."""
+    """carnet's labels (the visibility codes; confidentiality N when the producer gave no level) over the
+    producer's own labels (its confidentiality level kept as sent, N included)."""
     labels = [label for label in kept if not _label_codes({"securityLabel": [label]}) & CARNET_LABELS]
     if not any(_confidentiality(label) for label in labels):  # the producer's own level is kept (R, V...)
         labels.append({"coding": [{"system": CONFIDENTIALITY_SYSTEM, "code": "N"}]})

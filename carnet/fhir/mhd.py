@@ -1,7 +1,8 @@
 """IHE MHD ITI-65 Provide Document Bundle, read and checked before anything is written: one SubmissionSet,
 DocumentReferences whose Binary matches their declared size and hash, one patient, replacements whose
-superseded document is named consistently. What carnet does not support (Folder lists, other resources)
-is refused with an OperationOutcome naming the entry."""
+superseded document is named consistently, Folders of the same patient whose entries name documents of the
+bundle or of the record. What carnet does not support (other resources) is refused with an OperationOutcome
+naming the entry."""
 
 import base64
 import hashlib
@@ -26,12 +27,28 @@ class Provided:
 
 
 @dataclass
+class FolderEntry:
+    """A Folder List of the bundle: created (POST) or updated (PUT ``List/{id}``, ``List?identifier=``, or
+    ``List`` matched by its uniqueId); its entries are bundle documents (their index) or record documents
+    (their id)."""
+
+    index: int
+    resource: dict
+    method: str
+    url: str
+    unique_id: str
+    new_documents: list[int] = field(default_factory=list)
+    existing_documents: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Submission:
     entries: list[dict]
     list_index: int
     list_resource: dict
     documents: list[Provided] = field(default_factory=list)
     superseded: dict[str, int] = field(default_factory=dict)  # replaced document id -> PATCH entry index
+    folders: list[FolderEntry] = field(default_factory=list)
     patient: object = None
 
     @property
@@ -51,13 +68,16 @@ def parse_bundle(body) -> Submission:
     if bundle.get("type") != "transaction":
         raise FhirError(422, "invalid", "ITI-65 expects a Bundle of type 'transaction'")
     entries = bundle.get("entry") or []
-    lists, binaries, references, patches = [], {}, [], []
+    lists, folders, binaries, references, patches = [], [], {}, [], []
+    documents: set[str] = set()  # the fullUrls of FHIR Document Bundles
     for index, entry in enumerate(entries):
         resource, request = entry.get("resource"), entry.get("request") or {}
         if resource is None or not request.get("method"):
             raise _fail(index, "every entry of a transaction needs a resource and a request")
         kind = resource["resourceType"]
-        if kind == "List":
+        if kind == "List" and _list_code(resource) == "folder":
+            folders.append((index, entry))
+        elif kind == "List":
             lists.append(_list_entry(index, resource))
         elif kind == "Binary":
             binaries[entry.get("fullUrl") or f"#entry-{index}"] = (index, _binary(index, resource))
@@ -65,10 +85,10 @@ def parse_bundle(body) -> Submission:
             references.append((index, resource))
         elif kind == "Parameters" and request["method"] == "PATCH":
             patches.append((index, request.get("url", ""), resource))
-        elif kind == "Bundle":
-            raise _fail(
-                index, "FHIRDocumentNotSupported: carnet does not take a FHIR Document Bundle in ITI-65"
-            )
+        elif kind == "Bundle" and request["method"] == "POST":
+            url = entry.get("fullUrl") or f"#entry-{index}"
+            binaries[url] = (index, _fhir_document(index, body["entry"][index]["resource"]))
+            documents.add(url)
         elif kind == "Patient":
             raise _fail(
                 index,
@@ -83,10 +103,11 @@ def parse_bundle(body) -> Submission:
         raise FhirError(422, "required", "the Bundle holds no DocumentReference")
     submission = Submission(entries, lists[0], entries[lists[0]]["resource"])
     for index, resource in references:
-        submission.documents.append(_provided(index, resource, binaries))
+        submission.documents.append(_provided(index, resource, binaries, documents))
     _check_unique_ids(submission)
     _check_supersedes(submission, patches)
     _check_one_patient(submission)
+    submission.folders = [_folder(index, entry, submission) for index, entry in folders]
     return submission
 
 
@@ -103,11 +124,12 @@ def _check_unique_ids(submission: Submission) -> None:
             seen[value] = provided.index
 
 
+def _list_code(resource: dict) -> str:
+    return first_code(resource.get("code"), LIST_TYPES) or first_code(resource.get("code"))
+
+
 def _list_entry(index: int, resource: dict) -> int:
-    code = first_code(resource.get("code"), LIST_TYPES) or first_code(resource.get("code"))
-    if code == "folder":
-        raise _fail(index, "Folder lists are not supported by carnet; send the documents without a Folder")
-    if code != "submissionset":
+    if _list_code(resource) != "submissionset":
         raise _fail(index, "a List of an ITI-65 bundle must be the SubmissionSet (code submissionset)")
     return index
 
@@ -119,7 +141,7 @@ def _binary(index: int, resource: dict) -> bytes:
         raise _fail(index, "Binary.data is not valid base64", 400) from None
 
 
-def _provided(index: int, resource: dict, binaries: dict) -> Provided:
+def _provided(index: int, resource: dict, binaries: dict, documents: set[str]) -> Provided:
     attachment = ((resource.get("content") or [{}])[0]).get("attachment") or {}
     url = attachment.get("url", "")
     if attachment.get("data"):
@@ -128,8 +150,34 @@ def _provided(index: int, resource: dict, binaries: dict) -> Provided:
         binary_index, content = binaries[url]
     else:
         raise _fail(index, f"attachment.url {url!r} names no Binary of this Bundle")
+    if url in documents:
+        _check_fhir_document(index, resource, attachment, binaries[url][1])
     check_attachment(attachment, content, f"Bundle.entry[{index}]: ")
     return Provided(index, resource, content, binary_index)
+
+
+def _fhir_document(index: int, resource: dict) -> bytes:
+    """A FHIR Document sent as the content of a DocumentReference (MHD's FHIR Document Publish option): a
+    Bundle of type document whose first entry is its Composition, with an identifier and a timestamp
+    (FHIR bdl-9, bdl-10, bdl-11). Its bytes are its JSON as sent (the keys in the producer's order)."""
+    if resource.get("type") != "document":
+        raise _fail(index, "a Bundle in ITI-65 must be a FHIR Document (Bundle.type 'document')")
+    first = ((resource.get("entry") or [{}])[0].get("resource") or {}).get("resourceType")
+    if first != "Composition":
+        raise _fail(index, "a FHIR Document's first entry must be its Composition (bdl-11)")
+    if not (resource.get("identifier") or {}).get("value") or not resource.get("timestamp"):
+        raise _fail(index, "a FHIR Document needs its Bundle.identifier and Bundle.timestamp (bdl-9, bdl-10)")
+    return json.dumps(resource, ensure_ascii=False).encode()
+
+
+def _check_fhir_document(index: int, resource: dict, attachment: dict, content: bytes) -> None:
+    """The DocumentReference of a FHIR Document says so: contentType application/fhir+json, and the
+    Bundle's identifier as its masterIdentifier (MHD, FHIR Document Publish option)."""
+    if attachment.get("contentType", "").split(";")[0] not in ("application/fhir+json", "application/json"):
+        raise _fail(index, "the attachment of a FHIR Document has contentType application/fhir+json")
+    identifier = json.loads(content)["identifier"]["value"]
+    if (resource.get("masterIdentifier") or {}).get("value") != identifier:
+        raise _fail(index, f"masterIdentifier must be the FHIR Document's Bundle.identifier {identifier}")
 
 
 def check_attachment(attachment: dict, content: bytes, where: str = "") -> None:
@@ -187,6 +235,36 @@ def _check_one_patient(submission: Submission) -> None:
     if len({patient.pk for patient in patients.values()}) != 1:
         raise FhirError(422, "invalid", "every resource of one submission must name the same patient")
     submission.patient = patients[submission.list_index]
+
+
+def _folder(index: int, entry: dict, submission: Submission) -> FolderEntry:
+    """A Folder of the bundle, checked: the submission's patient, a uniqueId, entries that name documents."""
+    resource, request = entry["resource"], entry["request"]
+    if request["method"] not in ("POST", "PUT"):
+        raise _fail(index, "a Folder is created (POST) or updated (PUT), nothing else")
+    subject = resource.get("subject") or {}
+    patient = mapping.resolve_patient(subject.get("reference", ""), subject.get("identifier") or "")
+    if patient != submission.patient:
+        raise _fail(index, "the Folder is about another patient than the SubmissionSet")
+    unique_ids = [i.get("value") for i in resource.get("identifier") or [] if _is_unique_id(i)]
+    if not unique_ids or not unique_ids[0]:
+        raise _fail(index, "a Folder needs its uniqueId identifier")
+    folder = FolderEntry(index, resource, request["method"], request.get("url", ""), unique_ids[0])
+    in_bundle = {submission.entries[d.index].get("fullUrl"): d.index for d in submission.documents}
+    for item in resource.get("entry") or []:
+        reference = (item.get("item") or {}).get("reference") or ""
+        if reference in in_bundle:
+            folder.new_documents.append(in_bundle[reference])
+        elif "DocumentReference/" in reference and not reference.startswith("urn:"):
+            folder.existing_documents.append(reference.rpartition("/")[2])
+        else:
+            raise _fail(index, f"Folder entry {reference!r} names no DocumentReference of this Bundle")
+    return folder
+
+
+def _is_unique_id(identifier: dict) -> bool:
+    """The uniqueId of an MHD List: typed so, or else the only identifier."""
+    return first_code(identifier.get("type"), "") in ("uniqueId", "") and identifier.get("use") != "official"
 
 
 def simplified(body) -> tuple[dict, bytes]:

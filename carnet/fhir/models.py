@@ -72,6 +72,27 @@ class SubmissionSet(models.Model):
         return f"submission set {self.pk}"
 
 
+class Folder(models.Model):
+    """An MHD Folder (a List of code ``folder``): documents of one patient grouped under a title, named by
+    its uniqueId; ITI-65 creates it or adds documents to it, never removes one."""
+
+    patient = models.ForeignKey("identity.Patient", on_delete=models.CASCADE, related_name="+")
+    unique_id = models.CharField(max_length=256)
+    title = models.CharField(max_length=500, blank=True)
+    documents = models.ManyToManyField("records.Document", related_name="fhir_folders")
+    body = models.JSONField(default=dict, blank=True)  # the producer's List (designationType kept)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "unique_id"], name="one_folder_per_unique_id")
+        ]
+
+    def __str__(self) -> str:
+        return f"folder {self.pk}"
+
+
 class StoredResource(models.Model):
     """The producer's resource as deposited (its canonical JSON after R4B validation): served back with the
     producer's metadata and profile codings kept, carnet's own fields (id, status, visibility, content URL)

@@ -1,5 +1,5 @@
 """The reads behind the FHIR endpoints other than the document search: one document, its history, its
-content, the submission sets, the health profile, the journal as AuditEvents, the access settings as a
+content, the health profile, the journal as AuditEvents, the access settings as a
 Consent, and a patient's whole visible record. The policy decides every one; what is hidden looks absent."""
 
 import base64
@@ -10,7 +10,7 @@ from carnet.access.actor import Actor
 from carnet.access.permissions import Permission as P
 from carnet.fhir import audit, ids, mapping, people
 from carnet.fhir.documents import patient_of, stored_body
-from carnet.fhir.models import StoredResource, SubmissionSet
+from carnet.fhir.models import StoredResource
 from carnet.fhir.outcome import FhirError
 from carnet.fhir.paging import Query, bundle_of
 from carnet.fhir.profile import RESOURCE_KIND, entry_resource
@@ -19,7 +19,6 @@ from carnet.records import actions as record_actions
 from carnet.records import queries
 from carnet.records.models import Document, ProfileEntry
 
-LIST_PARAMS = {"patient", "patient.identifier", "code"}
 PROFILE_PARAMS = {"patient", "patient.identifier", "subject", "_id"}
 
 
@@ -139,71 +138,6 @@ def vread(actor: Actor, document_id: str, version: str) -> Document:
         if str(kept.number) == version:
             return mapping.as_of(document, kept)
     raise FhirError(404, "not-found", f"DocumentReference/{document_id} has no version {version}")
-
-
-def find_lists(actor: Actor, query: Query) -> dict:
-    """ITI-66: the submission sets of a patient, each with only the documents the caller may see; a set with
-    nothing visible is left out (its existence is not revealed)."""
-    query.check_known(LIST_PARAMS)
-    patient = patient_of(actor, query)
-    code = query.get("code", "submissionset").rpartition("|")[2]
-    if code != "submissionset":
-        raise FhirError(400, "not-supported", "only code=submissionset lists are served")
-    visible = set(queries.list_documents(actor, patient, status="").values_list("pk", flat=True))
-    resources = []
-    for submission in (
-        SubmissionSet.objects.filter(patient=patient).prefetch_related("documents").order_by("-pk")
-    ):
-        entries = [
-            {"item": {"reference": f"DocumentReference/{d.pk}"}}
-            for d in submission.documents.all()
-            if d.pk in visible
-        ]
-        if entries:
-            resources.append(_list_resource(submission, entries))
-    return bundle_of(query, resources, patient_id=patient.pk)
-
-
-def read_list(actor: Actor, list_id: str) -> dict:
-    submission = (
-        SubmissionSet.objects.filter(pk=number).first()
-        if (number := ids.number(list_id)) is not None
-        else None
-    )
-    if submission is None:
-        raise FhirError(404, "not-found", "no such resource")
-    visible = set(queries.list_documents(actor, submission.patient, status="").values_list("pk", flat=True))
-    entries = [
-        {"item": {"reference": f"DocumentReference/{d.pk}"}}
-        for d in submission.documents.all()
-        if d.pk in visible
-    ]
-    if not entries:
-        raise FhirError(404, "not-found", "no such resource")
-    return _list_resource(submission, entries)
-
-
-def _list_resource(submission: SubmissionSet, entries: list[dict]) -> dict:
-    """The producer's SubmissionSet (MHD extensions, uniqueId) with carnet's id, subject and entries."""
-    resource = dict(submission.body) or {
-        "resourceType": "List",
-        "status": "current",
-        "mode": "working",
-        "code": {
-            "coding": [
-                {
-                    "system": "https://profiles.ihe.net/ITI/MHD/CodeSystem/MHDlistTypes",
-                    "code": "submissionset",
-                }
-            ]
-        },
-    }
-    return resource | {
-        "id": str(submission.pk),
-        "subject": {"reference": f"Patient/{submission.patient_id}"},
-        "date": resource.get("date") or submission.created_at.isoformat(),
-        "entry": entries,
-    }
 
 
 def find_profile(actor: Actor, resource_type: str, query: Query) -> dict:

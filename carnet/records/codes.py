@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 TYPES = {
     "11488-4": ("10", _("Compte rendu de consultation")),
     "11490-0": ("10", _("Lettre de sortie")),
+    "28655-9": ("10", _("Résumé de sortie du médecin responsable")),
     "34112-3": ("10", _("Compte rendu d'hospitalisation")),
     "15507-7": ("10", _("Compte rendu des urgences")),
     "34874-8": ("10", _("Compte rendu opératoire")),

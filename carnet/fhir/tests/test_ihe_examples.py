@@ -49,7 +49,8 @@ def read_back_intact(api, sent: dict, location: str) -> dict:
     sent_labels = [label for label in sent.get("securityLabel", [])]
     assert all(label in served["securityLabel"] for label in sent_labels)  # confidentiality R stays R
     codes = [c["code"] for label in served["securityLabel"] for c in label["coding"]]
-    assert codes.count("N") == 0 or not sent_labels
+    sent_codes = [c["code"] for label in sent_labels for c in label["coding"]]
+    assert codes.count("N") == (sent_codes.count("N") if sent_labels else 1)  # no second level added
     DocumentReference.model_validate(served)
     return served
 
@@ -57,6 +58,8 @@ def read_back_intact(api, sent: dict, location: str) -> dict:
 ACCEPTED = [
     "ihe-Bundle-ex-comprehensiveProvideDocumentBundleSimple.json",
     "ihe-Bundle-ex-unContainedComprehensiveProvideDocumentBundleComplete.json",
+    "ihe-Bundle-ex-comprehensiveProvideDocumentBundleComplete.json",  # with a new Folder
+    "ihe-Bundle-ex-ProvideDocumentBundle-addToFolder.json",  # a Folder of the new and the earlier document
 ]
 
 
@@ -103,6 +106,77 @@ def test_the_uncontained_example_is_found_by_facility_event_and_related(as_pro, 
         assert [e["fullUrl"].endswith(location) for e in found["entry"]] == [True], params
 
 
+FHIR_DOCUMENT = "ihe-Bundle-ex-comprehensiveProvideDocumentBundleDocument.json"
+
+
+def fhir_document_example(patient):
+    """IHE's FHIR Document example, its subject (an absolute URL of another server) made the test patient."""
+    return example(
+        FHIR_DOCUMENT, patient, **{"http://example.org/fhir/Patient/fdoc-patient": f"Patient/{patient.pk}"}
+    )
+
+
+def test_a_fhir_document_is_deposited_and_read_back_as_sent(as_pro, alice, bob):
+    api = as_pro(bob)
+    bundle = fhir_document_example(alice)
+    answer = api.post("", bundle)
+    assert answer.status_code == 200, answer.content
+    assert [e["response"]["status"] for e in answer.json()["entry"]] == ["201 Created"] * 3
+    location = answer.json()["entry"][1]["response"]["location"]
+    sent = resources(bundle, "DocumentReference")[0]
+    served = read_back_intact(api, sent, location)
+    assert served["content"][0]["attachment"]["contentType"] == "application/fhir+json"
+    content = api.get(f"Binary/{served['id']}")
+    assert content["Content-Type"] == "application/fhir+json"
+    assert json.loads(content.content) == resources(bundle, "Bundle")[0]  # the FHIR Document as sent
+    assert json.loads(content.content)["type"] == "document"
+
+
+def _not_a_document(bundle):
+    resources(bundle, "Bundle")[0]["type"] = "collection"
+
+
+def _no_composition_first(bundle):
+    document = resources(bundle, "Bundle")[0]
+    document["entry"] = document["entry"][1:]
+
+
+def _no_timestamp(bundle):
+    del resources(bundle, "Bundle")[0]["timestamp"]
+
+
+def _declared_as_pdf(bundle):
+    resources(bundle, "DocumentReference")[0]["content"][0]["attachment"]["contentType"] = "application/pdf"
+
+
+def _another_master_identifier(bundle):
+    resources(bundle, "DocumentReference")[0]["masterIdentifier"]["value"] = "urn:oid:1.2.250.99.2"
+
+
+def _wrong_document_size(bundle):
+    resources(bundle, "DocumentReference")[0]["content"][0]["attachment"]["size"] = 12
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (_not_a_document, "must be a FHIR Document (Bundle.type 'document')"),
+        (_no_composition_first, "first entry must be its Composition (bdl-11)"),
+        (_no_timestamp, "Bundle.identifier and Bundle.timestamp"),
+        (_declared_as_pdf, "contentType application/fhir+json"),
+        (_another_master_identifier, "masterIdentifier must be the FHIR Document's Bundle.identifier"),
+        (_wrong_document_size, "attachment.size 12 differs"),
+    ],
+)
+def test_a_fhir_document_mhd_refuses_is_refused_naming_why(as_pro, alice, bob, change, words):
+    bundle = fhir_document_example(alice)
+    change(bundle)
+    response = as_pro(bob).post("", bundle)
+    assert response.status_code == 422, response.content
+    assert words in response.json()["issue"][0]["diagnostics"]
+    assert Document.objects.count() == 0 and SubmissionSet.objects.count() == 0
+
+
 def _first_document(api, alice, bob):
     """The document the replacement example supersedes: the simple example, deposited first."""
     simple = example("ihe-Bundle-ex-comprehensiveProvideDocumentBundleSimple.json", alice)
@@ -111,9 +185,6 @@ def _first_document(api, alice, bob):
 
 REFUSED = [
     # (example, what MHD says a Document Recipient answers, words of the diagnostics)
-    ("ihe-Bundle-ex-comprehensiveProvideDocumentBundleComplete.json", 422, "Folder"),
-    ("ihe-Bundle-ex-ProvideDocumentBundle-addToFolder.json", 422, "Folder"),
-    ("ihe-Bundle-ex-comprehensiveProvideDocumentBundleDocument.json", 422, "FHIRDocumentNotSupported"),
     ("ihe-Bundle-ex-comprehensiveProvideDocumentBundleMultiple.json", 422, "masterIdentifier"),
     ("ihe-Bundle-ex-comprehensiveProvideDocumentBundleReplace.json", 422, "attachment.size 24"),
     ("ihe-Bundle-ex-minimalProvideDocumentBundleSimple.json", 422, "Patient sent in the Bundle"),

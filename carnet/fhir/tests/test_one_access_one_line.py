@@ -69,7 +69,7 @@ def test_a_replayed_submission_is_one_line_too(as_pro, alice, bob):
     assert [line.action for line in lines_by(alice, bob)] == ["record:document:deposit"] * 2
 
 
-def test_a_masking_patch_is_one_change_line_after_its_read(as_pro, as_app, alice, bob):
+def test_a_masking_patch_is_one_change_line(as_pro, as_app, alice, bob):
     document_id = deposited(as_pro(bob), alice)
     owner = as_app(alice, ["patient/DocumentReference.rs", "patient/DocumentReference.u"])
     response = owner.patch(
@@ -77,5 +77,37 @@ def test_a_masking_patch_is_one_change_line_after_its_read(as_pro, as_app, alice
     )
     assert response.status_code == 200, response.content
     actions = [line.action for line in patient_journal(me(alice), alice, actor_user_id=alice.user_id)]
-    assert actions[:2] == ["record:document:set-visibility", "record:document:read"]
-    assert actions.count("record:document:read") == 1
+    assert actions == ["record:document:set-visibility"]
+
+
+def test_a_withdrawal_patch_is_one_change_line(as_pro, alice, bob):
+    api = as_pro(bob)
+    document_id = deposited(api, alice)
+    before = len(lines_by(alice, bob))
+    response = api.patch(f"DocumentReference/{document_id}", {"status": "entered-in-error"})
+    assert response.status_code == 200, response.content
+    lines = lines_by(alice, bob)
+    assert len(lines) == before + 1 and lines[0].action == "record:document:delete"
+
+
+def test_a_stale_patch_is_one_read_line(as_pro, as_app, alice, bob):
+    document_id = deposited(as_pro(bob), alice)
+    owner = as_app(alice, ["patient/DocumentReference.rs", "patient/DocumentReference.u"])
+    response = owner.client.patch(
+        f"/fhir/DocumentReference/{document_id}",
+        '{"securityLabel": [{"coding": [{"code": "MASQUE_PS"}]}]}',
+        content_type="application/fhir+json",
+        HTTP_IF_MATCH='W/"99"',
+        **owner.headers,
+    )
+    assert response.status_code == 412, response.content
+    actions = [line.action for line in patient_journal(me(alice), alice, actor_user_id=alice.user_id)]
+    assert actions == ["record:document:read"]
+
+
+def test_a_patch_by_whom_may_not_read_is_one_refused_line(as_pro, alice, bob, dave):
+    document_id = deposited(as_pro(bob), alice)
+    response = as_pro(dave).patch(f"DocumentReference/{document_id}", {"status": "entered-in-error"})
+    assert response.status_code == 404
+    lines = lines_by(alice, dave)
+    assert [(line.action, line.allowed) for line in lines] == [("record:document:read", False)]

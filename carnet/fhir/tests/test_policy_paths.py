@@ -1,6 +1,7 @@
 """The policy on every FHIR path that reaches a document: search, _include, read by id, _history, vread,
-$everything, Binary and List. Table: for each role, whether the normal and the masked prescription of
-alice (written by bob) appear through each path ("Y" = appears, "." = absent)."""
+$everything, Binary, List (a SubmissionSet) and Folder (ITI-66 code=folder). Table: for each role, whether
+the normal and the masked prescription of alice (written by bob) appear through each path ("Y" = appears,
+"." = absent)."""
 
 import pytest
 
@@ -10,19 +11,19 @@ from carnet.records import actions
 from carnet.records.tests.helpers import me, meta, pro
 
 pytestmark = pytest.mark.django_db
-PATHS = ["search", "include", "read", "history", "vread", "everything", "binary", "list"]
+PATHS = ["search", "include", "read", "history", "vread", "everything", "binary", "list", "folder"]
 #            normal   masked   (one character per path, in the order of PATHS)
 TABLE = {
-    "author": ("YYYYYYYY", "YYYYYYYY"),
-    "pharmacist": ("YYYYYYYY", "........"),
-    "stranger": ("........", "........"),
-    "patient-app": ("YYYYYYYY", "YYYYYYYY"),
+    "author": ("YYYYYYYYY", "YYYYYYYYY"),
+    "pharmacist": ("YYYYYYYYY", "........."),
+    "stranger": (".........", "........."),
+    "patient-app": ("YYYYYYYYY", "YYYYYYYYY"),
 }
 
 
 @pytest.fixture
 def record(alice, bob, charlie, as_pro, as_app):
-    from carnet.fhir.models import SubmissionSet
+    from carnet.fhir.models import Folder, SubmissionSet
 
     declare_consent(pro(charlie), alice)
     normal = actions.deposit_document(pro(bob), alice, PDF, meta("57833-6"))
@@ -30,6 +31,9 @@ def record(alice, bob, charlie, as_pro, as_app):
     actions.set_document_visibility(me(alice), masked, "masked")
     submission = SubmissionSet.objects.create(patient=alice, identifier="urn:test", professional=bob)
     submission.documents.set([normal, masked])
+    Folder.objects.create(patient=alice, unique_id="urn:oid:7.1", title="Suivi").documents.set(
+        [normal, masked]
+    )
     return {"normal": str(normal.pk), "masked": str(masked.pk), "list": str(submission.pk)}
 
 
@@ -61,6 +65,11 @@ def _appears(api, path, document_id, record, alice):
         return document_id in {e["resource"]["id"] for e in found.get("entry", [])}
     if path == "binary":
         return api.get(f"Binary/{document_id}").status_code == 200
+    if path == "folder":
+        found = api.get("List", patient=alice.pk, code="folder").json()
+        return f"DocumentReference/{document_id}" in {
+            e["item"]["reference"] for f in found.get("entry", []) for e in f["resource"].get("entry", [])
+        }
     listed = api.get(f"List/{record['list']}")
     return listed.status_code == 200 and f"DocumentReference/{document_id}" in {
         e["item"]["reference"] for e in listed.json()["entry"]

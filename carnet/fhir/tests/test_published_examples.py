@@ -143,6 +143,8 @@ def _folder(bundle):
     folder = copy.deepcopy(bundle["entry"][0])
     folder["fullUrl"] = "urn:uuid:aaaaaaaa-0000-0000-0000-0000000000ff"
     folder["resource"]["code"]["coding"][0]["code"] = "folder"
+    folder["resource"]["identifier"] = [{"system": "urn:ietf:rfc:3986", "value": "urn:oid:1.2.250.99.1"}]
+    folder["resource"]["entry"] = [{"item": {"reference": "urn:uuid:aaaaaaaa-0000-0000-0000-00000000dead"}}]
     bundle["entry"].append(folder)
 
 
@@ -162,7 +164,7 @@ def _no_binary(bundle):
         (_no_list, 422, "SubmissionSet"),
         (_wrong_hash, 422, "hash"),
         (_wrong_size, 422, "size"),
-        (_folder, 422, "Folder"),
+        (_folder, 422, "Folder entry 'urn:uuid:aaaaaaaa-0000-0000-0000-00000000dead' names no"),
         (_unknown_relation, 422, "relatesTo"),
         (_no_binary, 422, "Binary"),
     ],
