@@ -3,12 +3,13 @@
 
 How it was made (docs/performance.md says it too): written for carnet, not taken from any corpus. Two
 parts. (1) Sentences written by hand in the styles of consultation letters, discharge summaries,
-prescriptions and lab reports (HAND below), each annotated by hand with what a reader would code: the
-conditions (CIM-10 category, 3 characters), the drugs (ATC, 7 characters), and for each whether it is
-negated, hypothetical, about a relative, or history. (2) Sentences built from templates of the same styles
-(TEMPLATES) over a list of common conditions and drugs with their codes, annotated by construction (the
-template says which qualifier applies). Template sentences are more regular than real letters: the figures
-measured on them are an upper bound for real documents, and the hand-written part is reported apart.
+prescriptions and lab reports (HAND below, then scripts/indexing-evaluation-hand.txt), each annotated by
+hand with what a clinician would code: the conditions (CIM-10 category, 3 characters), the drugs (ATC,
+7 characters), and for each whether it is negated, hypothetical, about a relative, or history. (2)
+Sentences built from templates of the same styles (TEMPLATES) over a list of common conditions and drugs
+with their codes, annotated by construction (the template says which qualifier applies). Template
+sentences are more regular than real letters: the figures measured on them are an upper bound for real
+documents, and the hand-written part is reported apart.
 Run it again only to change the set; the committed file is what the benchmark reads.
 """
 
@@ -90,7 +91,7 @@ HAND = [
     (
         "consultation",
         "Mère diabétique, père décédé d'un infarctus du myocarde.",
-        [(C, "E11", {"family": True}), (C, "I21", {"family": True})],
+        [(C, "E14", {"family": True}), (C, "I21", {"family": True})],
     ),
     (
         "consultation",
@@ -162,6 +163,26 @@ HAND = [
 ]
 
 
+HAND_FILE = Path(__file__).resolve().parent / "indexing-evaluation-hand.txt"
+FLAGS = {"n": "negated", "h": "hypothetical", "f": "family", "a": "history"}
+
+
+def hand_file() -> list[tuple[str, str, list]]:
+    """``style | sentence | C:E11 D:A10BA02,n ...`` lines (see the file's head for the notation)."""
+    rows = []
+    for line in HAND_FILE.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        style, text, entities = (part.strip() for part in line.split("|"))
+        found = []
+        for item in entities.split():
+            name, _comma, flags = item.partition(",")
+            kind, code = name.split(":")
+            found.append(({"C": C, "D": D}[kind], code, {FLAGS[f]: True for f in flags}))
+        rows.append((style, text, found))
+    return rows
+
+
 def entity(kind, code, qualifiers) -> dict:
     flags = {"negated": False, "hypothetical": False, "family": False, "history": False}
     return {"kind": kind, "code": code, **flags, **(qualifiers or {})}
@@ -169,7 +190,8 @@ def entity(kind, code, qualifiers) -> dict:
 
 def build() -> list[dict]:
     rows = [
-        {"origin": "hand", "style": s, "text": t, "entities": [entity(*e) for e in es]} for s, t, es in HAND
+        {"origin": "hand", "style": s, "text": t, "entities": [entity(*e) for e in es]}
+        for s, t, es in HAND + hand_file()
     ]
     drugs = itertools.cycle(DRUGS)
     for condition, template in itertools.product(CONDITIONS, TEMPLATES):

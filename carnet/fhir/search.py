@@ -15,6 +15,7 @@ from carnet.fhir.outcome import FhirError
 from carnet.fhir.paging import Query, bundle_of
 from carnet.fhir.profile import RESOURCE_KIND, entry_resource
 from carnet.fhir.validation import validate
+from carnet.indexing.fhir_search import with_candidates
 from carnet.records import actions as record_actions
 from carnet.records import queries
 from carnet.records.models import Document, ProfileEntry
@@ -148,7 +149,9 @@ def find_profile(actor: Actor, resource_type: str, query: Query) -> dict:
         entries = entries.filter(
             pk__in=ids.numbers(v.removeprefix("profile-") for v in query.get("_id").split(","))
         )
-    return bundle_of(query, [entry_resource(e, _stored(e)) for e in entries], patient_id=patient.pk)
+    resources = [entry_resource(e, _stored(e)) for e in entries]
+    resources = with_candidates(actor, patient, resource_type, resources, query.get("_id"))
+    return bundle_of(query, resources, patient_id=patient.pk)
 
 
 def _profile_entries(actor: Actor, patient, resource_type: str):

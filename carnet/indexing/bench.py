@@ -18,6 +18,7 @@ from carnet.indexing import extract, terminology
 
 EVALUATION = Path(__file__).resolve().parent / "data" / "evaluation.json"
 QUALIFIERS = ("negated", "hypothetical", "family", "history")
+ORIGINS = ("hand", "template")  # written by hand, built from templates: always reported apart
 
 
 def _key(kind: str, code: str) -> tuple[str, str]:
@@ -48,19 +49,21 @@ def quality(rows: list[dict] | None = None) -> dict:
             counts[(*group, "tp")] += 1
             for name in QUALIFIERS:
                 said, true = getattr(found, name), match[name]
-                counts[(name, "tp" if said and true else "fp" if said else "fn" if true else "tn")] += 1
+                outcome = "tp" if said and true else "fp" if said else "fn" if true else "tn"
+                counts[(name, row["origin"], outcome)] += 1
         for missed in gold:
             counts[(missed["kind"], row["origin"], "fn")] += 1
-    result = {"sentences": len(rows), "entities": sum(len(r["entities"]) for r in rows)}
-    for kind in (terminology.CONDITION, terminology.DRUG):
-        for origin in ("hand", "template", "all"):
-            origins = ("hand", "template") if origin == "all" else (origin,)
-            tp, fp, fn = (sum(counts[(kind, o, x)] for o in origins) for x in ("tp", "fp", "fn"))
-            result[f"{kind}.{origin}"] = _ratios(tp, fp, fn)
-    for name in QUALIFIERS:
-        result[f"qualifier.{name}"] = _ratios(
-            counts[(name, "tp")], counts[(name, "fp")], counts[(name, "fn")]
-        )
+    result: dict = {"sentences": len(rows), "entities": sum(len(r["entities"]) for r in rows)}
+    for origin in ORIGINS:
+        part = [r for r in rows if r["origin"] == origin]
+        result[f"sentences.{origin}"] = len(part)
+        result[f"entities.{origin}"] = sum(len(r["entities"]) for r in part)
+    for name in (terminology.CONDITION, terminology.DRUG, *QUALIFIERS):
+        prefix = name if name in (terminology.CONDITION, terminology.DRUG) else f"qualifier.{name}"
+        for origin in (*ORIGINS, "all"):
+            origins = ORIGINS if origin == "all" else (origin,)
+            tp, fp, fn = (sum(counts[(name, o, x)] for o in origins) for x in ("tp", "fp", "fn"))
+            result[f"{prefix}.{origin}"] = _ratios(tp, fp, fn)
     return result
 
 

@@ -160,3 +160,54 @@ def content_reasons(actor: Actor, patient) -> dict:
     ids = _documents(actor, patient).values("pk")
     rows = IndexedDocument.objects.filter(patient=patient, document__in=ids).exclude(sensitive_category="")
     return {row.document_id: row.sensitive_category for row in rows}
+
+
+@dataclass
+class Candidate:
+    """A condition or treatment the index found as the patient's, that the patient has not answered on:
+    unconfirmed, with the documents (that the actor may see) it comes from."""
+
+    kind: str
+    code: str
+    name: str
+    first: datetime.date
+    last: datetime.date
+    documents: list[Document] = field(default_factory=list)
+
+
+def candidates(actor: Actor, patient, kind: str) -> list[Candidate]:
+    """The codes of ``kind`` found in the documents actor may see and neither confirmed nor dismissed by
+    the patient; a negated, hypothetical or relative's mention is never one of them. Not journaled apart:
+    the FHIR search it answers is journaled once, as the profile read it extends (one access, one line)."""
+    answered = Review.objects.filter(patient=patient, kind=kind).values("code")
+    mentions = (
+        affirmed_mentions(actor, patient)
+        .filter(kind=kind)
+        .exclude(code__in=answered)
+        .select_related("document")
+        .order_by("document__care_date", "document__created_at")
+    )
+    items: dict[str, Candidate] = {}
+    for mention in mentions:
+        day = mention.document.care_date
+        item = items.setdefault(
+            mention.code, Candidate(kind, mention.code, terminology.name_of(kind, mention.code), day, day)
+        )
+        item.last = day
+        if mention.document not in item.documents:
+            item.documents.append(mention.document)
+    return sorted(items.values(), key=lambda item: item.code)
+
+
+def confirmed_sources(actor: Actor, patient, kind: str) -> dict[int, Document | None]:
+    """{profile entry id: source document} of what the patient confirmed from the index; the document is
+    None where actor may not see it (another actor's view never names a document hidden from them)."""
+    reviews = Review.objects.filter(
+        patient=patient, kind=kind, decision=Review.Decision.CONFIRMED, profile_entry__isnull=False
+    ).select_related("document")
+    seen = set(
+        _documents(actor, patient)
+        .filter(pk__in=[r.document_id for r in reviews])
+        .values_list("pk", flat=True)
+    )
+    return {r.profile_entry_id: r.document if r.document_id in seen else None for r in reviews}

@@ -1,6 +1,6 @@
 """The policy table's read column over the index of conditions and drugs (carnet.indexing): for every
 role and scenario, the document's codes are in the actor's facets, counts, suggestions, search results,
-totals and health story exactly when the table lets the actor read the document."""
+totals, health story and FHIR candidates exactly when the table lets the actor read the document."""
 
 import pytest
 
@@ -24,6 +24,8 @@ def _shapes(actor, patient) -> dict[str, bool]:
         "results by ATC level": queries.documents_about(actor, patient, drug="A10").exists(),
         "totals": queries.documents_about(actor, patient, drug="A10B").count() == 1,
         "story": any(item.code == "E11" for item in queries.health_story(actor, patient)),
+        "FHIR candidates": any(c.code == "E11" for c in queries.candidates(actor, patient, "condition")),
+        "FHIR drug candidates": any(c.code == "A10BA02" for c in queries.candidates(actor, patient, "drug")),
     }
 
 
@@ -47,4 +49,6 @@ def test_index_queries_follow_the_read_table(scenario):
                 wrong.append(f"{role} {shape}: shows={shown} expected {expected}")
         if queries.suggestions(actors[role], patient, "condition", "I"):
             wrong.append(f"{role}: a hypothetical condition is suggested")
+        if any(c.code == "I26" for c in queries.candidates(actors[role], patient, "condition")):
+            wrong.append(f"{role}: a hypothetical condition is a FHIR candidate")
     assert not wrong, "\n".join(wrong)

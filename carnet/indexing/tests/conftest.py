@@ -1,5 +1,7 @@
 import pytest
 
+from carnet.fhir.tests.conftest import as_app, software  # noqa: F401 - FHIR clients with OAuth tokens
+
 
 @pytest.fixture
 def indexing(settings):

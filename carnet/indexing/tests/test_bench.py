@@ -27,7 +27,9 @@ def test_bench_indexing_prints_quality_throughput_and_start_up(tmp_path):
     for line in (
         "quality.condition.all.precision",
         "quality.drug.all.recall",
-        "quality.qualifier.negated.recall",
+        "quality.qualifier.negated.all.recall",
+        "quality.qualifier.hypothetical.hand.recall",
+        "quality.drug.template.precision",
     ):
         assert line in text
     assert "throughput.documents_per_s" in text and "start_up.warm.seconds" in text

@@ -1,6 +1,6 @@
 """Property: whatever the record (documents of any visibility, held back or not, minor secret or not, each
-naming some codes) and whoever asks, no facet, count, suggestion or result of the index reveals a document
-the actor may not read (``decide`` on that document is the truth)."""
+naming some codes) and whoever asks, no facet, count, suggestion, result or FHIR candidate of the index
+reveals a document the actor may not read (``decide`` on that document is the truth)."""
 
 import datetime
 from collections import Counter
@@ -86,3 +86,5 @@ def test_no_facet_or_count_reveals_a_document_the_actor_may_not_read(small_world
         assert found == {d.pk for d, s in readable if code in s["codes"] and not s["negated"]}
     story = {item.code: len(item.documents) for item in queries.health_story(actor, patient)}
     assert story == dict(expected)
+    candidates = {c.code: len(c.documents) for c in queries.candidates(actor, patient, "condition")}
+    assert candidates == dict(expected)  # GET /fhir/Condition's unconfirmed candidates
