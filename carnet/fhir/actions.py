@@ -94,7 +94,7 @@ def provide_bundle(actor: Actor, submission: Submission) -> dict:
         professional=actor.professional,
         body=_without_local_id(submission.list_resource),
     )
-    submission_set.documents.set(written)
+    submission_set.documents.set(written, through_defaults={"patient": submission.patient})
     locations[submission.list_index] = f"List/{submission_set.pk}"
     response = _transaction_response(submission, locations, updated)
     submission_set.response = response
@@ -121,7 +121,7 @@ def _deposit(actor: Actor, patient, resource: dict, content: bytes) -> Document:
     if kept is not None:
         kept.append(document)
     if not StoredResource.objects.filter(document=document).exists():
-        StoredResource.objects.create(document=document, body=_without_local_id(resource))
+        StoredResource.objects.create(document=document, patient=patient, body=_without_local_id(resource))
     return document
 
 
@@ -315,7 +315,7 @@ def create_profile_entry(actor: Actor, patient, resource: dict):
         journal_unless_repeated=True,
     )
     entry = record_profile.add_profile_entry(actor, patient, **profile.entry_fields(resource))
-    StoredResource.objects.create(profile_entry=entry, body=_without_local_id(resource))
+    StoredResource.objects.create(profile_entry=entry, patient=patient, body=_without_local_id(resource))
     return entry
 
 

@@ -5,3 +5,5 @@ from carnet.identity.erasure import delete_rows
 
 delete_rows("fhir.Folder")
 delete_rows("fhir.SubmissionSet")
+delete_rows("fhir.SubmissionSetDocument")
+delete_rows("fhir.StoredResource")

@@ -64,7 +64,9 @@ class SubmissionSet(models.Model):
         Professional, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    documents = models.ManyToManyField("records.Document", related_name="submission_sets")
+    documents = models.ManyToManyField(
+        "records.Document", related_name="submission_sets", through="SubmissionSetDocument"
+    )
     body = models.JSONField(default=dict, blank=True)  # the producer's List (MHD extensions kept)
     response = models.JSONField(default=dict, blank=True)  # the transaction-response, for a replay
 
@@ -93,6 +95,25 @@ class Folder(models.Model):
         return f"folder {self.pk}"
 
 
+class SubmissionSetDocument(models.Model):
+    """A document provided in a submission set; it carries the patient so that it shards with both."""
+
+    submissionset = models.ForeignKey(SubmissionSet, on_delete=models.CASCADE, related_name="+")
+    document = models.ForeignKey("records.Document", on_delete=models.CASCADE, related_name="+")
+    patient = models.ForeignKey("identity.Patient", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        db_table = "fhir_submissionset_documents"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "submissionset", "document"], name="one_document_per_submission"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"document {self.document_id} of submission set {self.submissionset_id}"
+
+
 class StoredResource(models.Model):
     """The producer's resource as deposited (its canonical JSON after R4B validation): served back with the
     producer's metadata and profile codings kept, carnet's own fields (id, status, visibility, content URL)
@@ -104,6 +125,7 @@ class StoredResource(models.Model):
     profile_entry = models.OneToOneField(
         "records.ProfileEntry", null=True, blank=True, on_delete=models.CASCADE, related_name="fhir_resource"
     )
+    patient = models.ForeignKey("identity.Patient", on_delete=models.CASCADE, related_name="+")
     body = models.JSONField()
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -149,7 +149,10 @@ def _add_message(
     Conversation.objects.filter(pk=conversation.pk).update(last_message_at=now)
     if actor.user is not None:
         Participation.objects.update_or_create(
-            conversation=conversation, user=actor.user, defaults={"read_until": now}
+            conversation=conversation,
+            patient_id=conversation.patient_id,
+            user=actor.user,
+            defaults={"read_until": now},
         )
     _deliver(conversation, message)
     return message
@@ -186,7 +189,9 @@ def _deliver(conversation: Conversation, message: Message) -> None:
     if message.side == Message.Side.PROFESSIONAL:
         _tell_patient(conversation, message)
     elif message.side == Message.Side.PATIENT and conversation.mailbox.address:
-        outgoing = OutgoingMail.objects.create(message=message, recipient=conversation.mailbox.address)
+        outgoing = OutgoingMail.objects.create(
+            message=message, patient_id=message.patient_id, recipient=conversation.mailbox.address
+        )
         tasks.send_outgoing_mail.enqueue(outgoing.pk)
 
 
@@ -219,7 +224,10 @@ def open_conversation(actor: Actor, conversation_id) -> Conversation:
     authorize(actor, P.MESSAGING_CONVERSATION_READ, conversation, hide=True)
     if actor.user is not None:
         Participation.objects.update_or_create(
-            conversation=conversation, user=actor.user, defaults={"read_until": timezone.now()}
+            conversation=conversation,
+            patient_id=conversation.patient_id,
+            user=actor.user,
+            defaults={"read_until": timezone.now()},
         )
     return conversation
 
@@ -228,7 +236,9 @@ def open_conversation(actor: Actor, conversation_id) -> Conversation:
 def archive_conversation(actor: Actor, conversation: Conversation, archived: bool = True) -> Participation:
     """Put a conversation away (or back in the inbox), for this person only."""
     authorize(actor, P.MESSAGING_CONVERSATION_ARCHIVE, conversation)
-    participation, _created = Participation.objects.get_or_create(conversation=conversation, user=actor.user)
+    participation, _created = Participation.objects.get_or_create(
+        conversation=conversation, patient_id=conversation.patient_id, user=actor.user
+    )
     participation.archived_at = timezone.now() if archived else None
     participation.save(update_fields=["archived_at"])
     return participation
@@ -295,7 +305,9 @@ def record_paper_reply(actor: Actor, slip_code: str, scan: bytes, mime_type: str
 
 def _new_slip(conversation: Conversation) -> PaperSlip:
     """A reply-slip code for a printed message (made with the letter, in its transaction)."""
-    return PaperSlip.objects.create(code=secrets.token_hex(4).upper(), conversation=conversation)
+    return PaperSlip.objects.create(
+        code=secrets.token_hex(4).upper(), conversation=conversation, patient_id=conversation.patient_id
+    )
 
 
 @atomic_action

@@ -6,3 +6,6 @@ from carnet.identity.erasure import delete_rows
 delete_rows("messaging.Attachment")
 delete_rows("messaging.Message")
 delete_rows("messaging.Conversation")
+delete_rows("messaging.Participation")
+delete_rows("messaging.OutgoingMail")
+delete_rows("messaging.PaperSlip")

@@ -145,12 +145,15 @@ class Participation(models.Model):
     """One person's state in a conversation: how far they read, whether they archived it."""
 
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="participations")
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
     read_until = models.DateTimeField(null=True, blank=True)
     archived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["conversation", "user"], name="one_participation")]
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "conversation", "user"], name="one_participation")
+        ]
 
     def __str__(self) -> str:
         return f"participation of user {self.user_id}"
@@ -160,6 +163,7 @@ class OutgoingMail(models.Model):
     """A patient's reply waiting to leave by SMTP for the professional's secure mailbox (a task sends it)."""
 
     message = models.OneToOneField(Message, on_delete=models.CASCADE, related_name="outgoing")
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="+")
     recipient = models.EmailField()
     created_at = models.DateTimeField(default=timezone.now)
     attempts = models.PositiveIntegerField(default=0)
@@ -176,6 +180,7 @@ class PaperSlip(models.Model):
 
     code = models.CharField(max_length=12, unique=True)
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="slips")
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     used_at = models.DateTimeField(null=True, blank=True)
 

@@ -194,6 +194,7 @@ def _keep_version(document: Document, *, created: bool = False) -> None:
         document.updated_at = now
     DocumentVersion.objects.create(
         document=document,
+        patient_id=document.patient_id,
         number=document.version,
         status=document.status,
         visibility=document.visibility,

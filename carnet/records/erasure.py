@@ -17,5 +17,6 @@ def _erase_documents(patient_id: int) -> None:
 
 erase_with("records.Document", _erase_documents)
 delete_rows("records.DocumentText")
+delete_rows("records.DocumentVersion")
 delete_rows("records.ProfileEntry")
 delete_rows("records.Wish")

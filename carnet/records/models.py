@@ -106,6 +106,7 @@ class DocumentVersion(models.Model):
     versions the FHIR API serves as ``_history``. The content and the producer's metadata never change."""
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions")
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="+")
     number = models.PositiveIntegerField()
     status = models.CharField(max_length=20, choices=Document.Status.choices)
     visibility = models.CharField(max_length=10, choices=Visibility.choices)
@@ -115,7 +116,9 @@ class DocumentVersion(models.Model):
 
     class Meta:
         ordering = ["-number"]
-        constraints = [models.UniqueConstraint(fields=["document", "number"], name="one_number_per_version")]
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "document", "number"], name="one_number_per_version")
+        ]
 
     def __str__(self) -> str:
         return f"version {self.number} of {self.document_id}"

@@ -111,6 +111,7 @@ def _deposit_batch(counts: Counter, rows: list) -> None:
         readings.append(
             DocumentReading(
                 document_id=pk,
+                patient_id=patient_id,
                 deposited_at=at,
                 author_professional_id=author_id,
                 department=key[2],

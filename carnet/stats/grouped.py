@@ -124,9 +124,9 @@ def _readings_sql(since, until) -> tuple[str, dict]:
     where, params = _window("d.created_at", since, until)
     band = _band_case().format(age=_age("d.created_at"))
     sql = (
-        f"INSERT INTO {DocumentReading._meta.db_table} (document_id, deposited_at, author_professional_id, "
-        f"department, age_band, class_code) "
-        f"SELECT d.id, d.created_at, d.author_id, p.department, {band}, d.class_code "
+        f"INSERT INTO {DocumentReading._meta.db_table} (document_id, patient_id, deposited_at, "
+        f"author_professional_id, department, age_band, class_code) "
+        f"SELECT d.id, d.patient_id, d.created_at, d.author_id, p.department, {band}, d.class_code "
         f"FROM {Document._meta.db_table} d JOIN {PERSON} p ON p.patient_id = d.patient_id "
         f"JOIN {Patient._meta.db_table} ip ON ip.id = d.patient_id "
         f"WHERE {where} ON CONFLICT DO NOTHING"

@@ -39,6 +39,7 @@ class DocumentReading(models.Model):
     document = models.OneToOneField(
         "records.Document", on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
+    patient_id = models.BigIntegerField(db_index=True)  # the document's, so that it shards with it
     deposited_at = models.DateTimeField()
     author_professional_id = models.BigIntegerField(null=True, blank=True)
     department = models.CharField(max_length=3, blank=True)

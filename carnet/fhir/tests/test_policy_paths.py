@@ -30,7 +30,7 @@ def record(alice, bob, charlie, as_pro, as_app):
     masked = actions.deposit_document(pro(bob), alice, PDF, meta("57833-6"))
     actions.set_document_visibility(me(alice), masked, "masked")
     submission = SubmissionSet.objects.create(patient=alice, identifier="urn:test", professional=bob)
-    submission.documents.set([normal, masked])
+    submission.documents.set([normal, masked], through_defaults={"patient": alice})
     Folder.objects.create(patient=alice, unique_id="urn:oid:7.1", title="Suivi").documents.set(
         [normal, masked]
     )
