@@ -69,6 +69,15 @@ def _entry(resource, detail: dict | None) -> dict[str, Any]:
     }
 
 
+def covered_by_change(actor: Actor, action: str, patient) -> None:
+    """The decision of ``action`` waiting to be journaled (``journal_unless_repeated``) is covered by the
+    change an inner action journaled since (a PATCH: the read that found the document, then the change):
+    it is not journaled again. One access, one journal line."""
+    waiting = _WAITING.get()
+    if waiting:
+        _mark_repeated(waiting, actor, action, patient)
+
+
 def _mark_repeated(waiting: list, actor: Actor, action: str, patient) -> None:
     for item in waiting:
         first_actor, first_action, _decision, entry = item[:4]

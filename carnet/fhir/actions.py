@@ -15,9 +15,8 @@ from oauth2_provider.models import Grant as AuthorizationCode
 
 from carnet.access.actor import SYSTEM, Actor
 from carnet.access.decision import AccessDenied
-from carnet.access.gate import atomic_action, authorize
+from carnet.access.gate import atomic_action, authorize, covered_by_change
 from carnet.access.permissions import Permission as P
-from carnet.access.policy import decide
 from carnet.fhir import ids, mapping, profile, search
 from carnet.fhir.mhd import FolderEntry, Submission, replaced_ids
 from carnet.fhir.models import Folder, RedeemedCode, StoredResource, SubmissionSet
@@ -291,17 +290,17 @@ def patch_document(actor: Actor, document_id: str, body, content_type: str, if_m
     document = Document.objects.select_related("patient").filter(pk=mapping.uuid_or_none(document_id)).first()
     if document is None:
         raise FhirError(404, "not-found", "no such resource")
-    decision = decide(actor, P.RECORD_DOCUMENT_READ, document)
-    if not decision.allowed:
-        authorize(actor, P.RECORD_DOCUMENT_READ, document, hide=True)  # journals the refusal, raises
+    decision = authorize(actor, P.RECORD_DOCUMENT_READ, document, hide=True, journal_unless_repeated=True)
     try:
         search.check_version(document, if_match)
-        return search.apply_patch(actor, document, search.patched(actor, document, body, content_type))
+        changed = search.apply_patch(actor, document, search.patched(actor, document, body, content_type))
     except (FhirError, RecordError) as error:
         if getattr(error, "journal_entry", None) is None:
             entry = {"patient": document.patient, "resource_type": "Document", "resource_id": document.pk}
             error.journal_entry = (actor, P.RECORD_DOCUMENT_READ, decision, entry | {"detail": None})  # type: ignore[union-attr]
         raise
+    covered_by_change(actor, P.RECORD_DOCUMENT_READ, document.patient)  # the change's line says it all
+    return changed
 
 
 @atomic_action
