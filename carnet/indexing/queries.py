@@ -210,4 +210,8 @@ def confirmed_sources(actor: Actor, patient, kind: str) -> dict[int, Document | 
         .filter(pk__in=[r.document_id for r in reviews])
         .values_list("pk", flat=True)
     )
-    return {r.profile_entry_id: r.document if r.document_id in seen else None for r in reviews}
+    return {
+        r.profile_entry_id: r.document if r.document_id in seen else None
+        for r in reviews
+        if r.profile_entry_id is not None  # the filter above; said again for the type
+    }

@@ -89,7 +89,8 @@ class Load:
         self.patients = fixtures.bench_patients(gp, 10)
         self.credentials = fixtures.SoftwareCredentials(gp)
         connection.close()  # the load's threads open their own
-        self.token, self.renewed, self.expires_in, self.renewals = "", 0.0, 900.0, Counter()
+        self.token, self.renewed, self.expires_in = "", 0.0, 900.0
+        self.renewals: Counter[str] = Counter()
         self._token_lock = threading.Lock()
         self.template = fixtures.bundle_template(fixtures.pdf_of_size(pdf_bytes))
         self.tally = Tally()
