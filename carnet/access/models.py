@@ -71,7 +71,7 @@ class EmergencyCard(models.Model):
         WISHES = "wishes", _("mes directives anticipées et mon choix sur le don d'organes")
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="emergency_cards")
-    token_hash = models.CharField(max_length=64, unique=True)
+    token_hash = models.CharField(max_length=64, db_index=True)  # 192 random bits: unique by chance
     code_hash = models.CharField(max_length=64)
     sealed = models.BinaryField()  # the link's token and the code, sealed with the patient's key (reprints)
     sections = models.JSONField(default=list, blank=True)  # the clinical parts the patient chose to print

@@ -23,7 +23,7 @@ class Event(models.Model):
         BOOKED = "booked", _("prévu")
         CANCELLED = "cancelled", _("annulé")
 
-    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uid = models.UUIDField(default=uuid.uuid4, db_index=True, editable=False)  # random: unique by chance
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="agenda_events")
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.APPOINTMENT)
     title = models.CharField(_("intitulé"), max_length=200)
@@ -68,7 +68,7 @@ class CalendarFeed(models.Model):
     """The secret address of a patient's iCalendar feed; only its hash is kept; revoked feeds stay refused."""
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="calendar_feeds")
-    token_hash = models.CharField(max_length=64, unique=True)
+    token_hash = models.CharField(max_length=64, db_index=True)  # 256 random bits: unique by chance
     created_at = models.DateTimeField(default=timezone.now)
     revoked_at = models.DateTimeField(null=True, blank=True)
 

@@ -139,7 +139,7 @@ def _file_in_folder(
     documents = [created[index] for index in entry.new_documents]
     for target in entry.existing_documents:
         documents.append(_folder_document(actor, patient, target, entry.index))
-    folder.documents.add(*documents)
+    folder.documents.add(*documents, through_defaults={"patient": patient})
     return folder, was_there
 
 

@@ -81,7 +81,9 @@ class Folder(models.Model):
     patient = models.ForeignKey("identity.Patient", on_delete=models.CASCADE, related_name="+")
     unique_id = models.CharField(max_length=256)
     title = models.CharField(max_length=500, blank=True)
-    documents = models.ManyToManyField("records.Document", related_name="fhir_folders")
+    documents = models.ManyToManyField(
+        "records.Document", related_name="fhir_folders", through="FolderDocument"
+    )
     body = models.JSONField(default=dict, blank=True)  # the producer's List (designationType kept)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -93,6 +95,23 @@ class Folder(models.Model):
 
     def __str__(self) -> str:
         return f"folder {self.pk}"
+
+
+class FolderDocument(models.Model):
+    """A document in a Folder; it carries the patient so that it shards with both."""
+
+    folder = models.ForeignKey(Folder, on_delete=models.CASCADE, related_name="+")
+    document = models.ForeignKey("records.Document", on_delete=models.CASCADE, related_name="+")
+    patient = models.ForeignKey("identity.Patient", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        db_table = "fhir_folder_documents"
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "folder", "document"], name="one_document_per_folder")
+        ]
+
+    def __str__(self) -> str:
+        return f"document {self.document_id} of folder {self.folder_id}"
 
 
 class SubmissionSetDocument(models.Model):

@@ -91,7 +91,9 @@ def invite_patient(patient: Patient, actor: Actor = SYSTEM, *, reason: str = "in
     channel = "email" if to.email else "letter"
     detail = {"channel": channel, "reason": reason, "to": "representative" if to.representative else "person"}
     authorize(actor, P.ACCOUNT_SPACE_INVITE, patient, detail=detail)
-    code = codes.new_activation_code()
+    code = codes.new_unused_code(
+        lambda c: ActivationCode.objects.filter(code_hash=codes.keyed_hash(codes.normalize_code(c))).exists()
+    )
     now = timezone.now()
     # A letter to the person (not to a representative) carries the sign-in codes they will need without
     # e-mail or mobile: the letter alone is enough to activate and to sign in (help.paper_sign_in_text).

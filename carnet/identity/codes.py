@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 
 from django.conf import settings
 
@@ -13,6 +14,17 @@ ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 def new_activation_code() -> str:
     raw = "".join(secrets.choice(ALPHABET) for _ in range(12))
     return "-".join(raw[i : i + 4] for i in range(0, 12, 4))
+
+
+def new_unused_code(taken: Callable[[str], bool]) -> str:
+    """A new activation-style code that ``taken`` says no live row holds. Such codes are looked up alone,
+    across every record (and every shard once sharded by patient, where no index can hold them unique):
+    two live ones must never match. 59 random bits, so a second draw is almost never needed."""
+    for _ in range(8):
+        code = new_activation_code()
+        if not taken(code):
+            return code
+    raise RuntimeError("no unused code after 8 draws")
 
 
 def normalize_code(code: str) -> str:

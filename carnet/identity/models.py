@@ -235,7 +235,7 @@ class ActivationCode(models.Model):
     """A provisional activation code sent with the invitation: stored hashed, single use, time-limited."""
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="activation_codes")
-    code_hash = models.CharField(max_length=64, unique=True)
+    code_hash = models.CharField(max_length=64, db_index=True)  # checked unused when made (actions)
     channel = models.CharField(max_length=8)  # email | letter
     # Keyed hashes of the sign-in codes printed on the letter (people without e-mail or mobile): they
     # become the account's paper list at activation.

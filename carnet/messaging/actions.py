@@ -5,7 +5,6 @@ one transaction, notifications included (queued as tasks). Content is sealed wit
 """
 
 import hashlib
-import secrets
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 
@@ -17,6 +16,7 @@ from carnet.access.actor import Actor, Role
 from carnet.access.gate import atomic_action, authorize
 from carnet.access.permissions import Permission as P
 from carnet.errors import Conflict, NotFound, Refused
+from carnet.identity import codes
 from carnet.messaging import compose
 from carnet.messaging.mail import ParsedMail, mail_actor, new_message_id
 from carnet.messaging.models import (
@@ -281,8 +281,10 @@ def file_attachment(actor: Actor, attachment: Attachment, title: str = ""):
 def record_paper_reply(actor: Actor, slip_code: str, scan: bytes, mime_type: str = "") -> Message:
     """An operator records the reply slip a patient sent back by post: the scan becomes the patient's reply
     (as an attachment the operator never reads back); the slip's code names the conversation."""
+    typed = codes.normalize_code(slip_code)
+    written = {typed, "-".join(typed[i : i + 4] for i in range(0, len(typed), 4))}  # as printed, or older
     slip = PaperSlip.objects.select_related("conversation__patient", "conversation__mailbox").filter(
-        code=slip_code.strip().upper()
+        code__in=written
     )
     slip = slip.first()
     if slip is None:
@@ -305,9 +307,8 @@ def record_paper_reply(actor: Actor, slip_code: str, scan: bytes, mime_type: str
 
 def _new_slip(conversation: Conversation) -> PaperSlip:
     """A reply-slip code for a printed message (made with the letter, in its transaction)."""
-    return PaperSlip.objects.create(
-        code=secrets.token_hex(4).upper(), conversation=conversation, patient_id=conversation.patient_id
-    )
+    code = codes.new_unused_code(lambda c: PaperSlip.objects.filter(code=c).exists())
+    return PaperSlip.objects.create(code=code, conversation=conversation, patient_id=conversation.patient_id)
 
 
 @atomic_action

@@ -59,5 +59,5 @@ class MailboxSettingsForm(forms.Form):
 
 
 class PaperReplyForm(forms.Form):
-    code = forms.CharField(label=_("Code du coupon-réponse"), max_length=12)
+    code = forms.CharField(label=_("Code du coupon-réponse"), max_length=20)
     scan = forms.FileField(label=_("Coupon scanné (PDF ou image)"))

@@ -178,7 +178,7 @@ class PaperSlip(models.Model):
     """The reply slip printed with a message for a patient who chose post: its code names the conversation
     when an operator records the paper reply."""
 
-    code = models.CharField(max_length=12, unique=True)
+    code = models.CharField(max_length=14, db_index=True)  # checked unused when made (actions)
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="slips")
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)

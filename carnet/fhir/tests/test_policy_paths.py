@@ -32,7 +32,7 @@ def record(alice, bob, charlie, as_pro, as_app):
     submission = SubmissionSet.objects.create(patient=alice, identifier="urn:test", professional=bob)
     submission.documents.set([normal, masked], through_defaults={"patient": alice})
     Folder.objects.create(patient=alice, unique_id="urn:oid:7.1", title="Suivi").documents.set(
-        [normal, masked]
+        [normal, masked], through_defaults={"patient": alice}
     )
     return {"normal": str(normal.pk), "masked": str(masked.pk), "list": str(submission.pk)}
 

@@ -120,7 +120,10 @@ def test_a_patient_who_chose_post_gets_the_message_printed_with_a_reply_slip(ali
     assert "VIH" in printed and slip.code in printed and "COUPON" in printed
     batch = create_print_batch(as_operator(erin))
     assert "VIH" in _pdf_text(print_batch_pdf(batch))  # the batch for the printer carries it too
-    reply = actions.record_paper_reply(as_operator(erin), slip.code, sample_pdf("Réponse"), "application/pdf")
+    # 12 characters of 31 (59 bits, unique across every record), typed as the operator reads them
+    assert len(slip.code) == 14 and slip.code.count("-") == 2
+    typed = slip.code.replace("-", " ").lower()
+    reply = actions.record_paper_reply(as_operator(erin), typed, sample_pdf("Réponse"), "application/pdf")
     assert reply.side == Message.Side.PATIENT and reply.channel == Message.Channel.PAPER
     assert OutgoingMail.objects.filter(message=reply, recipient=bob_box.address).exists()
     with pytest.raises(Refused):

@@ -1,25 +1,103 @@
-"""The Citus check reads the models: the clinical tables are distributed by patient, and the blockers of
-colocated distribution are named (a foreign key between distributed tables without patient_id)."""
+"""The Citus check: every table is classed (distributed by patient, reference, local), and on PostgreSQL the
+migrated schema is in the colocated form (composite keys and foreign keys, uniques with the patient), read
+from the catalog; the composite foreign keys refuse a row whose parent is another patient's."""
 
-from django.core.management import call_command
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import IntegrityError, connection, transaction
 
-from carnet.ops.citus import survey
+from carnet.factories import make_patient, make_professional
+from carnet.fhir.models import StoredResource
+from carnet.ops.citus import distribution_sql, survey
+from carnet.records import actions
+from carnet.records.samples import sample_pdf
+from carnet.records.tests.helpers import meta, pro
+
+pytestmark = pytest.mark.django_db
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the shard keys are PostgreSQL's"
+)
+
+# What stays, by name: the patients' table's two global uniques (see docs/scaling.md).
+KNOWN = {"identity_patient": ["unique (nir) lacks id", "unique (user_id) lacks id"]}
 
 
-def test_clinical_tables_are_distributed_by_patient():
-    kinds = {row["table"]: (row["kind"], row["column"]) for row in survey()}
+def _kinds():
+    return {row["table"]: (row["kind"], row["column"]) for row in survey()}
+
+
+def test_clinical_tables_are_distributed_by_patient_and_service_tables_are_not():
+    kinds = _kinds()
     assert kinds["records_document"] == ("distributed", "patient_id")
-    assert kinds["journal_entry"] == ("distributed", "patient_id")
+    assert kinds["fhir_folder_documents"] == ("distributed", "patient_id")
     assert kinds["identity_patient"] == ("distributed", "id")
-    assert kinds["identity_professional"][0] == "reference/local"
+    assert kinds["journal_entry"] == ("distributed", "chain")  # a group of its own
+    assert kinds["identity_professional"] == ("reference", "")
+    assert kinds["notify_outboxmessage"] == ("local", "")  # also mail to professionals: no patient
 
 
-def test_blockers_are_named_with_their_column():
-    rows = {row["table"]: row["blockers"] for row in survey()}
-    assert "FK replaces_id -> records_document.id lacks patient_id" in rows["records_document"]
-    assert not rows["identity_professional"]
+@on_postgresql
+def test_the_migrated_schema_has_no_blocker_but_the_patients_global_uniques():
+    blocked = {row["table"]: row["blockers"] for row in survey() if row["blockers"]}
+    assert blocked == KNOWN
 
 
-def test_the_command_prints_the_summary(capsys):
+@on_postgresql
+def test_keys_and_foreign_keys_carry_the_patient_in_the_catalog():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = 'records_documentversion'::regclass"
+        )
+        definitions = {row[0] for row in cursor.fetchall()}
+    assert "PRIMARY KEY (id, patient_id)" in definitions
+    assert (
+        "FOREIGN KEY (document_id, patient_id) REFERENCES records_document(id, patient_id) "
+        "DEFERRABLE INITIALLY DEFERRED" in definitions
+    )
+
+
+@on_postgresql
+def test_a_child_row_of_another_patients_document_is_refused_by_the_database():
+    alice, carol, bob = make_patient(), make_patient("Carol"), make_professional()
+    document = actions.deposit_document(pro(bob), alice, sample_pdf("CR", ["Examen normal"]), meta())
+    with pytest.raises(IntegrityError), transaction.atomic():
+        connection.cursor().execute("SET CONSTRAINTS ALL IMMEDIATE")
+        StoredResource.objects.create(
+            document=document, patient=carol, body={"resourceType": "DocumentReference"}
+        )
+    with transaction.atomic():  # the same row for the document's own patient is taken
+        connection.cursor().execute("SET CONSTRAINTS ALL IMMEDIATE")
+        StoredResource.objects.create(
+            document=document, patient=alice, body={"resourceType": "DocumentReference"}
+        )
+    assert StoredResource.objects.get(document=document).patient_id == alice.pk
+
+
+@on_postgresql
+def test_the_distribution_script_is_refused_while_a_blocker_is_left():
+    with pytest.raises(CommandError, match="block colocated distribution"):
+        call_command("citus_check", "--sql")
+
+
+def test_the_distribution_script_puts_patients_first_and_parents_before_children():
+    rows = [dict(row, blockers=[]) for row in survey()]
+    script = distribution_sql(rows).splitlines()
+    distributed = [line for line in script if "create_distributed_table" in line]
+    assert distributed[0] == "SELECT create_distributed_table('identity_patient', 'id');"
+    position = {line.split("'")[1]: n for n, line in enumerate(distributed)}
+    assert position["records_document"] < position["records_documentversion"]
+    assert (
+        position["messaging_conversation"] < position["messaging_message"] < position["messaging_attachment"]
+    )
+    assert "SELECT create_distributed_table('journal_entry', 'chain', colocate_with => 'none');" in script
+    assert "SELECT create_reference_table('identity_professional');" in script
+    assert "SELECT citus_add_local_table_to_metadata('notify_outboxmessage');" in script
+
+
+def test_the_command_prints_the_summary_and_strict_fails_on_a_blocker(capsys):
     call_command("citus_check")
-    assert "tables distributed by patient" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "tables distributed" in out and "identity_patient" in out
+    with pytest.raises(CommandError, match="block colocated distribution"):
+        call_command("citus_check", "--strict")
