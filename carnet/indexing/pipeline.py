@@ -45,7 +45,7 @@ TERMS = ("carnet", "carnet_abbreviation", "cim10_short")
 GROUPS = (*TERMS, "cim10", "drug", *DISORDERS)
 QUALIFIERS = ("negation", "hypothesis", "family", "history")
 
-# Cues added to edsnlp's own (carnet.indexing.tests.test_qualifiers says what each is for); matched on the
+# Cues added to edsnlp's own (carnet/indexing/tests/test_french_letters.py shows them at work); matched on the
 # normalised text (lower case, no accents), as edsnlp's are.
 HYPOTHESIS_PRECEDING = (
     "compatible avec",
