@@ -61,8 +61,9 @@ def test_a_symptom_is_not_a_condition_of_the_index():
     assert "R52" not in _conditions("Paracétamol si douleur.")
 
 
-def test_atcd_makes_the_patients_history():
-    infarct = _conditions("ATCD d'infarctus du myocarde.")["I21"]
+@pytest.mark.parametrize("text", ["ATCD d'infarctus du myocarde.", "ATCD d'infarctus.", "ATCDs : IDM."])
+def test_atcd_makes_the_patients_history(text):
+    infarct = _conditions(text)["I21"]
     assert infarct.history and infarct.affirmed
 
 
@@ -93,8 +94,9 @@ def test_a_diagnosis_not_yet_made_is_hypothetical_never_negated_nor_the_patients
 
 
 def test_a_relatives_condition_is_family_never_the_patients_condition_nor_history():
-    diabetes = next(iter(_conditions("Mère diabétique.").values()))
-    assert diabetes.family and not diabetes.affirmed
+    found = _conditions("Mère diabétique, père hypertendu.")
+    assert found["E14"].family and not found["E14"].affirmed and not found["E14"].history
+    assert found["I10"].family and not found["I10"].affirmed
     breast = _conditions("Antécédents familiaux : sœur traitée pour un cancer du sein.")["C50"]
     assert breast.family and not breast.history and not breast.affirmed
 
