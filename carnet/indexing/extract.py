@@ -61,19 +61,41 @@ def _walk(element, negated: bool, found: list[Found]) -> None:
         _walk(child, negated, found)
 
 
+# How a CIM-10 code itself may be written ("E11", "E11.9", "E 11"): edsnlp's matcher, on the normalised text,
+# also takes "à 50" for A50; a code is kept only written as a code, in upper case
+CODE_LIKE = re.compile(r"^\w\s?\d", re.IGNORECASE)
+WRITTEN_CODE = re.compile(r"^[A-Z]\s?\d{2}(\.?\d+)?$")
+
+
 def from_text(text: str) -> list[Found]:
-    """edsnlp's findings over ``text``; a disorder pipe's span that a CIM-10 span overlaps gives way to it."""
+    """edsnlp's findings over ``text``. Of condition spans that overlap, the one of the first group in
+    ``pipeline.GROUPS`` is kept (carnet's terms, then CIM-10, then the disorder pipes), and within a group
+    the longer one."""
     doc = pipeline.nlp()(text[:MAX_CHARS])
-    spans = [(span.label_, span) for span in doc.spans.get(pipeline.GATHERED, [])]
-    coded = [span for group, span in spans if group == "cim10"]
+    spans = [(span.label_, span) for span in doc.spans.get(pipeline.GATHERED, []) if _plausible(span)]
+    conditions = [(_rank(group), span) for group, span in spans if group != "drug"]
     found = []
     for group, span in spans:
-        if group not in ("cim10", "drug") and any(_overlap(span, other) for other in coded):
+        if group != "drug" and any(_beaten(_rank(group), span, *other) for other in conditions):
             continue
         kind_code = _code(group, span)
         if kind_code is not None:
             found.append(_finding(span, *kind_code))
     return sorted(found, key=lambda item: (item.start, item.kind, item.code))
+
+
+def _plausible(span) -> bool:
+    return span.label_ == "drug" or not CODE_LIKE.match(span.text) or bool(WRITTEN_CODE.match(span.text))
+
+
+def _rank(group: str) -> int:
+    return pipeline.GROUPS.index(group) if group in pipeline.TERMS else 3 if group == "cim10" else 4
+
+
+def _beaten(rank: int, span, other_rank: int, other) -> bool:
+    if not _overlap(span, other) or other is span:
+        return False
+    return other_rank < rank or (other_rank == rank and len(other) > len(span))
 
 
 def _overlap(one, other) -> bool:
@@ -83,7 +105,7 @@ def _overlap(one, other) -> bool:
 def _code(group: str, span) -> tuple[str, str] | None:
     if group == "drug":
         return (DRUG, span.kb_id_) if span.kb_id_ else None
-    if group == "cim10":
+    if group == "cim10" or group in pipeline.TERMS:
         return (CONDITION, span.kb_id_) if span.kb_id_ else None
     mapping = terminology.disorders()
     for pattern, code, _label in mapping["typed"].get(group, []):
@@ -93,6 +115,7 @@ def _code(group: str, span) -> tuple[str, str] | None:
 
 
 def _finding(span, kind: str, code: str) -> Found:
+    """A relative's condition is never the patient's history ("Antécédents familiaux : ...")."""
     status = getattr(span._, "detailed_status", None) if span.has_extension("detailed_status") else None
     return Found(
         kind=kind,
@@ -105,5 +128,5 @@ def _finding(span, kind: str, code: str) -> Found:
         negated=bool(span._.negation) or status == "ABSENT",
         hypothetical=bool(span._.hypothesis),
         family=bool(span._.family),
-        history=bool(span._.history) or status == "ABSTINENCE",
+        history=(bool(span._.history) or status == "ABSTINENCE") and not span._.family,
     )

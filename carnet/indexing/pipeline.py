@@ -17,7 +17,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-REVISION = 1  # carnet's part of the pipeline version: raise it when PIPES or the mapping below change
+from carnet.indexing import terminology
+
+REVISION = 2  # carnet's part of the pipeline version: raise it when the pipes, their settings or data/ change
 DISORDERS = (
     "aids",
     "cerebrovascular_accident",
@@ -37,8 +39,65 @@ DISORDERS = (
     "alcohol",
     "tobacco",
 )
-GROUPS = ("cim10", "drug", *DISORDERS)
+# carnet's names and abbreviations (data/synonyms.json), CIM-10's short names, then edsnlp's own pipes: where
+# spans overlap, the first group in this order wins (carnet.indexing.extract)
+TERMS = ("carnet", "carnet_abbreviation", "cim10_short")
+GROUPS = (*TERMS, "cim10", "drug", *DISORDERS)
 QUALIFIERS = ("negation", "hypothesis", "family", "history")
+
+# Cues added to edsnlp's own (carnet/indexing/tests/test_french_letters.py shows them at work); matched on the
+# normalised text (lower case, no accents), as edsnlp's are.
+HYPOTHESIS_PRECEDING = (
+    "compatible avec",
+    "évoque",
+    "évoquant",
+    "évocateur de",
+    "évocatrice de",
+    "suspecté",
+    "ne peut exclure",
+    "ne peut pas exclure",
+    "ne permet pas d'exclure",
+    "n'exclut pas",
+)
+HYPOTHESIS_FOLLOWING = (
+    "à confirmer",
+    "à éliminer",
+    "à discuter",
+    "suspecté",
+    "suspectée",
+    "n'est pas exclu",
+    "n'est pas exclue",
+    "ne peut être exclu",
+    "ne peut être exclue",
+    "non exclu",
+    "non exclue",
+)
+# "avec" ends edsnlp's propositions: "compatible avec une ..." would stop at its own cue
+HYPOTHESIS_KEEPS = ("avec",)
+# Not negations: a diagnosis that cannot be ruled out (a hypothesis), a tumour's type
+NEGATION_PSEUDO = (
+    "ne peut être exclu",
+    "ne peut être exclue",
+    "ne peut être éliminé",
+    "ne peut être éliminée",
+    "ne peut être écarté",
+    "ne peut être écartée",
+    "ne peut exclure",
+    "ne peut pas exclure",
+    "non à petites cellules",
+)
+HISTORY = (
+    "ancien",
+    "ancienne",
+    "dans l'enfance",
+    "dans son enfance",
+    "antécédent personnel",
+    "guéri",
+    "guérie",
+)
+# A list of past conditions is written with commas and "et" ("ATCD : HTA, diabète et AOMI"): for history
+# the proposition ends at the sentence's end or a contrast, not at each comma
+HISTORY_KEEPS = (",", "et")
 
 GATHERED = "carnet"
 
@@ -62,7 +121,17 @@ def version() -> str:
 def _cache_file():
     import spacy  # noqa: PLC0415
 
-    key = hashlib.sha256(f"{version()} {spacy.__version__} {GROUPS} {QUALIFIERS}".encode()).hexdigest()[:16]
+    synonyms = (terminology.DATA / "synonyms.json").read_bytes()
+    cues = (
+        HYPOTHESIS_PRECEDING,
+        HYPOTHESIS_FOLLOWING,
+        HYPOTHESIS_KEEPS,
+        NEGATION_PSEUDO,
+        HISTORY,
+        HISTORY_KEEPS,
+    )
+    key = f"{version()} {spacy.__version__} {GROUPS} {QUALIFIERS} {cues}".encode() + synonyms
+    key = hashlib.sha256(key).hexdigest()[:16]
     return settings.CARNET_NLP_CACHE_DIR / f"pipeline-{key}.pickle"
 
 
@@ -88,17 +157,57 @@ def _pipes():
     nlp = edsnlp.blank("eds")
     nlp.add_pipe(eds.sentences())
     nlp.add_pipe(eds.normalizer())
+    synonyms = terminology.synonyms()
+    nlp.add_pipe(_terms("carnet", synonyms["terms"], "NORM"))
+    nlp.add_pipe(_terms("carnet_abbreviation", synonyms["abbreviations"], "TEXT"))
+    nlp.add_pipe(_terms("cim10_short", terminology.cim10_short_terms(), "NORM"))
     nlp.add_pipe(eds.cim10(span_setter={"cim10": True}))
     nlp.add_pipe(eds.drugs(span_setter={"drug": True}))
     for name in DISORDERS:
         nlp.add_pipe(getattr(eds, name)(span_setter={name: True}))
     nlp.add_pipe("carnet_gather")
     gathered = {GATHERED: True}
-    nlp.add_pipe(eds.negation(span_getter=gathered))
-    nlp.add_pipe(eds.hypothesis(span_getter=gathered))
+    nlp.add_pipe(eds.negation(span_getter=gathered, **_negation_cues()))
+    nlp.add_pipe(eds.hypothesis(span_getter=gathered, **_hypothesis_cues()))
     nlp.add_pipe(eds.family(span_getter=gathered, use_sections=False))
-    nlp.add_pipe(eds.history(span_getter=gathered, use_sections=False))
+    nlp.add_pipe(eds.history(span_getter=gathered, use_sections=False, **_history_cues()))
     return nlp
+
+
+def _terms(name: str, terms: dict[str, list[str]], attr: str):
+    """edsnlp's terminology matcher over ``terms`` (CIM-10 category: names): the span's kb_id_ is the code."""
+    import edsnlp.pipes as eds  # noqa: PLC0415
+
+    return eds.terminology(name=name, label=name, terms=terms, attr=attr, span_setter={name: True})
+
+
+def _negation_cues() -> dict:
+    from edsnlp.pipes.qualifiers.negation import patterns  # noqa: PLC0415
+
+    return {"pseudo": [*patterns.pseudo, *NEGATION_PSEUDO]}
+
+
+def _hypothesis_cues() -> dict:
+    from edsnlp.pipes.qualifiers.hypothesis import patterns  # noqa: PLC0415
+
+    return {
+        "preceding": [*patterns.preceding, *HYPOTHESIS_PRECEDING],
+        "following": [*patterns.following, *HYPOTHESIS_FOLLOWING],
+        "termination": _terminations(but=HYPOTHESIS_KEEPS),
+    }
+
+
+def _history_cues() -> dict:
+    from edsnlp.pipes.qualifiers.history import patterns  # noqa: PLC0415
+
+    return {"history": [*patterns.history, *HISTORY], "termination": _terminations(but=HISTORY_KEEPS)}
+
+
+def _terminations(but: tuple[str, ...]) -> list[str]:
+    """edsnlp's words that end a proposition, but ``but``."""
+    from edsnlp.pipes.terminations import termination  # noqa: PLC0415
+
+    return [term for term in termination if term not in but]
 
 
 def _load():

@@ -4,6 +4,7 @@ carnet's data files (``data/``). Codes are kept without dots (``E119``), as edsn
 import csv
 import gzip
 import json
+import re
 from functools import cache
 from pathlib import Path
 
@@ -25,6 +26,36 @@ def _edsnlp_resource(name: str) -> Path:
 def cim10_names() -> dict[str, str]:
     with gzip.open(_edsnlp_resource("cim10.csv.gz"), "rt", encoding="utf-8") as rows:
         return {row["code"]: row["long"] for row in csv.DictReader(rows)}
+
+
+@cache
+def synonyms() -> dict[str, dict[str, list[str]]]:
+    """carnet's names and abbreviations of common conditions by CIM-10 category (``data/synonyms.json``)."""
+    rows = json.loads((DATA / "synonyms.json").read_text(encoding="utf-8"))
+    return {"terms": rows["terms"], "abbreviations": rows["abbreviations"]}
+
+
+UNSPECIFIED = re.compile(r"^(?P<name>.+?),? sans précision$")
+NOT_DIAGNOSES = ("R", "V", "W", "X", "Y", "Z")  # symptoms and signs, external causes, reasons for contact
+
+
+def cim10_short_terms() -> dict[str, list[str]]:
+    """CIM-10's own names without their ", sans précision" (``Hypothyroïdie, sans précision``: E03), the
+    way letters write them; a name that two categories share, of fewer than 4 letters, or of a symptom, an
+    external cause or a reason for contact ("Douleur, sans précision": R52) is left out."""
+    categories: dict[str, set[str]] = {}
+    for code, name in cim10_names().items():
+        found = UNSPECIFIED.match(name)
+        if found and len(found["name"]) >= 4 and not code.startswith(NOT_DIAGNOSES):
+            categories.setdefault(found["name"], set()).add(code[:3])
+    return _by_code({name: codes for name, codes in categories.items() if len(codes) == 1})
+
+
+def _by_code(categories: dict[str, set[str]]) -> dict[str, list[str]]:
+    terms: dict[str, list[str]] = {}
+    for name, codes in sorted(categories.items()):
+        terms.setdefault(next(iter(codes)), []).append(name)
+    return terms
 
 
 @cache

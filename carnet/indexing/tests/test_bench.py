@@ -5,7 +5,7 @@ import io
 import json
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from carnet.indexing import bench
 
@@ -30,6 +30,9 @@ def test_bench_indexing_prints_quality_throughput_and_start_up(tmp_path):
         "quality.qualifier.negated.all.recall",
         "quality.qualifier.hypothetical.hand.recall",
         "quality.drug.template.precision",
+        "quality.condition.hand-dev.recall",
+        "quality.condition.hand-held-out.recall",
+        "quality.qualifier.history.hand-held-out.precision",
     ):
         assert line in text
     assert "throughput.documents_per_s" in text and "start_up.warm.seconds" in text
@@ -37,11 +40,38 @@ def test_bench_indexing_prints_quality_throughput_and_start_up(tmp_path):
     assert written["results"]["indexing"]["quality"]["sentences"] >= 200
 
 
-def test_a_perfect_reader_scores_one_and_a_silent_one_zero(monkeypatch):
-    rows = [{"origin": "hand", "style": "lab", "text": "x", "entities": [bench_entity("condition", "E11")]}]
+def test_the_hand_written_sentences_are_split_in_halves_of_each_style_and_the_template_ones_apart():
+    rows = json.loads(bench.EVALUATION.read_text(encoding="utf-8"))
+    assert {row["split"] for row in rows if row["origin"] == "template"} == {"template"}
+    hand = [row for row in rows if row["origin"] == "hand"]
+    for style in {row["style"] for row in hand}:
+        splits = [row["split"] for row in hand if row["style"] == style]
+        assert set(splits) == {"dev", "held-out"}
+        assert abs(splits.count("dev") - splits.count("held-out")) <= 1
+
+
+def test_errors_are_listed_for_the_development_half_and_refused_for_the_held_out_one(monkeypatch):
     monkeypatch.setattr(bench.extract, "from_text", lambda text: [])
-    silent = bench.quality(rows)["condition.hand"]
+    out = io.StringIO()
+    call_command("bench", "indexing", "--errors", "dev", stdout=out)
+    dev = [row for row in json.loads(bench.EVALUATION.read_text(encoding="utf-8")) if row["split"] == "dev"]
+    assert dev[0]["text"] in out.getvalue() and " fn " in out.getvalue()
+    with pytest.raises(CommandError):
+        call_command("bench", "indexing", "--errors", "held-out", stdout=io.StringIO())
+    with pytest.raises(ValueError, match="dev, template"):
+        bench.errors("held-out")
+
+
+def test_a_perfect_reader_scores_one_and_a_silent_one_zero(monkeypatch):
+    row = {"origin": "hand", "split": "dev", "style": "lab", "text": "x"}
+    rows = [{**row, "entities": [bench_entity("condition", "E11")]}]
+    monkeypatch.setattr(bench.extract, "from_text", lambda text: [])
+    silent = bench.quality(rows)["condition.hand-dev"]
     assert (silent["recall"], silent["fn"]) == (0.0, 1)
+    perfect = [bench.extract.Found("condition", "E119", "diabète", 0, 7, 0, 7)]
+    monkeypatch.setattr(bench.extract, "from_text", lambda text: perfect)
+    assert bench.quality(rows)["condition.hand-dev"]["precision"] == 1.0
+    assert bench.quality(rows)["condition.hand-held-out"]["tp"] == 0
 
 
 def bench_entity(kind, code):

@@ -56,8 +56,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--deposits", action="store_true", help="indexing: deposits with the indexing off and on"
         )
+        parser.add_argument(
+            "--errors", choices=["dev", "template"], help="indexing: list a split's errors, measure nothing"
+        )
 
     def handle(self, *args, name, **options):
+        if options["errors"]:
+            return self._errors(name, options["errors"])
         chosen = NAMES if name == "all" else [name]
         try:
             sizes = tuple(int(s) for s in options["sizes"].split(","))
@@ -73,6 +78,16 @@ class Command(BaseCommand):
             for key, value in rows:
                 self.stdout.write(f"  {key.ljust(width)}  {value}")
         self._write(name, results, options["output"])
+
+    def _errors(self, name, split) -> None:
+        if name != "indexing":
+            raise CommandError("--errors is an option of carnet bench indexing")
+        from carnet.indexing import bench as indexing_bench  # noqa: PLC0415 - loads edsnlp
+
+        for row in indexing_bench.errors(split):
+            self.stdout.write(row["text"])
+            for line in row["errors"]:
+                self.stdout.write(f"  {line}")
 
     def _run(self, bench, o, sizes) -> dict:
         if bench == "deposit":
