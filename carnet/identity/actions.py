@@ -91,16 +91,14 @@ def invite_patient(patient: Patient, actor: Actor = SYSTEM, *, reason: str = "in
     channel = "email" if to.email else "letter"
     detail = {"channel": channel, "reason": reason, "to": "representative" if to.representative else "person"}
     authorize(actor, P.ACCOUNT_SPACE_INVITE, patient, detail=detail)
-    code = codes.new_unused_code(
-        lambda c: ActivationCode.objects.filter(code_hash=codes.keyed_hash(codes.normalize_code(c))).exists()
-    )
+    code = codes.new_unused_code(lambda c: ActivationCode.objects.filter(code_hash=_code_hash(c)).exists())
     now = timezone.now()
     # A letter to the person (not to a representative) carries the sign-in codes they will need without
     # e-mail or mobile: the letter alone is enough to activate and to sign in (help.paper_sign_in_text).
     paper = codes.new_paper_codes() if channel == "letter" and to.representative is None else []
     ActivationCode.objects.create(
         patient=patient,
-        code_hash=codes.keyed_hash(codes.normalize_code(code)),
+        code_hash=_code_hash(code),
         channel=channel,
         paper_codes=[codes.paper_token(c) for c in paper],
         expires_at=now + datetime.timedelta(days=settings.CARNET_INVITATION_DAYS),
@@ -119,11 +117,13 @@ def invite_patient(patient: Patient, actor: Actor = SYSTEM, *, reason: str = "in
     return code
 
 
+def _code_hash(code: str) -> str:
+    return codes.keyed_hash(codes.normalize_code(code))
+
+
 def _patient_for_code(code: str, *, for_update: bool = True) -> tuple[ActivationCode, Patient]:
     found = ActivationCode.objects.select_for_update() if for_update else ActivationCode.objects
-    row = (
-        found.filter(code_hash=codes.keyed_hash(codes.normalize_code(code))).select_related("patient").first()
-    )
+    row = found.filter(code_hash=_code_hash(code)).select_related("patient").first()
     if row is None:
         raise Refused(
             "code_unknown", _("Ce code n'est pas valide. Vérifiez-le sur votre courrier."), field="code"

@@ -12,8 +12,12 @@ ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 
 def new_activation_code() -> str:
-    raw = "".join(secrets.choice(ALPHABET) for _ in range(12))
-    return "-".join(raw[i : i + 4] for i in range(0, 12, 4))
+    return grouped("".join(secrets.choice(ALPHABET) for _ in range(12)))
+
+
+def grouped(code: str) -> str:
+    """A code as printed, in groups of four ("ABCD-EFGH-JKMN"), from its normalised form."""
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
 def new_unused_code(taken: Callable[[str], bool]) -> str:

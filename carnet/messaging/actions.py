@@ -282,7 +282,7 @@ def record_paper_reply(actor: Actor, slip_code: str, scan: bytes, mime_type: str
     """An operator records the reply slip a patient sent back by post: the scan becomes the patient's reply
     (as an attachment the operator never reads back); the slip's code names the conversation."""
     typed = codes.normalize_code(slip_code)
-    written = {typed, "-".join(typed[i : i + 4] for i in range(0, len(typed), 4))}  # as printed, or older
+    written = {typed, codes.grouped(typed)}  # as printed, or an older code without groups
     slip = PaperSlip.objects.select_related("conversation__patient", "conversation__mailbox").filter(
         code__in=written
     )

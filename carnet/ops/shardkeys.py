@@ -62,7 +62,7 @@ class ShardKeys(Operation):
     (a reference to another patient's row, on another node: resolved by the application)."""
 
     reversible = True
-    reduces_to_sql = True
+    reduces_to_sql = False  # its statements depend on the constraint names read from the catalog
 
     def __init__(self, tables, foreign_keys=(), uniques=(), dropped=()):
         self.tables = list(tables)
