@@ -11,6 +11,7 @@ import time
 
 from django.db import connection, transaction
 
+from carnet.identity import lookups
 from carnet.identity.models import Patient
 from carnet.records.bulk import add_metadata_documents
 
@@ -31,6 +32,11 @@ FROM (
 ) AS numbered
 """
 
+LOOKUPS_SQL = """
+INSERT INTO identity_nirlookup (nir, patient_id)
+SELECT nir, id FROM identity_patient WHERE id > %(after)s AND birth_name = %(name)s
+"""
+
 
 def grow_to(patients: int, documents_per_patient: int) -> dict:
     """Add filler patients (and their metadata documents) until the database holds ``patients`` patients."""
@@ -45,6 +51,7 @@ def grow_to(patients: int, documents_per_patient: int) -> dict:
             with connection.cursor() as cursor:
                 params = {"name": FILLER_NAME, "first": first, "last": first + missing - 1}
                 cursor.execute(PATIENTS_SQL, params)
+                cursor.execute(LOOKUPS_SQL, {"name": FILLER_NAME, "after": after})
             add_metadata_documents(after, documents_per_patient, birth_name=FILLER_NAME)
         vacuum_began = time.perf_counter()
         with connection.cursor() as cursor:
@@ -81,6 +88,6 @@ def _grow_sqlite(first: int, missing: int, per: int, after: int) -> None:
         for g in range(first, first + missing)
     ]
     with transaction.atomic():
-        Patient.objects.bulk_create(rows, batch_size=2000)
+        lookups.record_new(Patient.objects.bulk_create(rows, batch_size=2000))
         ids = list(Patient.objects.filter(pk__gt=after, birth_name=FILLER_NAME).values_list("pk", flat=True))
         metadata_rows(ids, per, seed=after, author_id=None)

@@ -27,7 +27,7 @@ from carnet.access.gate import atomic_action, authorize
 from carnet.access.permissions import Permission as P
 from carnet.dates import years_after
 from carnet.errors import Conflict, Refused
-from carnet.identity import codes, oidc, signin
+from carnet.identity import codes, lookups, oidc, signin
 from carnet.identity.letters import invitation_text, paper_sign_in_text
 from carnet.identity.logins import check_login
 from carnet.identity.models import (
@@ -691,7 +691,7 @@ def _matching_person(nir: str, birth_date, postal_code: str) -> Patient | None:
         nir = normalize_nir(nir)
     except ValidationError:
         return None
-    patient = Patient.objects.filter(nir=nir).first()
+    patient = lookups.patient_for_nir(nir)
     if patient is None or patient.birth_date != birth_date:
         return None
     if not postal_code.strip() or postal_code_of(patient.address) != postal_code.strip():

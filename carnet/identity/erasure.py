@@ -106,6 +106,9 @@ def _acts_for_others(user: User) -> bool:
 
 erase_with(PATIENT, _reduce_patient)
 delete_rows("identity.Mandate")
+# The NIR is free again (a new file opens no space unasked: the reduced row's keyed hash says so).
+delete_rows("identity.NirLookup")
+delete_rows("identity.AccountLookup")
 delete_rows("identity.ActivationCode")
 # A representation *of* this person goes; one *by* them (``person``) is the other record's and stays,
 # pointing at the reduced row.

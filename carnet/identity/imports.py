@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from carnet.access.actor import SYSTEM
-from carnet.identity import codes
+from carnet.identity import codes, lookups
 from carnet.identity.actions import add_representative, choose_gp, invite_patient
 from carnet.identity.models import ImportBatch, Opposition, Patient, Profession, Professional, Specialty
 from carnet.identity.queries import has_valid_code, is_minor
@@ -243,9 +243,10 @@ def _write_beneficiaries(parsed: list[dict], report: ImportReport, progress) -> 
             else:
                 fields = {name: value for name, value in values.items() if name != "_extra"}
                 new.append(Patient(**fields, opposition_deadline=deadline))
-        for patient in Patient.objects.bulk_create(new):
-            created.append(Patient.objects.get(nir=patient.nir) if patient.pk is None else patient)
-            report.created += 1
+        inserted = Patient.objects.bulk_create(new)
+        lookups.record_new(inserted)
+        created.extend(inserted)
+        report.created += len(inserted)
         if progress is not None:
             progress.update(len(chunk))
     return created

@@ -1,7 +1,7 @@
 """People: accounts, patients (INS), professionals (directory), representatives and mandates."""
 
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device
@@ -150,6 +150,22 @@ class Patient(models.Model):
     def __str__(self) -> str:
         return f"{self.display_name} ({mask_nir(self.nir)})"
 
+    def save(self, *args, **kwargs) -> None:
+        """Saved with its NIR's and its account's lookup rows in one transaction (``identity/lookups.py``)."""
+        from carnet.identity import lookups  # noqa: PLC0415 - cycle: the lookups' module reads these models
+
+        adding = self._state.adding
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            lookups.saved(self, adding=adding, update_fields=kwargs.get("update_fields"))
+        self._lookup_keys = (self.__dict__.get("nir"), self.__dict__.get("user_id"))
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        patient = super().from_db(db, field_names, values)
+        patient._lookup_keys = (patient.__dict__.get("nir"), patient.__dict__.get("user_id"))
+        return patient
+
     @property
     def display_name(self) -> str:
         first = self.first_names.split(" ")[0]
@@ -163,6 +179,27 @@ class Patient(models.Model):
         """Whole years at ``day``: representatives lose access at 18."""
         years = day.year - self.birth_date.year
         return years - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
+
+
+class NirLookup(models.Model):
+    """The NIR of a space, unique in the whole country: a table of its own, sharded by the NIR (see
+    ``identity/lookups.py``). No foreign key to the patient: the two rows lie on different nodes."""
+
+    nir = models.CharField(max_length=15, primary_key=True)
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, db_constraint=False, related_name="+")
+
+    def __str__(self) -> str:
+        return f"{mask_nir(self.nir)} -> {self.patient_id}"
+
+
+class AccountLookup(models.Model):
+    """The account of a space: one space per account, a table sharded by the account's id."""
+
+    user = models.OneToOneField(User, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, db_constraint=False, related_name="+")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} -> {self.patient_id}"
 
 
 class Representative(models.Model):

@@ -7,11 +7,13 @@ import datetime
 import random
 import time
 
+from django.db import transaction
 from faker import Faker
 from stdnum import luhn
 
 from carnet.access.actor import Actor, Role
-from carnet.identity.models import Patient, Profession, Professional, Specialty
+from carnet.identity import lookups
+from carnet.identity.models import NirLookup, Patient, Profession, Professional, Specialty
 from carnet.identity.nir import make_nir
 from carnet.records.actions import DocumentMetadata, deposit_document
 from carnet.records.codes import type_name
@@ -124,10 +126,17 @@ def seed_patients(count: int, seed: int, progress=None) -> int:
     )
     before = Patient.objects.count()
     for start in range(0, count, BATCH):
-        batch = [
-            _patient(fake, rng, seed * 100_000_000 + start + i, gps) for i in range(min(BATCH, count - start))
-        ]
-        Patient.objects.bulk_create(batch, batch_size=BATCH, ignore_conflicts=True)
+        batch = {}
+        for i in range(min(BATCH, count - start)):
+            patient = _patient(fake, rng, seed * 100_000_000 + start + i, gps)
+            batch.setdefault(patient.nir, patient)
+        taken = set(NirLookup.objects.filter(nir__in=batch).values_list("nir", flat=True))
+        with transaction.atomic():
+            lookups.record_new(
+                Patient.objects.bulk_create(
+                    [p for nir, p in batch.items() if nir not in taken], batch_size=BATCH
+                )
+            )
         if progress is not None:
             progress.update(len(batch))
     return Patient.objects.count() - before  # a generated NIR that already exists is skipped, not counted

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from carnet.access.permissions import Permission as P
 from carnet.access.policy import decide
 from carnet.errors import NotFound, Refused
-from carnet.identity import codes
+from carnet.identity import codes, lookups
 from carnet.identity.models import (
     ActivationCode,
     ContactChange,
@@ -37,7 +37,7 @@ def find_patient_by_ins(nir: str, birth_date: datetime.date | None) -> Patient |
         nir = normalize_nir(nir)
     except ValidationError:
         return None
-    patient = Patient.objects.filter(nir=nir).select_related("gp").first()
+    patient = lookups.patient_for_nir(nir, Patient.objects.select_related("gp"))
     if patient is None or (birth_date is not None and patient.birth_date != birth_date):
         return None
     return patient
@@ -121,7 +121,7 @@ def doctor_by_id(professional_id) -> Professional | None:
 def patient_by_nir(nir: str) -> Patient | None:
     """Operators find a person's space by the full NIR (from a paper request); never listed by NIR."""
     try:
-        return Patient.objects.filter(nir=normalize_nir(nir)).first()
+        return lookups.patient_for_nir(normalize_nir(nir))
     except ValidationError:
         return None
 

@@ -1,9 +1,10 @@
 """Can the database be sharded by patient with Citus (colocated distribution)? Read from the live schema.
 
 Each table is put in one class, from the models: *distributed* by ``patient_id`` (it carries the patient,
-never empty), the patients' table by its own id, the journal by its chain (a group of its own: its chains
-are independent), *local* (the service's own queues and bookkeeping, on the coordinator: ``LOCAL``) or
-*reference* (small, copied to every node: directory, codes, settings). Citus then requires:
+never empty), the patients' table by its own id, the journal by its chain and the NIR's and account's
+lookups (``identity/lookups.py``) by their keys (``OWN_GROUP``: a group each), *local* (the service's own
+queues and bookkeeping, on the coordinator: ``LOCAL``) or *reference* (small, copied to every node:
+directory, codes, settings). Citus then requires:
 - a primary key or unique constraint of a distributed table includes its distribution column;
 - a foreign key between two distributed tables of one group pairs their distribution columns;
 - no foreign key from a reference table to a distributed or local table, none from a distributed table
@@ -16,7 +17,9 @@ from django.apps import apps
 from django.db import connection, models
 
 PATIENT_TABLE = "identity_patient"
-OWN_GROUP = {"journal_entry": "chain"}
+# Tables distributed by a column of their own, each its own colocation group: the journal by its chain (its
+# chains are independent), the lookups that keep a NIR and an account to one space by what is unique.
+OWN_GROUP = {"journal_entry": "chain", "identity_nirlookup": "nir", "identity_accountlookup": "user_id"}
 # Written and read by the service itself, never joined with a record: they stay on the coordinator.
 LOCAL = {
     "notify_outboxmessage",

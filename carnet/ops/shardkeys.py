@@ -155,3 +155,48 @@ class ShardKeys(Operation):
                 f"REFERENCES {q(target)} ({q(tables[target].key if target in tables else 'id')}) "
                 "DEFERRABLE INITIALLY DEFERRED"
             )
+
+
+class UniquesMoved(Operation):
+    """Drop single-column uniques of ``table`` (PostgreSQL only) whose guarantee another table now carries
+    (``identity/lookups.py`` for the patients' NIR and account); each column keeps a plain index for its
+    look-ups. The ORM's state still says ``unique``: a later migration altering such a field must drop this
+    operation's index first (Django would look for the unique constraint it believes is there)."""
+
+    reversible = True
+    reduces_to_sql = False  # its statements depend on the constraint names read from the catalog
+
+    def __init__(self, table: str, columns):
+        self.table = table
+        self.columns = list(columns)
+
+    def deconstruct(self):
+        return (self.__class__.__qualname__, [], {"table": self.table, "columns": self.columns})
+
+    def state_forwards(self, app_label, state):
+        pass  # the ORM's models are unchanged
+
+    def describe(self):
+        return f"Uniques of {self.table} on {', '.join(self.columns)} moved to lookup tables (PostgreSQL)"
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        q = schema_editor.quote_name
+        with schema_editor.connection.cursor() as cursor:
+            for column in self.columns:
+                for name in _constraints(cursor, self.table, "u", column):
+                    schema_editor.execute(f"ALTER TABLE {q(self.table)} DROP CONSTRAINT {q(name)}")
+                index = _name(self.table, column, "lookup_idx")
+                schema_editor.execute(f"CREATE INDEX {q(index)} ON {q(self.table)} ({q(column)})")
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        q = schema_editor.quote_name
+        for column in self.columns:
+            schema_editor.execute(f"DROP INDEX {q(_name(self.table, column, 'lookup_idx'))}")
+            schema_editor.execute(
+                f"ALTER TABLE {q(self.table)} ADD CONSTRAINT {q(_name(self.table, column, 'key'))} "
+                f"UNIQUE ({q(column)})"
+            )

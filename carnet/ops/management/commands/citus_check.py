@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from carnet.identity import lookups
 from carnet.ops.citus import distribution_sql, survey
 
 
@@ -45,5 +46,13 @@ class Command(BaseCommand):
             f"{counts['local']} "
             f"local; {len(blocked)} tables with blockers"
         )
-        if options["strict"] and blocked:
-            raise CommandError(f"{len(blocked)} tables block colocated distribution")
+        wrong = {what: n for what, n in lookups.disagreements().items() if n}
+        self.stdout.write(
+            "lookups of the NIR and the account: "
+            + (", ".join(f"{n} {what}" for what, n in wrong.items()) if wrong else "consistent")
+        )
+        problems = [f"{len(blocked)} tables block colocated distribution"] if blocked else []
+        if wrong:
+            problems.append("the lookups of the NIR and the account disagree with the patients")
+        if options["strict"] and problems:
+            raise CommandError("; ".join(problems))
