@@ -126,7 +126,7 @@ def seed_patients(count: int, seed: int, progress=None) -> int:
     )
     before = Patient.objects.count()
     for start in range(0, count, BATCH):
-        batch = {}
+        batch: dict[str, Patient] = {}
         for i in range(min(BATCH, count - start)):
             patient = _patient(fake, rng, seed * 100_000_000 + start + i, gps)
             batch.setdefault(patient.nir, patient)
