@@ -446,5 +446,9 @@ LOGGING = {
         "handlers": ["console"],
         "level": env_choice("CARNET_LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}),
     },
-    "loggers": {"django.db.backends": {"level": "WARNING", "propagate": True}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING", "propagate": True},
+        # The PDF font subsetter logs, at INFO, the glyphs each letter uses: a trace of its text.
+        "fontTools": {"level": "WARNING", "propagate": True},
+    },
 }

@@ -8,6 +8,7 @@ from django.contrib import admin
 
 from carnet.identity.imports import import_beneficiaries
 from carnet.logscrub import ScrubFilter, scrub
+from carnet.notify.letters import letter_pdf
 from carnet.records import actions
 from carnet.records.samples import sample_pdf
 from carnet.records.tests.helpers import meta, pro
@@ -30,6 +31,14 @@ def test_real_flows_log_no_nir_email_or_content(client, alice, bob, caplog):
     assert alice.nir not in logged and alice.nir[:13] not in logged
     assert alice.email not in logged
     assert SECRET_TEXT not in logged
+
+
+def test_a_letter_leaves_no_trace_of_its_text_in_the_log(caplog):
+    caplog.set_level(logging.DEBUG)
+    pdf = letter_pdf("Mme Jeanne Martin, 1 rue de la Paix, 75001 Paris", "Votre carnet", SECRET_TEXT)
+    assert pdf.startswith(b"%PDF")
+    assert [r.name for r in caplog.records if r.name.startswith("fontTools")] == []
+    assert "Glyph" not in caplog.text and SECRET_TEXT not in caplog.text
 
 
 def test_the_scrub_filter_removes_nir_and_email_from_any_message():
