@@ -37,6 +37,9 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     parser.add_argument("--fresh", action="store_true", help="start from empty directories")
     parser.add_argument("--synchronous", action="store_true", help="synchronous streaming replication")
     parser.add_argument("--web-workers", type=int, default=2, help="gunicorn processes per app server")
+    parser.add_argument(
+        "--indexing-workers", type=int, default=1, help="workers of the indexing queue (0: documents wait)"
+    )
     return parser
 
 
@@ -48,6 +51,7 @@ def make_shape(options, **extra) -> Shape:
         synchronous=options.synchronous,
         fresh=options.fresh,
         web_workers=options.web_workers,
+        indexing_workers=options.indexing_workers,
         **extra,
     )
 

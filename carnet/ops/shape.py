@@ -1,6 +1,7 @@
 """carnet deploy-local: the production shape on one machine, started and stopped as one.
 
-Two gunicorn app servers behind HAProxy (health checks on the readiness page), two task workers, PostgreSQL
+Two gunicorn app servers behind HAProxy (health checks on the readiness page), two task workers and one for
+the indexing queue (conditions and drugs found in the documents), PostgreSQL
 primary plus a streaming standby (pg_basebackup, its own port and directory) behind PgBouncer (transaction
 pooling), blobs in an S3 server (moto's; MinIO in production), signed checkpoints exported to a second
 bucket. Restarting what dies (app servers, workers) is done here as systemd's ``Restart=always`` would.
@@ -60,6 +61,7 @@ class Shape:
         threads: int = 4,
         synchronous: bool = False,
         fresh: bool = False,
+        indexing_workers: int = 1,
     ):
         self.root = Path(root).resolve()
         self.front, self.pgbouncer_port, self.s3_port = base_port, base_port + 6, base_port + 4
@@ -70,6 +72,7 @@ class Shape:
         self.app_ports = [base_port + 1 + n for n in range(app_servers)]
         self.primary_port, self.standby_port = pg_port, pg_port + 1
         self.web_workers, self.threads, self.synchronous = web_workers, threads, synchronous
+        self.indexing_workers = indexing_workers
         self.primary_dir, self.standby_dir = self.root / "pg-primary", self.root / "pg-standby"
         self.logs = self.root / "logs"
         self.processes: dict[str, subprocess.Popen] = {}
@@ -134,8 +137,8 @@ class Shape:
             wait_http(self.app_ports[n], "/fhir/metadata")
         self._choose_health_path()
         self.start_haproxy()
-        for n in range(2):
-            self.start_worker(n)
+        for name, command in self.task_workers().items():
+            self._spawn(name, command, env=self.env)
         wait_http(self.front, self.health)
         threading.Thread(target=self._supervise, daemon=True, name="shape-supervisor").start()
         self.started_in = round(time.monotonic() - began, 1)
@@ -336,9 +339,24 @@ class Shape:
     def start_app(self, n: int) -> None:
         self._spawn(f"app{n + 1}", self.app_command(n), env=self.env)
 
-    def start_worker(self, n: int) -> None:
-        command = [sys.executable, "-m", "carnet.cli", "worker", "--queue-name", "default,notifications"]
-        self._spawn(f"worker{n + 1}", [*command, "--interval", "0.2", "--no-startup-delay"], env=self.env)
+    def task_workers(self) -> dict[str, list[str]]:
+        """Two workers of the default and notification queues (the scheduler runs in them), and the indexing
+        queue on workers of its own: their language pipeline holds ~0.8 GB each."""
+        worker = [sys.executable, "-m", "carnet.cli", "worker", "--no-startup-delay"]
+        commands = {
+            f"worker{n + 1}": [*worker, "--queue-name", "default,notifications", "--interval", "0.2"]
+            for n in range(2)
+        }
+        for n in range(self.indexing_workers):
+            commands[f"indexer{n + 1}"] = [
+                *worker,
+                "--queue-name",
+                "indexing",
+                "--no-schedule",
+                "--interval",
+                "0.5",
+            ]
+        return commands
 
     def _choose_health_path(self) -> None:
         """/readyz?scope=server where the app has it (this server's database and keys), else the key
@@ -406,7 +424,7 @@ class Shape:
     def _supervise(self) -> None:
         while not self._stopping.wait(0.05):
             for name in list(self.processes):
-                if not name.startswith(("app", "worker")) or name in self.paused:
+                if not name.startswith(("app", "worker", "indexer")) or name in self.paused:
                     continue
                 process = self.processes[name]
                 if process.poll() is not None and not self._stopping.is_set():
