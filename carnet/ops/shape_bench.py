@@ -42,7 +42,10 @@ def deposit_through_haproxy(shape, duration: float = 15.0, connections: int = 8,
         "median_per_s": {"one": one, "two": two},
         "two_vs_one": round(two / one, 3) if one else 0.0,
     }
-    print(f"deposits/s through HAProxy: 1 server {one}, 2 servers {two}, ratio 2/1 = {summary['two_vs_one']}")
+    print(
+        f"deposits/s through HAProxy: 1 server {one:.1f}, 2 servers {two:.1f},"
+        f" ratio 2/1 = {summary['two_vs_one']}"
+    )
     out = Path("bench-results")
     out.mkdir(exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
