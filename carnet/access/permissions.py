@@ -19,6 +19,7 @@ class Permission(StrEnum):
     ACCOUNT_CODE_REQUEST = "account:code:request"
     ACCOUNT_CONTACT_CHANGE = "account:contact:change"
     ACCOUNT_DEVICE_REMEMBER = "account:device:remember"
+    ACCOUNT_EXPIRED_CLEAR = "account:expired:clear"
     ACCOUNT_GP_CHOOSE = "account:gp:choose"
     ACCOUNT_MINOR_SPACE_OPEN = "account:minor-space:open"
     ACCOUNT_PAPER_REQUEST = "account:paper-request:record"
@@ -177,6 +178,7 @@ SERVICE_ACTIONS: dict[str, set[str]] = {
     },  # the visitor holding the link (the action checks it)
     Permission.ACCOUNT_PROFESSIONAL_INVITE: {"system", "operator"},
     Permission.ACCESS_APP_TOKENS_REVOKE: {"system"},  # an app's code replayed: its tokens revoked
+    Permission.ACCOUNT_EXPIRED_CLEAR: {"system"},  # expired sessions and apps' tokens, deleted daily
     Permission.NOTIFY_DIGEST_SEND: {"system"},
     Permission.NOTIFY_LETTERS_PRINT: {"system", "operator"},
     Permission.RECORD_DOCUMENT_RELEASE_DUE: {"system"},

@@ -8,9 +8,10 @@ from contextvars import ContextVar
 from functools import wraps
 from urllib.parse import parse_qs
 
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
-from oauth2_provider.models import AccessToken, Application, RefreshToken
+from oauth2_provider.models import AccessToken, Application, RefreshToken, clear_expired
 from oauth2_provider.models import Grant as AuthorizationCode
 
 from carnet.access.actor import SYSTEM, Actor
@@ -326,6 +327,21 @@ def revoke_app(actor: Actor, application_id: int) -> int:
     AuthorizationCode.objects.filter(user=actor.user, application_id=application_id).delete()
     removed, _ = AccessToken.objects.filter(user=actor.user, application_id=application_id).delete()
     return removed
+
+
+@atomic_action
+def clear_expired_tokens(actor: Actor = SYSTEM) -> int:
+    """The apps' expired access tokens, ID tokens and authorization codes (django-oauth-toolkit's own
+    clean-up; revoked refresh tokens stay, for reuse detection), then the redeemed codes no live token is left
+    of: their count is returned."""
+    authorize(actor, P.ACCOUNT_EXPIRED_CLEAR, None, detail={"what": "app tokens"})
+    clear_expired()
+    live_families = RefreshToken.objects.filter(revoked__isnull=True, token_family__isnull=False)
+    spent = RedeemedCode.objects.filter(
+        Q(access_token__isnull=True) | Q(access_token__expires__lt=timezone.now())
+    ).exclude(token_family__in=live_families.values("token_family"))
+    deleted, _rows = spent.delete()
+    return deleted
 
 
 @atomic_action

@@ -9,6 +9,7 @@ import unicodedata
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
+from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -303,6 +304,14 @@ def hand_over(actor: Actor, patient: Patient) -> Patient:
 
 
 # --- sign-in: counters and devices (the steps themselves are in carnet.identity.signin) -------------------
+
+
+@atomic_action
+def clear_expired_sessions(actor: Actor = SYSTEM, *, now: datetime.datetime | None = None) -> int:
+    """Sessions past their expiry (signed-in or not) are deleted: a national service opens millions a day."""
+    authorize(actor, P.ACCOUNT_EXPIRED_CLEAR, None, detail={"what": "sessions"})
+    deleted, _rows = Session.objects.filter(expire_date__lt=now or timezone.now()).delete()
+    return deleted
 
 
 @atomic_action

@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from carnet.identity import sweeps
+from carnet.identity import actions, sweeps
 
 
 @task()
@@ -18,3 +18,8 @@ def close_expired_suspensions() -> int:
 @task()
 def hand_over_at_majority() -> int:
     return sweeps.hand_over_at_majority()
+
+
+@task()
+def clear_expired_sessions() -> int:
+    return actions.clear_expired_sessions()

@@ -66,6 +66,7 @@ WHAT = {
     P.ACCOUNT_CODE_REQUEST: _("a demandé un nouveau code provisoire"),
     P.ACCOUNT_CONTACT_CHANGE: _("a changé vos coordonnées"),
     P.ACCOUNT_DEVICE_REMEMBER: _("s'est connecté depuis un appareil"),
+    P.ACCOUNT_EXPIRED_CLEAR: _("a effacé les sessions et les jetons de connexion expirés"),
     P.ACCOUNT_GP_CHOOSE: _("a déclaré votre médecin traitant"),
     P.ACCOUNT_MINOR_SPACE_OPEN: _("a ouvert votre espace en tant que représentant légal"),
     P.ACCOUNT_PAPER_REQUEST: _("a enregistré une demande reçue par courrier"),

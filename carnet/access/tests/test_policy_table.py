@@ -182,6 +182,7 @@ ACTIONS = {
     P.NOTIFY_LETTERS_PRINT: ("nothing", {"system", "operator"}),
     P.RECORD_DOCUMENT_RELEASE_DUE: ("document", {"system"}),
     P.VAULT_BLOBS_SWEEP: ("nothing", {"system"}),
+    P.ACCOUNT_EXPIRED_CLEAR: ("nothing", {"system"}),
     P.VAULT_KEYS_ROTATE: ("nothing", {"system"}),
     # Agenda, catalogue, measurements (rules on events: carnet/agenda/tests/test_policy_agenda.py).
     P.AGENDA_EVENT_CREATE: ("patient", {"patient", "representative"}),

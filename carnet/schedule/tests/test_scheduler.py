@@ -115,6 +115,8 @@ def test_every_periodic_task_of_the_readme_is_declared():
         "journal-checkpoint": "carnet.journal.tasks.checkpoint_journal",
         "refresh-statistics": "carnet.stats.tasks.refresh_statistics_task",
         "sweep-orphan-blobs": "carnet.vault.tasks.sweep_orphan_blobs",
+        "clear-expired-sessions": "carnet.identity.tasks.clear_expired_sessions",
+        "clear-expired-tokens": "carnet.fhir.tasks.clear_expired_tokens",
     }
     assert SCHEDULES["journal-checkpoint"].period == datetime.timedelta(minutes=5)
     assert SCHEDULES["daily-digests"].period == datetime.timedelta(days=1)
