@@ -69,6 +69,7 @@ class Permission(StrEnum):
     MESSAGING_PAPER_REPLY_RECORD = "messaging:paper-reply:record"
     NOTIFY_DIGEST_SEND = "notify:digest:send"
     NOTIFY_LETTERS_PRINT = "notify:letters:print"
+    NOTIFY_LETTER_READ = "notify:letter:read"
     NOTIFY_PREFERENCES_CHANGE = "notify:preferences:change"
     RECORD_DOCUMENT_DELETE = "record:document:delete"
     RECORD_DOCUMENT_DEPOSIT = "record:document:deposit"

@@ -38,6 +38,7 @@ DOCUMENT_READS = {P.RECORD_DOCUMENT_READ, P.RECORD_DOCUMENT_SEARCH}
 # Operators' work on the service: never on clinical content, and nobody else's.
 OPERATOR_ACTIONS: set[str] = {P.ACCESS_EMERGENCY_REVIEW, P.ACCESS_MATRIX_CHANGE, P.JOURNAL_CONTEST_ANSWER}
 OPERATOR_ACTIONS |= {P.CATALOGUE_FILE_DECIDE}
+OPERATOR_ACTIONS |= {P.NOTIFY_LETTER_READ}  # the print room reads a letter to print it
 OPERATOR_ACTIONS |= {action for action, roles in ACCOUNT_REQUESTS_BY_ROLE.items() if "operator" in roles}
 # Agenda actions a professional takes on an appointment with themselves (never on anyone else's event).
 EVENT_ACTIONS = {P.AGENDA_EVENT_CREATE, P.AGENDA_EVENT_READ, P.AGENDA_EVENT_UPDATE, P.AGENDA_EVENT_CANCEL}

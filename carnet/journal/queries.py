@@ -95,6 +95,9 @@ WHAT = {
     P.ACCOUNT_TOTP_SETUP: _("a réglé l'application d'authentification"),
     P.NOTIFY_DIGEST_SEND: _("vous a envoyé le résumé du jour"),
     P.NOTIFY_LETTERS_PRINT: _("a imprimé vos courriers"),
+    P.NOTIFY_LETTER_READ: _(
+        "a lu un courrier qui vous est adressé, pour l'imprimer et vous l'envoyer par la poste"
+    ),
     P.NOTIFY_PREFERENCES_CHANGE: _("a changé vos préférences de notification"),
     P.RECORD_DOCUMENT_RELEASE_DUE: _("a montré un document retenu à la fin du délai"),
     P.VAULT_KEYS_ROTATE: _("a renouvelé les clés de chiffrement"),

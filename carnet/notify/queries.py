@@ -1,5 +1,10 @@
-"""What operators see of the outbox and the print queue (no clinical content is ever written there)."""
+"""What operators see of the outbox and the print queue (no clinical content is ever written there), and
+the letters the print room reads to print them: each one asked of the policy and journaled for its person."""
 
+from carnet.access.actor import Actor
+from carnet.access.gate import authorize
+from carnet.access.permissions import Permission as P
+from carnet.identity.models import Patient
 from carnet.notify.letters import batch_pdf, letter_document
 from carnet.notify.models import NotificationPreference, OutboxMessage, PrintBatch
 
@@ -18,16 +23,27 @@ def preference_of(patient) -> NotificationPreference | None:
     return NotificationPreference.objects.filter(patient_id=patient.pk).first()
 
 
-def letter_pdf_of(letter: OutboxMessage) -> bytes:
-    return letter_document(letter)
+def _read_to_print(actor: Actor, letters) -> list[OutboxMessage]:
+    """A letter to a person (a secure message, an activation code) is read by the print room: one decision and
+    one line in that person's journal per letter, before anything is unsealed."""
+    letters = list(letters)
+    people = Patient.objects.in_bulk({letter.patient_id for letter in letters if letter.patient_id})
+    for letter in letters:
+        if letter.patient_id in people:
+            authorize(actor, P.NOTIFY_LETTER_READ, people[letter.patient_id], detail={"letter": letter.pk})
+    return letters
+
+
+def letter_pdf_of(actor: Actor, letter: OutboxMessage) -> bytes:
+    return letter_document(_read_to_print(actor, [letter])[0])
 
 
 def print_batches():
     return PrintBatch.objects.all()
 
 
-def print_batch_pdf(batch: PrintBatch) -> bytes:
-    return batch_pdf(batch.letters.order_by("created_at"))
+def print_batch_pdf(actor: Actor, batch: PrintBatch) -> bytes:
+    return batch_pdf(_read_to_print(actor, batch.letters.order_by("created_at")))
 
 
 def print_batch(batch_id: int) -> PrintBatch | None:

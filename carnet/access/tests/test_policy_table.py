@@ -180,6 +180,7 @@ ACTIONS = {
     P.NOTIFY_DIGEST_SEND: ("patient", {"system"}),
     P.ACCESS_APP_TOKENS_REVOKE: ("patient", {"system"}),
     P.NOTIFY_LETTERS_PRINT: ("nothing", {"system", "operator"}),
+    P.NOTIFY_LETTER_READ: ("patient", {"operator"}),
     P.RECORD_DOCUMENT_RELEASE_DUE: ("document", {"system"}),
     P.VAULT_BLOBS_SWEEP: ("nothing", {"system"}),
     P.ACCOUNT_EXPIRED_CLEAR: ("nothing", {"system"}),

@@ -119,7 +119,9 @@ def test_a_patient_who_chose_post_gets_the_message_printed_with_a_reply_slip(ali
     printed = _pdf_text(letter_document(letter))
     assert "VIH" in printed and slip.code in printed and "COUPON" in printed
     batch = create_print_batch(as_operator(erin))
-    assert "VIH" in _pdf_text(print_batch_pdf(batch))  # the batch for the printer carries it too
+    assert "VIH" in _pdf_text(
+        print_batch_pdf(as_operator(erin), batch)
+    )  # the batch for the printer carries it too
     # 12 characters of 31 (59 bits, unique across every record), typed as the operator reads them
     assert len(slip.code) == 14 and slip.code.count("-") == 2
     typed = slip.code.replace("-", " ").lower()

@@ -33,7 +33,7 @@ def _batch(batch_id):
 @operator_required
 def batch_pdf(request, batch_id):
     batch = _batch(batch_id)
-    response = HttpResponse(queries.print_batch_pdf(batch), content_type="application/pdf")
+    response = HttpResponse(queries.print_batch_pdf(request.actor, batch), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="carnet-lot-{batch.pk}.pdf"'
     return response
 

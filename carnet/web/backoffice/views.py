@@ -43,7 +43,7 @@ def outbox_page(request):
 @operator_required
 def letter(request, message_id):
     message = get_object_or_404(OutboxMessage, pk=message_id, channel="letter")
-    return HttpResponse(outbox.letter_pdf_of(message), content_type="application/pdf")
+    return HttpResponse(outbox.letter_pdf_of(request.actor, message), content_type="application/pdf")
 
 
 @require_POST
