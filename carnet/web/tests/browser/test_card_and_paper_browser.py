@@ -102,6 +102,18 @@ def test_a_professional_opens_the_card_link_enters_its_code_and_releases_a_docum
     check(page, f"pro-card-unknown-{width}")
 
 
+def print_the_queue(operator_page) -> bytes:
+    """The print room: one batch of the queue, its PDF downloaded for the printer, marked printed."""
+    operator_page.goto("/operateurs/courriers/")
+    with operator_page.expect_navigation():
+        operator_page.locator("form[action$='/courriers/lots/'] button").click()
+    pdf = operator_page.request.get(operator_page.locator("a[href$='lot.pdf']").first.get_attribute("href"))
+    assert pdf.ok and pdf.body().startswith(b"%PDF")
+    with operator_page.expect_navigation():
+        operator_page.locator("form[action$='/imprime/'] button").first.click()
+    return pdf.body()
+
+
 @pytest.mark.parametrize(("width", "english"), [(360, False), (1280, True)])
 def test_invited_by_letter_she_activates_with_its_codes_and_signs_in(new_page, check, width, english):
     marie = factories.make_patient(
@@ -109,6 +121,7 @@ def test_invited_by_letter_she_activates_with_its_codes_and_signs_in(new_page, c
         birth_date=datetime.date(1931, 3, 9), address="3 rue Kéréon 29000 Quimper",
     )  # fmt: skip
     invite_patient(marie)
+    print_the_queue(sign_in(new_page(width=1280), factories.make_operator()))
     letter = OutboxMessage.objects.get(channel="letter", patient_id=marie.pk).body
     code = re.search(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}", letter).group(0)
     paper = re.findall(r"\b(\d{4} \d{4})\b", letter)
@@ -138,6 +151,12 @@ def test_invited_by_letter_she_activates_with_its_codes_and_signs_in(new_page, c
     page.goto("/patient/notifications/")
     assert re.search(r"9 (codes|codes left)", page.locator("main").inner_text())
     check(page, f"notifications-paper-{width}")
+    # Her journal says the print room read her letter to post it to her.
+    page.goto("/patient/journal/")
+    said = "read a letter addressed to you" if english else "a lu un courrier qui vous est adressé"
+    assert said in page.locator("main").inner_text()
+    check(page, f"journal-paper-{width}")
+    fits(page, "journal")
 
 
 @pytest.mark.parametrize("width", [360, 1280])
