@@ -68,6 +68,7 @@ class Permission(StrEnum):
     MESSAGING_MESSAGE_SEND = "messaging:message:send"
     MESSAGING_PAPER_REPLY_RECORD = "messaging:paper-reply:record"
     NOTIFY_DIGEST_SEND = "notify:digest:send"
+    NOTIFY_LETTERS_FORGET = "notify:letters:forget"
     NOTIFY_LETTERS_PRINT = "notify:letters:print"
     NOTIFY_LETTER_READ = "notify:letter:read"
     NOTIFY_PREFERENCES_CHANGE = "notify:preferences:change"
@@ -181,6 +182,7 @@ SERVICE_ACTIONS: dict[str, set[str]] = {
     Permission.ACCESS_APP_TOKENS_REVOKE: {"system"},  # an app's code replayed: its tokens revoked
     Permission.ACCOUNT_EXPIRED_CLEAR: {"system"},  # expired sessions and apps' tokens, deleted daily
     Permission.NOTIFY_DIGEST_SEND: {"system"},
+    Permission.NOTIFY_LETTERS_FORGET: {"system"},  # printed letters' text erased after a while
     Permission.NOTIFY_LETTERS_PRINT: {"system", "operator"},
     Permission.RECORD_DOCUMENT_RELEASE_DUE: {"system"},
     Permission.RESEARCH_EXTRACT_CREATE: {"operator"},

@@ -94,6 +94,7 @@ WHAT = {
     P.ACCOUNT_SPACE_SUSPEND: _("a suspendu votre espace"),
     P.ACCOUNT_TOTP_SETUP: _("a réglé l'application d'authentification"),
     P.NOTIFY_DIGEST_SEND: _("vous a envoyé le résumé du jour"),
+    P.NOTIFY_LETTERS_FORGET: _("a effacé le texte des courriers imprimés depuis longtemps"),
     P.NOTIFY_LETTERS_PRINT: _("a imprimé vos courriers"),
     P.NOTIFY_LETTER_READ: _(
         "a lu un courrier qui vous est adressé, pour l'imprimer et vous l'envoyer par la poste"

@@ -4,10 +4,13 @@ Each action asks the policy first. The sending itself (``notify_patient``, e-mai
 ``carnet.notify.outbox``, called by actions that were authorised.
 """
 
+import datetime
+
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from carnet.access.actor import Actor
+from carnet.access.actor import SYSTEM, Actor
 from carnet.access.gate import atomic_action, authorize
 from carnet.access.permissions import Permission as P
 from carnet.errors import Conflict, Refused
@@ -50,6 +53,21 @@ def send_digest(actor: Actor, patient) -> bool:
     body = "\n".join(f"- {item.subject}" for item in items)
     deliver(patient, _("Ce qui s'est passé dans votre espace aujourd'hui"), body)
     return True
+
+
+@atomic_action
+def forget_printed_letters(actor: Actor = SYSTEM, *, now: datetime.datetime | None = None) -> int:
+    """A printed letter's text and PDF (an activation code, a secure message) are kept
+    ``CARNET_PRINTED_LETTER_DAYS`` for a reprint, then erased; the row stays (recipient, subject, dates) as
+    the proof it was sent and for the statistics. The count of letters erased is returned."""
+    days = settings.CARNET_PRINTED_LETTER_DAYS
+    authorize(actor, P.NOTIFY_LETTERS_FORGET, None, detail={"days": days})
+    printed = OutboxMessage.objects.filter(
+        channel=OutboxMessage.Channel.LETTER,
+        sent_at__lt=(now or timezone.now()) - datetime.timedelta(days=days),
+    )
+    kept = printed.exclude(body="", attachment__isnull=True, sealed_body__isnull=True)
+    return kept.update(body="", attachment=None, sealed_body=None)
 
 
 @atomic_action

@@ -19,6 +19,8 @@ def letter_text(letter) -> str:
     """What a letter says: its body, or for a sealed one the text unsealed now, at print time (empty once
     the patient's key was destroyed: nothing is left to print)."""
     if letter.sealed_body is None:
+        if not letter.body and letter.sent_at is not None:
+            return _("Le texte de ce courrier a été effacé après son impression.")
         return letter.body
     try:
         return vault.unsealer(letter.patient_id)(letter.sealed_body).decode()

@@ -2,6 +2,7 @@ from django_tasks import task
 
 from carnet.access.actor import SYSTEM
 from carnet.identity.models import Patient
+from carnet.notify import actions
 from carnet.notify.actions import send_digest
 from carnet.notify.models import PendingNotification
 from carnet.notify.outbox import notify_now, notify_user_now, send_email
@@ -27,6 +28,11 @@ def send_daily_digests() -> int:
         PendingNotification.objects.filter(sent_at__isnull=True).values_list("patient_id", flat=True)
     )
     return sum(send_digest(SYSTEM, patient) for patient in Patient.objects.filter(pk__in=patient_ids))
+
+
+@task()
+def forget_printed_letters() -> int:
+    return actions.forget_printed_letters()
 
 
 @task()

@@ -179,6 +179,7 @@ ACTIONS = {
     # The service's housekeeping.
     P.NOTIFY_DIGEST_SEND: ("patient", {"system"}),
     P.ACCESS_APP_TOKENS_REVOKE: ("patient", {"system"}),
+    P.NOTIFY_LETTERS_FORGET: ("nothing", {"system"}),
     P.NOTIFY_LETTERS_PRINT: ("nothing", {"system", "operator"}),
     P.NOTIFY_LETTER_READ: ("patient", {"operator"}),
     P.RECORD_DOCUMENT_RELEASE_DUE: ("document", {"system"}),

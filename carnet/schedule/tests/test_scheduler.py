@@ -117,6 +117,7 @@ def test_every_periodic_task_of_the_readme_is_declared():
         "sweep-orphan-blobs": "carnet.vault.tasks.sweep_orphan_blobs",
         "clear-expired-sessions": "carnet.identity.tasks.clear_expired_sessions",
         "clear-expired-tokens": "carnet.fhir.tasks.clear_expired_tokens",
+        "forget-printed-letters": "carnet.notify.tasks.forget_printed_letters",
     }
     assert SCHEDULES["journal-checkpoint"].period == datetime.timedelta(minutes=5)
     assert SCHEDULES["daily-digests"].period == datetime.timedelta(days=1)
