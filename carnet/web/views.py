@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
@@ -17,7 +18,9 @@ def page(name: str):
     """The service's information pages (footer): plain templates, same for everyone."""
 
     def view(request):
-        return render(request, f"web/pages/{name}.html")
+        return render(
+            request, f"web/pages/{name}.html", {"printed_letter_days": settings.CARNET_PRINTED_LETTER_DAYS}
+        )
 
     view.__name__ = f"page_{name}"
     return view
