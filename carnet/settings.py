@@ -300,6 +300,14 @@ CARNET_INDEXING = env_bool("CARNET_INDEXING", True)
 CARNET_NLP_CACHE_DIR = Path(env_str("CARNET_NLP_CACHE_DIR", str(DATA_DIR / "nlp-cache")))
 # A blob no row references is removed once older than this (a younger one may be a deposit still running).
 CARNET_BLOB_SWEEP_GRACE_HOURS = env_int("CARNET_BLOB_SWEEP_GRACE_HOURS", 24)
+# Finished background tasks' rows (their arguments hold e-mail addresses and links) are kept this long;
+# failed ones longer, to be looked into.
+CARNET_TASK_RESULT_DAYS = env_int("CARNET_TASK_RESULT_DAYS", 7)
+CARNET_FAILED_TASK_RESULT_DAYS = env_int("CARNET_FAILED_TASK_RESULT_DAYS", 30)
+if min(CARNET_TASK_RESULT_DAYS, CARNET_FAILED_TASK_RESULT_DAYS) < 1:
+    raise ImproperlyConfigured(
+        "CARNET_TASK_RESULT_DAYS and CARNET_FAILED_TASK_RESULT_DAYS must be at least 1"
+    )
 # A printed letter's text and PDF (an activation code, a secure message) are kept this long for a reprint.
 CARNET_PRINTED_LETTER_DAYS = env_int("CARNET_PRINTED_LETTER_DAYS", 30)
 if CARNET_PRINTED_LETTER_DAYS < 1:

@@ -94,6 +94,7 @@ class Permission(StrEnum):
     RESEARCH_EXTRACT_INCLUDE = "research:extract:include"
     RESEARCH_STUDY_REGISTER = "research:study:register"
     SCHEDULE_OCCURRENCE_RUN = "schedule:occurrence:run"
+    SCHEDULE_TASKS_PRUNE = "schedule:tasks:prune"
     STATS_TABLES_REFRESH = "stats:tables:refresh"
     VAULT_BLOBS_SWEEP = "vault:blobs:sweep"
     VAULT_KEYS_ROTATE = "vault:keys:rotate"
@@ -188,6 +189,7 @@ SERVICE_ACTIONS: dict[str, set[str]] = {
     Permission.RESEARCH_EXTRACT_CREATE: {"operator"},
     Permission.RESEARCH_STUDY_REGISTER: {"operator"},
     Permission.SCHEDULE_OCCURRENCE_RUN: {"system"},  # the worker's scheduler claims and runs what is due
+    Permission.SCHEDULE_TASKS_PRUNE: {"system"},  # finished tasks' rows (their arguments) deleted daily
     Permission.STATS_TABLES_REFRESH: {"system", "operator"},
     Permission.VAULT_BLOBS_SWEEP: {"system"},
     Permission.VAULT_KEYS_ROTATE: {"system"},

@@ -118,6 +118,7 @@ WHAT = {
     P.RECORD_MEASUREMENT_WRITE: _("a écrit une mesure"),
     P.STATS_TABLES_REFRESH: _("a mis à jour les statistiques publiques"),
     P.SCHEDULE_OCCURRENCE_RUN: _("a lancé une tâche planifiée du service"),
+    P.SCHEDULE_TASKS_PRUNE: _("a effacé les traces des tâches terminées du service"),
     P.RESEARCH_CHOICE_READ: _("a consulté vos choix pour la recherche"),
     P.RESEARCH_CHOICE_SET: _("a changé vos choix pour la recherche"),
     P.RESEARCH_EXTRACT_CREATE: _("a produit un extrait pour une étude"),

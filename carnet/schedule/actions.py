@@ -5,9 +5,14 @@ Each asks the policy first (the scheduler acts as the system); the loop that fin
 import datetime
 import logging
 
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from django_tasks_db.compat import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
-from carnet.access.actor import SYSTEM
+from carnet.access.actor import SYSTEM, Actor
 from carnet.access.gate import atomic_action, authorize
 from carnet.access.permissions import Permission as P
 from carnet.schedule.models import ScheduleRun, ScheduleState
@@ -62,3 +67,24 @@ def run_claimed(declared: Declared, due: datetime.datetime, now: datetime.dateti
         return run
     _finish(declared, run, True, repr(result))
     return run
+
+
+PRUNE_BATCH = 10_000
+
+
+def prune_task_results(actor: Actor = SYSTEM, *, now: datetime.datetime | None = None) -> int:
+    """Finished tasks' rows (their arguments hold e-mail addresses and links) are deleted once
+    ``CARNET_TASK_RESULT_DAYS`` old, failed ones after ``CARNET_FAILED_TASK_RESULT_DAYS``; waiting and running
+    ones never. In batches, one transaction each (a day of a national service is millions of rows)."""
+    done, failed = settings.CARNET_TASK_RESULT_DAYS, settings.CARNET_FAILED_TASK_RESULT_DAYS
+    authorize(actor, P.SCHEDULE_TASKS_PRUNE, None, detail={"days": done, "failed_days": failed})
+    now = now or timezone.now()
+    due = DBTaskResult.objects.finished().filter(
+        Q(status=TaskResultStatus.SUCCESSFUL, finished_at__lte=now - datetime.timedelta(days=done))
+        | Q(status=TaskResultStatus.FAILED, finished_at__lte=now - datetime.timedelta(days=failed))
+    )
+    deleted = 0
+    while batch := list(due.values_list("pk", flat=True)[:PRUNE_BATCH]):
+        with transaction.atomic():
+            deleted += DBTaskResult.objects.filter(pk__in=batch).delete()[0]
+    return deleted

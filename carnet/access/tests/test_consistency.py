@@ -30,7 +30,8 @@ NOT_ONE_TRANSACTION = {
     # the same: a wrong code's count survives; each invitation of a batch is an action of its own (its e-mail
     # left: a rollback of the whole batch would void links already sent)
     "identity/actions.py": {"confirm_contact_change", "invite_professionals"},
-    "schedule/actions.py": {"run_claimed"},  # the task it runs commits its own actions as it goes
+    # the task it runs commits its own actions as it goes; the prune deletes in batches, one transaction each
+    "schedule/actions.py": {"run_claimed", "prune_task_results"},
     "indexing/actions.py": {
         "index_document"
     },  # the NLP runs outside the rows' transaction (deposits wait not)

@@ -209,6 +209,7 @@ ACTIONS = {
     P.ACCOUNT_CODE_REQUEST: ("patient", set()),
     P.ACCOUNT_MINOR_SPACE_OPEN: ("patient", {"representative"}),
     P.SCHEDULE_OCCURRENCE_RUN: ("nothing", {"system"}),
+    P.SCHEDULE_TASKS_PRUNE: ("nothing", {"system"}),
     P.STATS_TABLES_REFRESH: ("patient", {"operator", "system"}),
     P.RESEARCH_CHOICE_READ: ("patient", {"patient", "representative"}),
     P.RESEARCH_CHOICE_SET: ("patient", {"patient", "representative"}),

@@ -118,6 +118,7 @@ def test_every_periodic_task_of_the_readme_is_declared():
         "clear-expired-sessions": "carnet.identity.tasks.clear_expired_sessions",
         "clear-expired-tokens": "carnet.fhir.tasks.clear_expired_tokens",
         "forget-printed-letters": "carnet.notify.tasks.forget_printed_letters",
+        "prune-task-results": "carnet.schedule.tasks.prune_task_results",
     }
     assert SCHEDULES["journal-checkpoint"].period == datetime.timedelta(minutes=5)
     assert SCHEDULES["daily-digests"].period == datetime.timedelta(days=1)
