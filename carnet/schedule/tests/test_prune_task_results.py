@@ -30,7 +30,9 @@ def tasks(settings, alice, bob):
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "notifications"]}
     }
-    records.deposit_document(pro(bob), alice, sample_pdf("Compte rendu", ["Texte"]), meta("11502-2", "Résultat"))
+    records.deposit_document(
+        pro(bob), alice, sample_pdf("Compte rendu", ["Texte"]), meta("11502-2", "Résultat")
+    )
     deliver_notification.enqueue("not-an-id", "document-added", "Nouveau document", "Connectez-vous.")
     assert DBTaskResult.objects.ready().count() >= 2
     call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", verbosity=0)
