@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connections
+from django.utils import translation
 
 from carnet import factories
 from carnet.journal import guard
@@ -75,6 +76,13 @@ def _journal_guard_lifted_only_to_reset_the_test_database():
     yield
     for operations, original in originals.items():
         operations.sql_flush = original
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """The test client leaves a request's language active in the thread: the next test starts in French."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -35,7 +35,8 @@ from carnet.messaging.models import Attachment, Conversation, Mailbox
 from carnet.records.models import Document, Visibility
 
 DOCUMENT_READS = {P.RECORD_DOCUMENT_READ, P.RECORD_DOCUMENT_SEARCH}
-# Operators' work on the service: never on clinical content, and nobody else's.
+# Operators' work on the service: never on clinical content (except a letter the print room prints, journaled
+# for its person), and nobody else's.
 OPERATOR_ACTIONS: set[str] = {P.ACCESS_EMERGENCY_REVIEW, P.ACCESS_MATRIX_CHANGE, P.JOURNAL_CONTEST_ANSWER}
 OPERATOR_ACTIONS |= {P.CATALOGUE_FILE_DECIDE}
 OPERATOR_ACTIONS |= {P.NOTIFY_LETTER_READ}  # the print room reads a letter to print it

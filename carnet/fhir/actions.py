@@ -329,17 +329,20 @@ def revoke_app(actor: Actor, application_id: int) -> int:
     return removed
 
 
-@atomic_action
 def clear_expired_tokens(actor: Actor = SYSTEM) -> int:
     """The apps' expired access tokens, ID tokens and authorization codes (django-oauth-toolkit's own
-    clean-up; revoked refresh tokens stay, for reuse detection), then the redeemed codes no live token is left
-    of: their count is returned."""
+    clean-up, in batches), the revoked refresh tokens of families with no live member left (reuse detection
+    needs a revoked token only while its family lives), then the redeemed codes no live token is left of:
+    their count is returned."""
     authorize(actor, P.ACCOUNT_EXPIRED_CLEAR, None, detail={"what": "app tokens"})
     clear_expired()
-    live_families = RefreshToken.objects.filter(revoked__isnull=True, token_family__isnull=False)
+    live = RefreshToken.objects.filter(revoked__isnull=True, token_family__isnull=False).values(
+        "token_family"
+    )
+    RefreshToken.objects.filter(revoked__isnull=False).exclude(token_family__in=live).delete()
     spent = RedeemedCode.objects.filter(
         Q(access_token__isnull=True) | Q(access_token__expires__lt=timezone.now())
-    ).exclude(token_family__in=live_families.values("token_family"))
+    ).exclude(token_family__in=live)
     deleted, _rows = spent.delete()
     return deleted
 

@@ -306,11 +306,14 @@ def hand_over(actor: Actor, patient: Patient) -> Patient:
 # --- sign-in: counters and devices (the steps themselves are in carnet.identity.signin) -------------------
 
 
-@atomic_action
 def clear_expired_sessions(actor: Actor = SYSTEM, *, now: datetime.datetime | None = None) -> int:
-    """Sessions past their expiry (signed-in or not) are deleted: a national service opens millions a day."""
+    """Sessions past their expiry (signed-in or not) are deleted, in batches of 10,000, one transaction
+    each: a national service opens millions a day."""
     authorize(actor, P.ACCOUNT_EXPIRED_CLEAR, None, detail={"what": "sessions"})
-    deleted, _rows = Session.objects.filter(expire_date__lt=now or timezone.now()).delete()
+    expired, deleted = Session.objects.filter(expire_date__lt=now or timezone.now()), 0
+    while batch := list(expired.values_list("pk", flat=True)[:10_000]):
+        with transaction.atomic():
+            deleted += Session.objects.filter(pk__in=batch).delete()[0]
     return deleted
 
 

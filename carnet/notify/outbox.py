@@ -79,8 +79,8 @@ def email_later(recipient: str, subject: str, body: str) -> None:
 def notify_now(patient_id: int, event: str, subject: str, body: str, urgent: bool = False) -> None:
     """The task's work: the patient's channel now, or the daily digest."""
     patient = Patient.objects.filter(pk=patient_id).first()
-    if patient is None:
-        return
+    if patient is None or patient.state == Patient.State.DESTROYED:
+        return  # a notice queued before the space was destroyed: nobody is left to tell
     preference = NotificationPreference.objects.filter(patient_id=patient.pk).first()
     if preference is not None and preference.daily_digest and not urgent:
         PendingNotification.objects.create(patient_id=patient.pk, event=event, subject=subject, body=body)

@@ -1,5 +1,6 @@
-"""What operators see of the outbox and the print queue (no clinical content is ever written there), and
-the letters the print room reads to print them: each one asked of the policy and journaled for its person."""
+"""What operators see of the outbox and the print queue, and the letters the print room reads to print
+them (a secure message is sealed in the queue and unsealed only then): each one asked of the policy and
+journaled for its person."""
 
 from carnet.access.actor import Actor
 from carnet.access.gate import authorize
@@ -24,13 +25,14 @@ def preference_of(patient) -> NotificationPreference | None:
 
 
 def _read_to_print(actor: Actor, letters) -> list[OutboxMessage]:
-    """A letter to a person (a secure message, an activation code) is read by the print room: one decision and
-    one line in that person's journal per letter, before anything is unsealed."""
+    """The print room reads each letter it prints (a secure message, an activation code): one decision per
+    letter before anything is unsealed, journaled in the person's journal when it is addressed to a person
+    (a professional's letter has none)."""
     letters = list(letters)
     people = Patient.objects.in_bulk({letter.patient_id for letter in letters if letter.patient_id})
     for letter in letters:
-        if letter.patient_id in people:
-            authorize(actor, P.NOTIFY_LETTER_READ, people[letter.patient_id], detail={"letter": letter.pk})
+        person = people.get(letter.patient_id) if letter.patient_id else None
+        authorize(actor, P.NOTIFY_LETTER_READ, person, detail={"letter": letter.pk})
     return letters
 
 

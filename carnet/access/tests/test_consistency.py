@@ -29,13 +29,15 @@ NOT_ONE_TRANSACTION = {
     "access/actions.py": {"redeem_presence_code"},  # a wrong code's count must survive the refusal
     # the same: a wrong code's count survives; each invitation of a batch is an action of its own (its e-mail
     # left: a rollback of the whole batch would void links already sent)
-    "identity/actions.py": {"confirm_contact_change", "invite_professionals"},
+    "identity/actions.py": {"confirm_contact_change", "invite_professionals", "clear_expired_sessions"},
     # the task it runs commits its own actions as it goes; the prune deletes in batches, one transaction each
     "schedule/actions.py": {"run_claimed", "prune_task_results"},
     "indexing/actions.py": {
         "index_document"
     },  # the NLP runs outside the rows' transaction (deposits wait not)
     "vault/actions.py": {"rotate_kek"},  # batches of re-wrapped keys, one transaction each
+    # expired sessions and tokens: batches, one transaction each (django-oauth-toolkit's clean-up batches too)
+    "fhir/actions.py": {"clear_expired_tokens"},
 }
 # Where a Decision may be built: the policy's own package. Outside it, only these, not yet moved (none left).
 DECISION_OUTSIDE_ACCESS: set[str] = set()

@@ -9,7 +9,7 @@ from django.utils import timezone
 from oauth2_provider.models import AccessToken, RefreshToken
 from oauth2_provider.models import Grant as AuthorizationCode
 
-from carnet.access.actor import Actor
+from carnet.access.actor import ANONYMOUS, Actor
 from carnet.access.decision import AccessDenied
 from carnet.access.permissions import Permission as P
 from carnet.fhir import actions
@@ -38,6 +38,14 @@ def test_a_live_connection_keeps_its_tokens_and_its_code(client, app, alice):  #
     assert AccessToken.objects.count() == 1 and RedeemedCode.objects.count() == 1
     renewed = refresh(app, tokens["refresh_token"])
     assert renewed.status_code == 200, renewed.content
+    # The rotated refresh token is revoked but its family lives: kept (reuse detection), and the code's too.
+    assert actions.clear_expired_tokens() == 0
+    assert RefreshToken.objects.filter(revoked__isnull=False).count() == 1
+    assert RedeemedCode.objects.count() == 1
+    assert refresh(app, tokens["refresh_token"]).status_code == 400  # the old one replayed: refused
+    # and the code replayed after the clean-up still revokes what it obtained
+    assert exchange(app, code, verifier).status_code == 400
+    assert not RefreshToken.objects.filter(revoked__isnull=True).exists()
     entry = Entry.objects.filter(action=P.ACCOUNT_EXPIRED_CLEAR).last()
     assert entry.allowed and json.loads(entry.detail)["what"] == "app tokens"
 
@@ -48,7 +56,19 @@ def test_a_revoked_app_leaves_no_spent_code_behind(client, app, alice):  # noqa:
     answer = client.post("/patient/applications/", {"application": app.pk})  # Alice disconnects the app
     assert answer.status_code == 302 and not AccessToken.objects.exists()
     assert actions.clear_expired_tokens() == 1
-    assert not RedeemedCode.objects.exists()
+    assert not RedeemedCode.objects.exists() and not RefreshToken.objects.exists()
+
+
+def test_the_revoked_refresh_tokens_of_a_family_go_with_it(client, app, alice):  # noqa: F811
+    code, verifier = consented_code(client, app, alice)
+    tokens = exchange(app, code, verifier).json()
+    for _ in range(3):  # the app renews its token three times: three revoked, one live
+        tokens = refresh(app, tokens["refresh_token"]).json()
+    assert RefreshToken.objects.filter(revoked__isnull=False).count() == 3
+    assert actions.clear_expired_tokens() == 0 and RefreshToken.objects.count() == 4
+    RefreshToken.objects.filter(revoked__isnull=True).update(revoked=timezone.now())  # the family is revoked
+    actions.clear_expired_tokens()
+    assert not RefreshToken.objects.exists()
 
 
 def test_a_code_never_exchanged_goes_once_expired(client, app, alice):  # noqa: F811
@@ -70,9 +90,10 @@ def test_an_expired_token_without_refresh_goes(client, app, alice):  # noqa: F81
     assert not AccessToken.objects.exists()
 
 
-@pytest.mark.parametrize("who", ["patient", "professional", "operator"])
+@pytest.mark.parametrize("who", ["patient", "professional", "operator", "anonymous"])
 def test_nobody_but_the_service_clears_tokens(client, app, alice, bob, erin, who):  # noqa: F811
     actor = {
+        "anonymous": lambda: ANONYMOUS,
         "patient": lambda: Actor.for_patient(alice),
         "professional": lambda: Actor.for_professional(bob),
         "operator": lambda: Actor.for_account(erin),

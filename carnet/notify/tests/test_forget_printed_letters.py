@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 from pypdf import PdfReader
 
-from carnet.access.actor import Actor
+from carnet.access.actor import ANONYMOUS, Actor
 from carnet.access.decision import AccessDenied
 from carnet.access.permissions import Permission as P
 from carnet.identity.imports import import_beneficiaries
@@ -85,9 +85,10 @@ def test_the_daily_schedule_erases_what_is_due(letters, erin):
     assert declared.run() == 2
 
 
-@pytest.mark.parametrize("who", ["patient", "professional", "operator"])
+@pytest.mark.parametrize("who", ["patient", "professional", "operator", "anonymous"])
 def test_nobody_but_the_service_erases_letters(letters, alice, bob, erin, who):
     actor = {
+        "anonymous": lambda: ANONYMOUS,
         "patient": lambda: Actor.for_patient(alice),
         "professional": lambda: Actor.for_professional(bob),
         "operator": lambda: Actor.for_account(erin),

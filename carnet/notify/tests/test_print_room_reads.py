@@ -2,18 +2,25 @@
 activation code): each letter it opens is asked of the policy and written in that person's journal, in
 words they read."""
 
+import datetime
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 
-from carnet.access.actor import Actor
+from carnet.access.actor import ANONYMOUS, Actor
 from carnet.access.decision import AccessDenied
 from carnet.access.permissions import Permission as P
+from carnet.identity import actions as identity
+from carnet.identity.actions import request_closure
 from carnet.journal.models import Entry
 from carnet.messaging import actions as messaging
 from carnet.messaging.tests.conftest import as_patient, as_pro, bob_box  # noqa: F401 - fixture
 from carnet.notify.actions import set_preferences
 from carnet.notify.models import OutboxMessage
 from carnet.notify.queries import letter_pdf_of
+from carnet.notify.tasks import deliver_notification
+from carnet.records import sweeps
 from carnet.web.tests.test_journeys import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -53,9 +60,13 @@ def test_one_letter_opened_by_the_print_room_is_journaled_too(letter_for_alice, 
     assert _reads(alice).filter(allowed=True).count() == 1
 
 
-@pytest.mark.parametrize("who", ["patient", "professional"])
+@pytest.mark.parametrize("who", ["patient", "professional", "anonymous"])
 def test_nobody_else_reads_a_letter_to_print(letter_for_alice, alice, bob, who):
-    actor = {"patient": lambda: as_patient(alice), "professional": lambda: Actor.for_professional(bob)}[who]()
+    actor = {
+        "patient": lambda: as_patient(alice),
+        "professional": lambda: Actor.for_professional(bob),
+        "anonymous": lambda: ANONYMOUS,
+    }[who]()
     with pytest.raises(AccessDenied):
         letter_pdf_of(actor, letter_for_alice)
     assert (
@@ -65,5 +76,29 @@ def test_nobody_else_reads_a_letter_to_print(letter_for_alice, alice, bob, who):
 
 def test_the_print_pages_are_closed_to_a_patient(letter_for_alice, alice):
     patient = signed_in(Client(), alice.user)
-    assert patient.get(f"/operateurs/courriers/{letter_for_alice.pk}/lettre.pdf").status_code in (302, 403)
+    assert patient.get(f"/operateurs/courriers/{letter_for_alice.pk}/lettre.pdf").status_code == 302
     assert not _reads(alice).exists()
+
+
+def test_a_letter_to_a_professional_asks_the_policy_too(bob, erin):
+    """A professional's new postal address is confirmed by a letter with a code: no person's journal, but
+    still the policy's decision, and nobody but the print room reads it."""
+    identity.request_contact_change(
+        Actor.for_professional(bob), bob.user, "address", "2 quai Jayr 69009 Lyon"
+    )
+    letter = OutboxMessage.objects.get(channel="letter", patient_id=None)
+    assert letter_pdf_of(Actor.for_account(erin), letter).startswith(b"%PDF")
+    entry = Entry.objects.filter(action=P.NOTIFY_LETTER_READ).get()
+    assert entry.allowed and entry.patient_id is None and entry.actor_user_id == erin.pk
+    for actor in (Actor.for_professional(bob), ANONYMOUS):
+        with pytest.raises(AccessDenied):
+            letter_pdf_of(actor, letter)
+    assert Entry.objects.filter(action=P.NOTIFY_LETTER_READ, allowed=False).count() == 2
+
+
+def test_a_notice_queued_before_a_space_was_destroyed_makes_no_letter(letter_for_alice, alice):
+    OutboxMessage.objects.all().delete()
+    request_closure(as_patient(alice), alice, early_destruction=True)
+    assert sweeps.destroy_due_spaces(timezone.now() + datetime.timedelta(days=8)) == 1
+    deliver_notification.call(alice.pk, "document-added", "Nouveau document", "Connectez-vous.")  # late task
+    assert not OutboxMessage.objects.exists()

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from carnet.access.actor import Actor
+from carnet.access.actor import ANONYMOUS, Actor
 from carnet.access.decision import AccessDenied
 from carnet.access.permissions import Permission as P
 from carnet.journal.models import Entry
@@ -54,6 +54,13 @@ def test_finished_tasks_go_after_a_week_failed_ones_after_a_month(tasks):
     assert entry.allowed and entry.patient_id is None
 
 
+def test_many_batches_are_pruned_to_the_end(tasks, monkeypatch):
+    monkeypatch.setattr(actions, "PRUNE_BATCH", 1)
+    finished = DBTaskResult.objects.finished().count()
+    assert finished >= 3 and actions.prune_task_results(now=later(31)) == finished
+    assert not DBTaskResult.objects.exists()
+
+
 def test_a_waiting_task_is_never_deleted(tasks):
     deliver_notification.enqueue(10**9, "document-added", "Nouveau document", "Connectez-vous.")
     actions.prune_task_results(now=later(365))
@@ -67,9 +74,10 @@ def test_the_daily_schedule_prunes(tasks):
     assert declared.run() == finished >= 3 and not DBTaskResult.objects.exists()
 
 
-@pytest.mark.parametrize("who", ["patient", "professional", "operator"])
+@pytest.mark.parametrize("who", ["patient", "professional", "operator", "anonymous"])
 def test_nobody_but_the_service_prunes_tasks(tasks, alice, bob, erin, who):
     actor = {
+        "anonymous": lambda: ANONYMOUS,
         "patient": lambda: Actor.for_patient(alice),
         "professional": lambda: Actor.for_professional(bob),
         "operator": lambda: Actor.for_account(erin),

@@ -1,5 +1,6 @@
 """The operators' back office: imports, outbox and print queue, reviews, contests, matrix, statistics.
-Operators never see clinical content: these pages show identifiers, states and counts only."""
+Operators never see clinical content: these pages show identifiers, states and counts only; the one exception
+is a letter's PDF for the printer (``notify.queries``: each letter asked of the policy and journaled)."""
 
 from django.contrib import messages
 from django.http import HttpResponse

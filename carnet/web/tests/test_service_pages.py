@@ -124,7 +124,7 @@ def test_refused_password_at_activation_comes_back_under_the_password_field(pass
 def test_the_privacy_page_says_the_print_room_reads_letters_and_when_their_text_goes(settings):
     settings.CARNET_PRINTED_LETTER_DAYS = 45
     french = Client().get("/donnees-personnelles/").content.decode()
-    assert "le service d'impression lit les messages qu'il imprime" in french
+    assert "le service d'impression lit les courriers qu'il imprime" in french
     assert "effacé 45 jours après leur impression" in french
     english = Client(headers={"accept-language": "en"}).get("/donnees-personnelles/").content.decode()
-    assert "the print room reads the messages it prints" in english and "erased 45 days after" in english
+    assert "the print room reads the letters it prints" in english and "erased 45 days after" in english
