@@ -300,6 +300,8 @@ CARNET_INDEXING = env_bool("CARNET_INDEXING", True)
 CARNET_NLP_CACHE_DIR = Path(env_str("CARNET_NLP_CACHE_DIR", str(DATA_DIR / "nlp-cache")))
 # A blob no row references is removed once older than this (a younger one may be a deposit still running).
 CARNET_BLOB_SWEEP_GRACE_HOURS = env_int("CARNET_BLOB_SWEEP_GRACE_HOURS", 24)
+if CARNET_BLOB_SWEEP_GRACE_HOURS < 1:
+    raise ImproperlyConfigured("CARNET_BLOB_SWEEP_GRACE_HOURS must be at least 1")
 # Finished background tasks' rows (their arguments hold e-mail addresses and links) are kept this long;
 # failed ones longer, to be looked into.
 CARNET_TASK_RESULT_DAYS = env_int("CARNET_TASK_RESULT_DAYS", 7)
@@ -312,8 +314,6 @@ if min(CARNET_TASK_RESULT_DAYS, CARNET_FAILED_TASK_RESULT_DAYS) < 1:
 CARNET_PRINTED_LETTER_DAYS = env_int("CARNET_PRINTED_LETTER_DAYS", 30)
 if CARNET_PRINTED_LETTER_DAYS < 1:
     raise ImproperlyConfigured("CARNET_PRINTED_LETTER_DAYS must be at least 1")
-if CARNET_BLOB_SWEEP_GRACE_HOURS < 1:
-    raise ImproperlyConfigured("CARNET_BLOB_SWEEP_GRACE_HOURS must be at least 1")
 CARNET_MAX_UPLOAD_BYTES = env_int("CARNET_MAX_UPLOAD_MB", 20) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = CARNET_MAX_UPLOAD_BYTES * 2
 FILE_UPLOAD_MAX_MEMORY_SIZE = CARNET_MAX_UPLOAD_BYTES

@@ -26,6 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from carnet.access.actor import ANONYMOUS, SYSTEM, Actor, Role
 from carnet.access.gate import atomic_action, authorize
 from carnet.access.permissions import Permission as P
+from carnet.batches import delete_in_batches
 from carnet.dates import years_after
 from carnet.errors import Conflict, Refused
 from carnet.identity import codes, lookups, oidc, signin
@@ -310,11 +311,7 @@ def clear_expired_sessions(actor: Actor = SYSTEM, *, now: datetime.datetime | No
     """Sessions past their expiry (signed-in or not) are deleted, in batches of 10,000, one transaction
     each: a national service opens millions a day."""
     authorize(actor, P.ACCOUNT_EXPIRED_CLEAR, None, detail={"what": "sessions"})
-    expired, deleted = Session.objects.filter(expire_date__lt=now or timezone.now()), 0
-    while batch := list(expired.values_list("pk", flat=True)[:10_000]):
-        with transaction.atomic():
-            deleted += Session.objects.filter(pk__in=batch).delete()[0]
-    return deleted
+    return delete_in_batches(Session.objects.filter(expire_date__lt=now or timezone.now()))
 
 
 @atomic_action

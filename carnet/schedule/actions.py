@@ -6,7 +6,6 @@ import datetime
 import logging
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django_tasks_db.compat import TaskResultStatus
@@ -15,6 +14,7 @@ from django_tasks_db.models import DBTaskResult
 from carnet.access.actor import SYSTEM, Actor
 from carnet.access.gate import atomic_action, authorize
 from carnet.access.permissions import Permission as P
+from carnet.batches import BATCH, delete_in_batches
 from carnet.schedule.models import ScheduleRun, ScheduleState
 from carnet.schedule.registry import Declared
 
@@ -69,7 +69,7 @@ def run_claimed(declared: Declared, due: datetime.datetime, now: datetime.dateti
     return run
 
 
-PRUNE_BATCH = 10_000
+PRUNE_BATCH = BATCH
 
 
 def prune_task_results(actor: Actor = SYSTEM, *, now: datetime.datetime | None = None) -> int:
@@ -83,8 +83,4 @@ def prune_task_results(actor: Actor = SYSTEM, *, now: datetime.datetime | None =
         Q(status=TaskResultStatus.SUCCESSFUL, finished_at__lte=now - datetime.timedelta(days=done))
         | Q(status=TaskResultStatus.FAILED, finished_at__lte=now - datetime.timedelta(days=failed))
     )
-    deleted = 0
-    while batch := list(due.values_list("pk", flat=True)[:PRUNE_BATCH]):
-        with transaction.atomic():
-            deleted += DBTaskResult.objects.filter(pk__in=batch).delete()[0]
-    return deleted
+    return delete_in_batches(due, PRUNE_BATCH)

@@ -166,3 +166,18 @@ def closed(patient, pros, document):
 
 def gp_opted_out(patient, pros, document):
     PatientAccessSettings.objects.create(patient=patient, gp_sees_masked=False)
+
+
+# The service's own housekeeping (clean-ups run by the scheduler): everyone else is refused.
+NOT_THE_SERVICE = ["patient", "professional", "operator", "anonymous"]
+
+
+def not_the_service(who: str, patient, professional, operator) -> Actor:
+    """The actor ``who`` of NOT_THE_SERVICE: the patient in her space, a professional, an operator's
+    account, a visitor."""
+    return {
+        "patient": lambda: Actor.for_patient(patient),
+        "professional": lambda: Actor.for_professional(professional),
+        "operator": lambda: Actor.for_account(operator),
+        "anonymous": lambda: ANONYMOUS,
+    }[who]()

@@ -9,9 +9,9 @@ from django.utils import timezone
 from oauth2_provider.models import AccessToken, RefreshToken
 from oauth2_provider.models import Grant as AuthorizationCode
 
-from carnet.access.actor import ANONYMOUS, Actor
 from carnet.access.decision import AccessDenied
 from carnet.access.permissions import Permission as P
+from carnet.access.tests import world
 from carnet.fhir import actions
 from carnet.fhir.models import RedeemedCode
 from carnet.fhir.tests.conftest import Fhir
@@ -90,14 +90,9 @@ def test_an_expired_token_without_refresh_goes(client, app, alice):  # noqa: F81
     assert not AccessToken.objects.exists()
 
 
-@pytest.mark.parametrize("who", ["patient", "professional", "operator", "anonymous"])
+@pytest.mark.parametrize("who", world.NOT_THE_SERVICE)
 def test_nobody_but_the_service_clears_tokens(client, app, alice, bob, erin, who):  # noqa: F811
-    actor = {
-        "anonymous": lambda: ANONYMOUS,
-        "patient": lambda: Actor.for_patient(alice),
-        "professional": lambda: Actor.for_professional(bob),
-        "operator": lambda: Actor.for_account(erin),
-    }[who]()
+    actor = world.not_the_service(who, alice, bob, erin)
     consented_code(client, app, alice)
     AuthorizationCode.objects.update(expires=a_while_ago())
     with pytest.raises(AccessDenied):

@@ -9,9 +9,10 @@ from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.utils import timezone
 
-from carnet.access.actor import ANONYMOUS, Actor, Role
+from carnet.access.actor import Role
 from carnet.access.decision import AccessDenied
 from carnet.access.permissions import Permission as P
+from carnet.access.tests import world
 from carnet.identity import actions
 from carnet.identity.tests.test_sign_in import last_code, password_step
 from carnet.journal.models import Entry
@@ -57,14 +58,9 @@ def test_the_daily_schedule_clears_expired_sessions(client, alice):
     assert declared.run() == 1 and not Session.objects.exists()
 
 
-@pytest.mark.parametrize("who", ["patient", "professional", "operator", "anonymous"])
+@pytest.mark.parametrize("who", world.NOT_THE_SERVICE)
 def test_nobody_but_the_service_clears_sessions(client, alice, bob, erin, who):
-    actor = {
-        "patient": lambda: Actor.for_patient(alice),
-        "professional": lambda: Actor.for_professional(bob),
-        "operator": lambda: Actor.for_account(erin),
-        "anonymous": lambda: ANONYMOUS,
-    }[who]()
+    actor = world.not_the_service(who, alice, bob, erin)
     signed_in_through_the_pages(client, alice)
     with pytest.raises(AccessDenied):
         actions.clear_expired_sessions(actor, now=after_expiry())

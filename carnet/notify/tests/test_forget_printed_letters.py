@@ -11,9 +11,9 @@ from django.test import Client
 from django.utils import timezone
 from pypdf import PdfReader
 
-from carnet.access.actor import ANONYMOUS, Actor
 from carnet.access.decision import AccessDenied
 from carnet.access.permissions import Permission as P
+from carnet.access.tests import world
 from carnet.identity.imports import import_beneficiaries
 from carnet.journal.models import Entry
 from carnet.notify import actions
@@ -85,14 +85,9 @@ def test_the_daily_schedule_erases_what_is_due(letters, erin):
     assert declared.run() == 2
 
 
-@pytest.mark.parametrize("who", ["patient", "professional", "operator", "anonymous"])
+@pytest.mark.parametrize("who", world.NOT_THE_SERVICE)
 def test_nobody_but_the_service_erases_letters(letters, alice, bob, erin, who):
-    actor = {
-        "anonymous": lambda: ANONYMOUS,
-        "patient": lambda: Actor.for_patient(alice),
-        "professional": lambda: Actor.for_professional(bob),
-        "operator": lambda: Actor.for_account(erin),
-    }[who]()
+    actor = world.not_the_service(who, alice, bob, erin)
     printed(signed_in(Client(), erin))
     with pytest.raises(AccessDenied):
         actions.forget_printed_letters(actor, now=days_later(31))

@@ -9,9 +9,9 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from carnet.access.actor import ANONYMOUS, Actor
 from carnet.access.decision import AccessDenied
 from carnet.access.permissions import Permission as P
+from carnet.access.tests import world
 from carnet.journal.models import Entry
 from carnet.notify.tasks import deliver_notification
 from carnet.records import actions as records
@@ -74,14 +74,9 @@ def test_the_daily_schedule_prunes(tasks):
     assert declared.run() == finished >= 3 and not DBTaskResult.objects.exists()
 
 
-@pytest.mark.parametrize("who", ["patient", "professional", "operator", "anonymous"])
+@pytest.mark.parametrize("who", world.NOT_THE_SERVICE)
 def test_nobody_but_the_service_prunes_tasks(tasks, alice, bob, erin, who):
-    actor = {
-        "anonymous": lambda: ANONYMOUS,
-        "patient": lambda: Actor.for_patient(alice),
-        "professional": lambda: Actor.for_professional(bob),
-        "operator": lambda: Actor.for_account(erin),
-    }[who]()
+    actor = world.not_the_service(who, alice, bob, erin)
     count = DBTaskResult.objects.count()
     with pytest.raises(AccessDenied):
         actions.prune_task_results(actor, now=later(365))
